@@ -1,0 +1,45 @@
+# Cited Bayesian scenario forecasts. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help report test lint typecheck unit validate run bench clean distclean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+report: $(STAMP) ## compute every scenario and write reports/ (HTML, Markdown, JSON, figures, BIF)
+	$(BIN)/forecast report --out reports
+
+validate: $(STAMP) ## check model, evidence and scenarios; list every problem
+	$(BIN)/forecast validate
+
+run: $(STAMP) ## print the scenario table
+	$(BIN)/forecast run
+
+test: lint typecheck unit ## lint, type-check and run the test suite
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(STAMP) ## mypy (strict on the package)
+	$(BIN)/mypy
+
+unit: $(STAMP) ## pytest
+	$(BIN)/pytest -q
+
+clean: ## remove generated reports and caches (keeps .venv)
+	rm -rf reports/* .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## also remove the virtual environment
+	rm -rf $(VENV)

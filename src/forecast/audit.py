@@ -1,0 +1,91 @@
+"""The audit trail: for a node, every parameter column and the statements pooled into it."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from forecast.cpt import PooledColumn, Tables
+from forecast.domain import Node, Statement, Study
+
+
+def _statement_entry(study: Study, statement: Statement, share: float) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": statement.id,
+        "kind": statement.kind,
+        "cited": statement.cited,
+        "state": statement.state,
+        "stated": statement.stated,
+        "low": statement.low,
+        "high": statement.high,
+        "weight": round(statement.weight, 6),
+        "share": round(share, 6),
+        "note": statement.note,
+    }
+    if statement.source_id is not None:
+        source = study.source(statement.source_id)
+        entry.update(
+            source=source.id,
+            source_grade=source.meta.reliability.grade,
+            credibility=statement.credibility,
+            quote=statement.quote,
+            file=source.file,
+        )
+    return entry
+
+
+def _column_entry(study: Study, node: Node, pooled: PooledColumn) -> dict[str, Any]:
+    moved = dict(pooled.key.moved)
+    kind = "base" if not moved else ("effect" if len(moved) == 1 else "joint")
+    return {
+        "column": pooled.key.label(),
+        "kind": kind,
+        "given": moved,
+        "pooled": {s: round(float(pooled.column[0, i]), 6) for i, s in enumerate(node.states)},
+        "statements": [
+            _statement_entry(study, st, float(pooled.shares[0, i]))
+            for i, st in enumerate(pooled.statements)
+        ],
+    }
+
+
+def _derived_rows(study: Study, node: Node, tables: Tables) -> list[dict[str, Any]]:
+    """Every column of the node's table, saying which parameters produced it."""
+    parents = [study.network.node(p) for p in node.parents]
+    table = tables.cpts[node.id][0]
+    pinned = {k.moved for k in tables.columns if k.node == node.id and len(k.moved) > 1}
+    rows = []
+    for combo in itertools.product(*(range(len(p.states)) for p in parents)):
+        given = {p.id: p.states[i] for p, i in zip(parents, combo, strict=True)}
+        moved = tuple((p.id, given[p.id]) for p in parents if given[p.id] != p.baseline)
+        if len(moved) <= 1 or moved in pinned:
+            source = "claims (pooled)"
+        else:
+            source = "log-linear: base × " + " × ".join(f"{p}={s}" for p, s in moved)
+        rows.append(
+            {
+                "given": given,
+                "values": {
+                    s: round(float(table[(*combo, i)]), 6) for i, s in enumerate(node.states)
+                },
+                "from": source,
+            }
+        )
+    return rows
+
+
+def audit_node(study: Study, tables: Tables, node_id: str) -> dict[str, Any]:
+    """The audit document of one node from point tables."""
+    node = study.network.node(node_id)
+    columns = [c for k, c in tables.columns.items() if k.node == node_id]
+    columns.sort(key=lambda c: (len(c.key.moved), c.key.moved))
+    return {
+        "node": node.id,
+        "label": node.label,
+        "description": node.description,
+        "states": list(node.states),
+        "baseline": node.baseline,
+        "parents": list(node.parents),
+        "columns": [_column_entry(study, node, c) for c in columns],
+        "table": _derived_rows(study, node, tables) if node.parents else [],
+    }

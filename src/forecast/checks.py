@@ -1,0 +1,533 @@
+"""Cross-file checks that turn shape-checked inputs into a Study, or list every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping
+
+from forecast import grading, quotes
+from forecast.domain import ColumnKey, Network, Node, Scenario, Source, Statement, Study
+from forecast.errors import InputError, Problem, display_path
+from forecast.loading import Loaded, RawInputs
+from forecast.schema import About, EvidenceFile, ModelFile
+from forecast.suggest import did_you_mean
+from forecast.yamlio import Document, Loc
+from forecast.yardstick import Yardstick, yardstick
+
+
+def _topological(nodes: Mapping[str, Node]) -> tuple[list[str], list[str] | None]:
+    """Node ids with parents first, and a cycle (as a path) when there is one."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node_id: str) -> list[str] | None:
+        state[node_id] = 1
+        stack.append(node_id)
+        for parent in nodes[node_id].parents:
+            if parent not in nodes:
+                continue
+            if state.get(parent) == 1:
+                return [*stack[stack.index(parent) :], parent]
+            if parent not in state and (cycle := visit(parent)):
+                return cycle
+        stack.pop()
+        state[node_id] = 2
+        order.append(node_id)
+        return None
+
+    for node_id in nodes:
+        if node_id not in state and (cycle := visit(node_id)):
+            return order, cycle
+    return order, None
+
+
+def _check_network(loaded: Loaded[ModelFile], problems: list[Problem]) -> Network | None:
+    doc, model = loaded.doc, loaded.value
+    nodes: dict[str, Node] = {}
+    for i, spec in enumerate(model.nodes):
+        if spec.id in nodes:
+            problems.append(
+                doc.problem(
+                    ("nodes", i, "id"),
+                    f"duplicate node id '{spec.id}'",
+                    "give every node its own id",
+                )
+            )
+            continue
+        states = spec.state_ids()
+        seen: set[str] = set()
+        for j, s in enumerate(states):
+            if s in seen:
+                problems.append(
+                    doc.problem(
+                        ("nodes", i, "states", j, "id"),
+                        f"duplicate state '{s}' in node '{spec.id}'",
+                        "give every state its own id",
+                    )
+                )
+            seen.add(s)
+        if spec.baseline not in states:
+            problems.append(
+                doc.problem(
+                    ("nodes", i, "baseline"),
+                    f"baseline '{spec.baseline}' is not a state of '{spec.id}'",
+                    did_you_mean(spec.baseline, states, "states"),
+                )
+            )
+        nodes[spec.id] = Node(
+            spec.id,
+            spec.label,
+            spec.kind,
+            spec.description,
+            states,
+            tuple(s.label for s in spec.states),
+            spec.baseline,
+            spec.parents,
+        )
+    for i, spec in enumerate(model.nodes):
+        for j, parent in enumerate(spec.parents):
+            if parent not in nodes:
+                problems.append(
+                    doc.problem(
+                        ("nodes", i, "parents", j),
+                        f"unknown parent node '{parent}'",
+                        did_you_mean(parent, nodes, "nodes"),
+                    )
+                )
+            elif parent == spec.id:
+                problems.append(
+                    doc.problem(
+                        ("nodes", i, "parents", j),
+                        f"node '{parent}' lists itself as a parent",
+                        "remove it from its own parents",
+                    )
+                )
+        if len(set(spec.parents)) != len(spec.parents):
+            problems.append(
+                doc.problem(
+                    ("nodes", i, "parents"), "a parent is listed twice", "list each parent once"
+                )
+            )
+    if model.outcome not in nodes:
+        problems.append(
+            doc.problem(
+                ("outcome",),
+                f"outcome '{model.outcome}' is not a node",
+                did_you_mean(model.outcome, nodes, "nodes"),
+            )
+        )
+    elif nodes[model.outcome].kind != "outcome":
+        problems.append(
+            doc.problem(
+                ("outcome",),
+                f"node '{model.outcome}' is not of kind outcome",
+                "set its kind to outcome or name the outcome node",
+            )
+        )
+    order, cycle = _topological(nodes)
+    if cycle:
+        index = next(i for i, n in enumerate(model.nodes) if n.id == cycle[0])
+        problems.append(
+            doc.problem(
+                ("nodes", index, "parents"),
+                "the network has a cycle: " + " <- ".join(cycle),
+                "remove one of these parent links",
+            )
+        )
+        return None
+    if problems:
+        return None
+    return Network(tuple(nodes[n] for n in order), model.outcome)
+
+
+def _resolve_column(
+    network: Network, about: About, doc: Document, loc: Loc, problems: list[Problem]
+) -> ColumnKey | None:
+    """The column a statement speaks to, or None after recording what is wrong."""
+    if about.node not in network.ids:
+        problems.append(
+            doc.problem(
+                (*loc, "node"),
+                f"unknown node '{about.node}'",
+                did_you_mean(about.node, network.ids, "nodes"),
+            )
+        )
+        return None
+    node = network.node(about.node)
+    ok = True
+    if about.state not in node.states:
+        problems.append(
+            doc.problem(
+                (*loc, "state"),
+                f"'{about.state}' is not a state of '{node.id}'",
+                did_you_mean(about.state, node.states, "states"),
+            )
+        )
+        ok = False
+    moved: dict[str, str] = {}
+    for parent_id, state in about.given.items():
+        if parent_id not in node.parents:
+            fix = (
+                did_you_mean(parent_id, node.parents, f"parents of '{node.id}'")
+                if node.parents
+                else f"'{node.id}' has no parents: remove 'given'"
+            )
+            problems.append(
+                doc.problem(
+                    (*loc, "given", parent_id), f"'{parent_id}' is not a parent of '{node.id}'", fix
+                )
+            )
+            ok = False
+            continue
+        parent = network.node(parent_id)
+        if state not in parent.states:
+            problems.append(
+                doc.problem(
+                    (*loc, "given", parent_id),
+                    f"'{state}' is not a state of '{parent_id}'",
+                    did_you_mean(state, parent.states, "states"),
+                )
+            )
+            ok = False
+        elif state != parent.baseline:
+            moved[parent_id] = state
+    if not ok:
+        return None
+    return ColumnKey(node.id, tuple((p, moved[p]) for p in node.parents if p in moved))
+
+
+def _range(
+    spec: str | float | tuple[float, float],
+    stick: Yardstick,
+    doc: Document,
+    loc: Loc,
+    problems: list[Problem],
+) -> tuple[float, float, str] | None:
+    if isinstance(spec, str):
+        term = stick.lookup(spec)
+        if term is None:
+            problems.append(
+                doc.problem(loc, f"'{spec}' is not a {stick.name} phrase", stick.suggest(spec))
+            )
+            return None
+        return term.low, term.high, spec
+    if isinstance(spec, tuple):
+        return spec[0], spec[1], f"{spec[0]:g}–{spec[1]:g}"
+    return spec, spec, f"{spec:g}"
+
+
+def _check_text(
+    loaded: Loaded[EvidenceFile], raw: RawInputs, problems: list[Problem]
+) -> str | None:
+    """The source text, after checking its path and hash; None when unusable."""
+    doc, meta = loaded.doc, loaded.value.source
+    path = raw.workspace.inside(meta.text.path)
+    if path is None:
+        problems.append(
+            doc.problem(
+                ("source", "text", "path"),
+                f"path '{meta.text.path}' leaves the workspace",
+                "keep source texts under evidence/sources/",
+            )
+        )
+        return None
+    if not path.is_file():
+        problems.append(
+            doc.problem(
+                ("source", "text", "path"),
+                f"source text '{meta.text.path}' not found",
+                "copy the text there or correct the path",
+            )
+        )
+        return None
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != meta.text.sha256:
+        quoting = ", ".join(c.id for c in loaded.value.claims) or "no claims"
+        problems.append(
+            doc.problem(
+                ("source", "text", "sha256"),
+                f"{meta.text.path} has changed: its SHA-256 is {digest}; "
+                f"claims quoting it: {quoting}",
+                "restore the original text, or re-check every quote and record the new hash",
+            )
+        )
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(
+            doc.problem(
+                ("source", "text", "path"),
+                f"source text '{meta.text.path}' is not UTF-8",
+                "convert it to UTF-8 and record the new hash",
+            )
+        )
+        return None
+
+
+def _check_evidence(
+    raw: RawInputs, network: Network, stick: Yardstick, problems: list[Problem]
+) -> tuple[list[Source], list[Statement]]:
+    model = raw.model.value
+    sources: list[Source] = []
+    statements: list[Statement] = []
+    first_claim: dict[str, str] = {}
+    first_source: dict[str, str] = {}
+    today = dt.date.today()
+    for loaded in raw.evidence:
+        doc, ev = loaded.doc, loaded.value
+        meta = ev.source
+        if meta.id in first_source:
+            problems.append(
+                doc.problem(
+                    ("source", "id"),
+                    f"source id '{meta.id}' is also used in {first_source[meta.id]}",
+                    "give each source its own id",
+                )
+            )
+            continue
+        first_source[meta.id] = doc.path
+        if meta.date.value > today:
+            problems.append(
+                doc.problem(
+                    ("source", "date", "value"),
+                    f"date {meta.date.value} is in the future",
+                    "give the publication date (YYYY-MM-DD)",
+                )
+            )
+        text = _check_text(loaded, raw, problems)
+        weight = grading.reliability_weight(meta.reliability.grade) * grading.recency_weight(
+            meta.date.value, model.as_of, model.settings.half_life_years
+        )
+        sources.append(Source(meta.id, meta, doc.path, weight, meta.date.value))
+        for i, claim in enumerate(ev.claims):
+            loc: Loc = ("claims", i)
+            if claim.id in first_claim:
+                problems.append(
+                    doc.problem(
+                        (*loc, "id"),
+                        f"claim id '{claim.id}' is also used in {first_claim[claim.id]}",
+                        "give each claim its own id",
+                    )
+                )
+            first_claim.setdefault(claim.id, doc.path)
+            column = _resolve_column(network, claim.about, doc, (*loc, "about"), problems)
+            span = _range(claim.probability, stick, doc, (*loc, "probability"), problems)
+            if claim.kind == "forecast" and column is not None:
+                if column.node != network.outcome:
+                    problems.append(
+                        doc.problem(
+                            (*loc, "about", "node"),
+                            "a forecast claim must be about the outcome node",
+                            f"use node '{network.outcome}' or kind: parameter",
+                        )
+                    )
+                elif claim.about.given:
+                    problems.append(
+                        doc.problem(
+                            (*loc, "about", "given"),
+                            "a forecast claim is unconditional",
+                            "remove 'given' or use kind: parameter",
+                        )
+                    )
+            if text is not None and not quotes.contains(text, claim.quote):
+                near = quotes.closest_passage(text, claim.quote)
+                problems.append(
+                    doc.problem(
+                        (*loc, "quote"),
+                        f"quote not found in {meta.text.path}; closest passage "
+                        f'(line {near.line}): "{near.text}"',
+                        "copy the words exactly from the source text",
+                    )
+                )
+            if column is None or span is None:
+                continue
+            retracted = claim.retracted is not None or meta.retracted is not None
+            statements.append(
+                Statement(
+                    claim.id,
+                    "forecast" if claim.kind == "forecast" else "claim",
+                    meta.id,
+                    column,
+                    claim.about.state,
+                    span[0],
+                    span[1],
+                    span[2],
+                    weight * grading.credibility_weight(claim.credibility),
+                    claim.credibility,
+                    " ".join(claim.quote.split()),
+                    " ".join(claim.note.split()),
+                    retracted,
+                )
+            )
+    return sources, statements
+
+
+def _check_assumptions(
+    raw: RawInputs,
+    network: Network,
+    stick: Yardstick,
+    covered: set[ColumnKey],
+    problems: list[Problem],
+    warnings: list[str],
+) -> list[Statement]:
+    doc, model = raw.model.doc, raw.model.value
+    out: list[Statement] = []
+    for i, assumption in enumerate(model.assumptions):
+        loc: Loc = ("assumptions", i)
+        column = _resolve_column(network, assumption.about, doc, (*loc, "about"), problems)
+        span = _range(assumption.probability, stick, doc, (*loc, "probability"), problems)
+        if column is None or span is None:
+            continue
+        if column in covered:
+            line, _ = doc.where(loc)
+            warnings.append(
+                f"{doc.path}:{line}: assumption '{assumption.id}' is not used: claims "
+                f"now cover {column.label()}; remove it"
+            )
+            continue
+        out.append(
+            Statement(
+                assumption.id,
+                "assumption",
+                None,
+                column,
+                assumption.about.state,
+                span[0],
+                span[1],
+                span[2],
+                grading.assumption_weight(),
+                None,
+                "",
+                " ".join(assumption.rationale.split()),
+            )
+        )
+    return out
+
+
+def _check_coverage(
+    raw: RawInputs, network: Network, statements: list[Statement], problems: list[Problem]
+) -> None:
+    doc = raw.model.doc
+    active = [s for s in statements if s.kind != "forecast" and not s.retracted]
+    covered = {s.column for s in active}
+    index = {n.id: i for i, n in enumerate(raw.model.value.nodes)}
+    for key in network.parameter_columns():
+        if key not in covered:
+            problems.append(
+                doc.problem(
+                    ("nodes", index[key.node], "id"),
+                    f"no claim or assumption covers {key.label()}",
+                    "add a claim with this 'about' to an evidence file, or an "
+                    "analyst assumption with its rationale to the model file",
+                )
+            )
+    justified: dict[str, set[str]] = defaultdict(set)
+    for s in active:
+        if s.kind == "claim":
+            justified[s.column.node].update(p for p, _ in s.column.moved)
+    for node in network.nodes:
+        for j, parent in enumerate(node.parents):
+            if parent not in justified[node.id]:
+                problems.append(
+                    doc.problem(
+                        ("nodes", index[node.id], "parents", j),
+                        f"edge {parent} -> {node.id} has no quote-backed claim",
+                        f"cite a claim about '{node.id}' given a non-baseline "
+                        f"state of '{parent}', or remove the edge",
+                    )
+                )
+
+
+def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) -> list[Scenario]:
+    out: list[Scenario] = []
+    seen: dict[str, str] = {}
+    for loaded in raw.scenarios:
+        doc, sc = loaded.doc, loaded.value
+        if sc.id in seen:
+            problems.append(
+                doc.problem(
+                    ("id",),
+                    f"scenario id '{sc.id}' is also used in {seen[sc.id]}",
+                    "give each scenario its own id",
+                )
+            )
+            continue
+        seen[sc.id] = doc.path
+        for part, conditions in (("given", sc.given), ("do", sc.do)):
+            for node_id, state in conditions.items():
+                if node_id not in network.ids:
+                    problems.append(
+                        doc.problem(
+                            (part, node_id),
+                            f"unknown node '{node_id}'",
+                            did_you_mean(node_id, network.ids, "nodes"),
+                        )
+                    )
+                elif state not in network.node(node_id).states:
+                    problems.append(
+                        doc.problem(
+                            (part, node_id),
+                            f"'{state}' is not a state of '{node_id}'",
+                            did_you_mean(state, network.node(node_id).states, "states"),
+                        )
+                    )
+                elif node_id == network.outcome:
+                    problems.append(
+                        doc.problem(
+                            (part, node_id),
+                            "a scenario cannot fix the outcome node",
+                            "condition on drivers only",
+                        )
+                    )
+        for node_id in set(sc.given) & set(sc.do):
+            problems.append(
+                doc.problem(
+                    ("do", node_id),
+                    f"'{node_id}' is both observed (given) and forced (do)",
+                    "keep it in one of the two",
+                )
+            )
+        out.append(
+            Scenario(
+                sc.id,
+                sc.title,
+                " ".join(sc.narrative.split()),
+                dict(sc.given),
+                dict(sc.do),
+                doc.path,
+            )
+        )
+    return out
+
+
+def build_study(raw: RawInputs) -> Study:
+    """Check every cross-reference and return the Study; raise InputError listing all problems."""
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    network = _check_network(raw.model, problems)
+    if network is None:
+        raise InputError(problems)
+    stick = yardstick(raw.model.value.settings.yardstick)
+    sources, statements = _check_evidence(raw, network, stick, problems)
+    covered = {s.column for s in statements if s.kind == "claim" and not s.retracted}
+    statements += _check_assumptions(raw, network, stick, covered, problems, warnings)
+    _check_coverage(raw, network, statements, problems)
+    scenarios = _check_scenarios(raw, network, problems)
+    if not raw.evidence:
+        shown = display_path(raw.workspace.evidence_dir, raw.workspace.root)
+        problems.append(Problem(shown, 1, 1, "no evidence files", "add evidence/<source>.yaml"))
+    if problems:
+        raise InputError(problems)
+    return Study(
+        raw.model.value,
+        network,
+        tuple(sources),
+        tuple(statements),
+        tuple(scenarios),
+        tuple(warnings),
+    )

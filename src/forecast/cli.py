@@ -1,0 +1,310 @@
+"""The `forecast` command line. Input problems exit 1 with one located line each; usage 2."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+from forecast.engine import DEFAULT_DRAWS, DEFAULT_SEED
+from forecast.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def reports_input_errors(func: F) -> F:
+    """Print every input problem, one per line, and exit 1 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            count = len(exc.problems)
+            click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+            sys.exit(1)
+
+    return cast(F, wrapper)
+
+
+def root_option(func: F) -> F:
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(),
+        show_default=True,
+        help="Workspace folder holding model/, evidence/ and scenarios/.",
+    )(func)
+
+
+def draws_options(func: F) -> F:
+    func = click.option(
+        "--draws",
+        type=click.IntRange(min=100, max=1_000_000),
+        default=DEFAULT_DRAWS,
+        show_default=True,
+        help="Number of draws for the uncertainty intervals.",
+    )(func)
+    return click.option(
+        "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed."
+    )(func)
+
+
+def _study(root: Path) -> Any:
+    from forecast.checks import build_study
+    from forecast.loading import load_inputs
+
+    study = build_study(load_inputs(root))
+    for warning in study.warnings:
+        _say(f"warning: {warning}")
+    return study
+
+
+def _run(root: Path, draws: int, seed: int) -> Any:
+    study = _study(root)
+    _say(f"computing {len(study.scenarios)} scenarios with {draws} draws (seed {seed})...")
+    from forecast.engine import run_study
+
+    return run_study(study, draws, seed)
+
+
+def _condition(values: tuple[str, ...], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        node, sep, state = value.partition("=")
+        if not sep or not node or not state:
+            raise click.BadParameter(f"'{value}' is not NODE=STATE", param_hint=option)
+        out[node.strip()] = state.strip()
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="forecast")
+def main() -> None:
+    """Cited Bayesian-network scenario forecasts.
+
+    Evidence files hold claims with verbatim quotes; the model turns them into
+    probability tables; scenarios fix drivers; reports trace every number to its quotes.
+
+    \b
+    Typical session:
+      forecast validate          check every file, list every problem
+      forecast run               scenario table with 90 % intervals
+      forecast audit trajectory  claims behind each column of a node
+      forecast report            write reports/ (HTML, Markdown, JSON, figures, BIF)
+    """
+
+
+@main.command()
+@root_option
+@reports_input_errors
+def validate(root: Path) -> None:
+    """Check model, evidence and scenario files; list every problem as path:line:column."""
+    study = _study(root)
+    claims = sum(1 for s in study.statements if s.kind != "assumption")
+    assumptions = sum(1 for s in study.statements if s.kind == "assumption")
+    click.echo(
+        f"OK: {len(study.network.nodes)} nodes, {claims} claims from {len(study.sources)} "
+        f"sources, {assumptions} analyst assumptions, {len(study.scenarios)} scenarios."
+    )
+
+
+@main.command()
+@root_option
+@draws_options
+@click.option("--json", "as_json", is_flag=True, help="Print the results document (JSON).")
+@reports_input_errors
+def run(root: Path, draws: int, seed: int, as_json: bool) -> None:
+    """Compute every scenario: outcome probabilities with 90 % intervals."""
+    from forecast.results import dumps, results_document
+
+    result = _run(root, draws, seed)
+    doc = results_document(result)
+    if as_json:
+        click.echo(dumps(doc), nl=False)
+        return
+    states = list(result.study.network.node(doc["outcome"]).states)
+    width = max(len(sc["title"]) for sc in doc["scenarios"]) if doc["scenarios"] else 10
+    click.echo(f"{'scenario':<{width}}  " + "  ".join(f"{s:>22}" for s in states))
+    for sc in doc["scenarios"]:
+        cells = []
+        for s in states:
+            o = sc["outcome"][s]
+            cells.append(f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]")
+        click.echo(f"{sc['title']:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
+    click.echo(f"\nmean % of {doc['draws']} draws [90 % interval]; horizon {doc['horizon']}.")
+
+
+@main.command()
+@root_option
+@draws_options
+@click.option("--given", "given", multiple=True, metavar="NODE=STATE", help="Observed state.")
+@click.option(
+    "--do", "do", multiple=True, metavar="NODE=STATE", help="Forced state (intervention)."
+)
+@click.option("--target", default=None, help="Node to ask about (default: the outcome).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reports_input_errors
+def query(
+    root: Path,
+    draws: int,
+    seed: int,
+    given: tuple[str, ...],
+    do: tuple[str, ...],
+    target: str | None,
+    as_json: bool,
+) -> None:
+    """Ask one what-if question: P(target | given, do(...))."""
+    from forecast.results import dumps, outcome_summary
+    from forecast.suggest import did_you_mean
+
+    observed, forced = _condition(given, "--given"), _condition(do, "--do")
+    result = _run(root, draws, seed)
+    network = result.study.network
+    target = target or network.outcome
+    for option, conditions in (("--given", observed), ("--do", forced)):
+        for node_id, state in conditions.items():
+            if node_id not in network.ids:
+                raise click.BadParameter(
+                    f"unknown node '{node_id}': {did_you_mean(node_id, network.ids, 'nodes')}",
+                    param_hint=option,
+                )
+            if state not in network.node(node_id).states:
+                states = network.node(node_id).states
+                raise click.BadParameter(
+                    f"'{state}' is not a state of '{node_id}': {did_you_mean(state, states, 'states')}",
+                    param_hint=option,
+                )
+    if target not in network.ids:
+        raise click.BadParameter(did_you_mean(target, network.ids, "nodes"), param_hint="--target")
+    node = network.node(target)
+    summary = outcome_summary(
+        node.states,
+        result.point(observed, forced, target),
+        result.samples(observed, forced, target),
+    )
+    if as_json:
+        doc = {"target": target, "given": observed, "do": forced, "outcome": summary}
+        click.echo(dumps(doc), nl=False)
+        return
+    for state in node.states:
+        o = summary[state]
+        click.echo(
+            f"{state:>16}: point {100 * o['point']:5.1f} %  mean {100 * o['mean']:5.1f} %  "
+            f"90 % interval {100 * o['p05']:4.1f}–{100 * o['p95']:4.1f} %"
+        )
+
+
+@main.command()
+@root_option
+@draws_options
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: ROOT/reports).",
+)
+@reports_input_errors
+def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
+    """Write the report folder: index.html, report.md, audit.md, results.json, figures, model.bif.
+
+    The report is built in a temporary folder and swapped in at the end, so a failure
+    leaves the previous report as it was.
+    """
+    from forecast.report import write_report
+
+    result = _run(root, draws, seed)
+    target = out if out is not None else root / "reports"
+    write_report(result, target, progress=_say)
+    click.echo(f"wrote {target}/index.html, report.md, audit.md, results.json, model.bif, figures/")
+
+
+@main.command()
+@root_option
+@click.argument("node", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reports_input_errors
+def audit(root: Path, node: str | None, as_json: bool) -> None:
+    """Show the claims behind each column of NODE (default: the outcome), with quotes."""
+    from forecast.audit import audit_node
+    from forecast.cpt import build_tables
+    from forecast.suggest import did_you_mean
+
+    study = _study(root)
+    node = node or study.network.outcome
+    if node not in study.network.ids:
+        raise click.BadParameter(did_you_mean(node, study.network.ids, "nodes"), param_hint="NODE")
+    doc = audit_node(study, build_tables(study), node)
+    if as_json:
+        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    click.echo(f"{doc['label']} ({doc['node']}): {doc['description']}")
+    for col in doc["columns"]:
+        pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
+        click.echo(f"\n== {col['column']} [{col['kind']}] -> {pooled}")
+        for st in col["statements"]:
+            origin = (
+                f"{st['source']} (grade {st['source_grade']}, credibility {st['credibility']})"
+                if st["cited"]
+                else "UNCITED analyst assumption"
+            )
+            click.echo(
+                f"  - {st['id']}: P({st['state']}) = {st['stated']} "
+                f"[{100 * st['low']:.0f}–{100 * st['high']:.0f} %], {origin}, "
+                f"weight {st['weight']:.3f}, share {100 * st['share']:.0f} %"
+            )
+            if st["cited"]:
+                click.echo(f'      "{st["quote"]}"')
+            click.echo(f"      note: {st['note']}")
+
+
+@main.command()
+@root_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["bif", "xmlbif", "json"]),
+    default="bif",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@reports_input_errors
+def export(root: Path, fmt: str, output: Path | None) -> None:
+    """Export the point-value network for other Bayesian-network tools."""
+    from forecast import atomic
+    from forecast.cpt import build_tables
+    from forecast.export import export_text
+    from forecast.network import build_pgmpy, structure_of
+
+    study = _study(root)
+    tables = build_tables(study)
+    model = build_pgmpy(structure_of(study.network), tables.cpts)
+    text = export_text(study, tables, model, cast(Any, fmt))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic.write_text(output, text)
+        _say(f"wrote {output}")
+
+
+if __name__ == "__main__":
+    main()

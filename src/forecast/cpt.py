@@ -1,0 +1,123 @@
+"""Conditional probability tables from pooled claims, as point values or as many draws.
+
+Tables have axes (draws, parent_1, ..., parent_k, node): the leading axis holds the draws
+(one for the point forecast), then one axis per parent in the order the model lists them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecast.domain import ColumnKey, Node, Statement, Study
+from forecast.pooling import Array, PoolKind, complete_column, normalise, pool
+
+
+@dataclass(frozen=True)
+class PooledColumn:
+    """One column of a CPT with the statements behind it and their shares of the pool."""
+
+    key: ColumnKey
+    statements: tuple[Statement, ...]
+    shares: Array  # (draws, statements), rows sum to one
+    column: Array  # (draws, states)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """CPTs for every node plus the pooled columns they were assembled from."""
+
+    draws: int
+    cpts: dict[str, Array]
+    columns: dict[ColumnKey, PooledColumn]
+
+
+def base_weights(statements: tuple[Statement, ...]) -> Array:
+    """Statement weights where a source speaks once per column: its claims share its weight."""
+    per_source = Counter(s.source_id for s in statements)
+    return np.array([s.weight / per_source[s.source_id] for s in statements], dtype=np.float64)
+
+
+def _pool_column(
+    key: ColumnKey,
+    node: Node,
+    statements: tuple[Statement, ...],
+    reference: Array,
+    kind: PoolKind,
+    rng: np.random.Generator | None,
+) -> PooledColumn:
+    n = reference.shape[0]
+    lows = np.array([s.low for s in statements])
+    highs = np.array([s.high for s in statements])
+    weights = np.broadcast_to(base_weights(statements), (n, len(statements))).copy()
+    if rng is None:
+        probabilities = np.broadcast_to((lows + highs) / 2.0, (n, len(statements)))
+    else:
+        probabilities = lows + (highs - lows) * rng.uniform(size=(n, len(statements)))
+        weights *= rng.exponential(size=(n, len(statements)))  # Bayesian bootstrap
+    columns = np.stack(
+        [
+            complete_column(probabilities[:, i], node.index(s.state), reference)
+            for i, s in enumerate(statements)
+        ],
+        axis=1,
+    )
+    shares = weights / weights.sum(axis=1, keepdims=True)
+    return PooledColumn(key, statements, shares, pool(columns, weights, kind))
+
+
+def _assemble(node: Node, parents: list[Node], columns: dict[ColumnKey, PooledColumn]) -> Array:
+    """Combine base and single-parent effects log-linearly; pin multi-parent columns."""
+    base = columns[ColumnKey(node.id)].column
+    n, k = base.shape
+    if not parents:
+        return base
+    log_base = np.log(base)
+    log_table = log_base.reshape((n,) + (1,) * len(parents) + (k,))
+    for axis, parent in enumerate(parents):
+        delta = np.zeros((n, len(parent.states), k))
+        for s, state in enumerate(parent.states):
+            if state != parent.baseline:
+                effect = columns[ColumnKey(node.id, ((parent.id, state),))].column
+                delta[:, s, :] = np.log(effect) - log_base
+        shape = [n] + [1] * len(parents) + [k]
+        shape[1 + axis] = len(parent.states)
+        log_table = log_table + delta.reshape(shape)
+    log_table = log_table - log_table.max(axis=-1, keepdims=True)
+    table = normalise(np.exp(log_table))
+    for key, pooled in columns.items():
+        if key.node == node.id and len(key.moved) > 1:
+            moved = dict(key.moved)
+            index = tuple(p.index(moved.get(p.id, p.baseline)) for p in parents)
+            table[(slice(None), *index)] = pooled.column  # type: ignore[index]
+    return table
+
+
+def build_tables(study: Study, draws: int = 1, rng: np.random.Generator | None = None) -> Tables:
+    """Point tables (rng None: range midpoints, fixed weights) or `draws` random tables."""
+    n = 1 if rng is None else draws
+    kind: PoolKind = study.model.settings.pooling
+    by_column: dict[ColumnKey, list[Statement]] = defaultdict(list)
+    for statement in study.parameters():
+        by_column[statement.column].append(statement)
+    columns: dict[ColumnKey, PooledColumn] = {}
+    cpts: dict[str, Array] = {}
+    for node in study.network.nodes:
+        uniform = np.full((n, len(node.states)), 1.0 / len(node.states))
+        base_key = ColumnKey(node.id)
+        columns[base_key] = _pool_column(
+            base_key, node, tuple(by_column[base_key]), uniform, kind, rng
+        )
+        reference = columns[base_key].column
+        for key in sorted((k for k in by_column if k.node == node.id and k.moved), key=str):
+            columns[key] = _pool_column(key, node, tuple(by_column[key]), reference, kind, rng)
+        parents = [study.network.node(p) for p in node.parents]
+        cpts[node.id] = _assemble(node, parents, columns)
+    return Tables(n, cpts, columns)
+
+
+def column_sums_ok(table: Array, tolerance: float = 1e-12) -> bool:
+    """Whether every column of a table sums to one within `tolerance`."""
+    return bool(np.all(np.abs(table.sum(axis=-1) - 1.0) <= tolerance))

@@ -1,0 +1,63 @@
+"""Export the point network for other Bayesian-network tools (BIF, XMLBIF) or as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from forecast.cpt import Tables
+from forecast.domain import Study
+from forecast.network import cpd_values
+
+Format = Literal["bif", "xmlbif", "json"]
+
+
+def _provenance(study: Study, node_id: str) -> dict[str, str]:
+    """Node properties for the export: description and the ids behind its parameters."""
+    used = [s for s in study.parameters() if s.column.node == node_id]
+    claims = sorted({s.id for s in used if s.cited})
+    assumptions = sorted({s.id for s in used if not s.cited})
+    sources = sorted({s.source_id for s in used if s.source_id})
+    clean = {
+        "description": " ".join(study.network.node(node_id).description.split()),
+        "claims": ",".join(claims) or "none",
+        "sources": ",".join(sources) or "none",
+        "assumptions": ",".join(assumptions) or "none",
+    }
+    return {k: v.replace(";", ",") for k, v in clean.items()}
+
+
+def export_text(study: Study, tables: Tables, model: Any, fmt: Format) -> str:
+    """The network in the requested format, with provenance where the format allows it."""
+    if fmt == "json":
+        return json.dumps(json_document(study, tables), indent=2, sort_keys=True) + "\n"
+    annotated = model.copy()
+    for node in study.network.ids:
+        annotated.nodes[node].clear()
+        annotated.nodes[node].update(_provenance(study, node))
+    if fmt == "bif":
+        from pgmpy.readwrite import BIFWriter
+
+        return str(BIFWriter(annotated))
+    from pgmpy.readwrite import XMLBIFWriter
+
+    return str(XMLBIFWriter(annotated))
+
+
+def json_document(study: Study, tables: Tables) -> dict[str, Any]:
+    """Nodes, states, parents and point CPTs (pgmpy layout: last parent varies fastest)."""
+    return {
+        "outcome": study.network.outcome,
+        "nodes": [
+            {
+                "id": node.id,
+                "label": node.label,
+                "kind": node.kind,
+                "states": list(node.states),
+                "parents": list(node.parents),
+                "cpt": cpd_values(tables.cpts[node.id][0]).tolist(),
+                "provenance": _provenance(study, node.id),
+            }
+            for node in study.network.nodes
+        ],
+    }

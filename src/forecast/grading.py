@@ -1,0 +1,44 @@
+"""Claim weights from Admiralty grades and source recency, read from a documented table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ruamel.yaml import YAML
+
+DAYS_PER_YEAR = 365.25
+
+
+@cache
+def _table() -> dict[str, Any]:
+    text = resources.files("forecast").joinpath("data/grading.yaml").read_text("utf-8")
+    data: dict[str, Any] = YAML(typ="safe").load(text)
+    return data
+
+
+def reliability_weight(grade: str) -> float:
+    """Weight of a source reliability grade A-F."""
+    return float(_table()["reliability"][grade]["weight"])
+
+
+def credibility_weight(grade: int) -> float:
+    """Weight of an information credibility grade 1-6."""
+    return float(_table()["credibility"][grade]["weight"])
+
+
+def grade_meaning(scale: str, grade: str | int) -> str:
+    """The Admiralty wording of a grade, e.g. 'usually reliable'."""
+    return str(_table()[scale][grade]["meaning"])
+
+
+def assumption_weight() -> float:
+    return float(_table()["assumption_weight"])
+
+
+def recency_weight(published: dt.date, as_of: dt.date, half_life_years: float) -> float:
+    """Exponential decay with the given half-life; a source is never weighted above 1."""
+    age_years = max(0.0, (as_of - published).days / DAYS_PER_YEAR)
+    return float(0.5 ** (age_years / half_life_years))

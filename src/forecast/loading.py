@@ -1,0 +1,165 @@
+"""Read a workspace's YAML files into validated models, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from forecast.errors import InputError, Problem, display_path
+from forecast.paths import Workspace
+from forecast.schema import EvidenceFile, ModelFile, ScenarioFile
+from forecast.suggest import did_you_mean
+from forecast.yamlio import Document, Loc, load_yaml
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[T]):
+    """A validated file with the document it came from (for positions in later checks)."""
+
+    doc: Document
+    value: T
+
+
+@dataclass(frozen=True)
+class RawInputs:
+    """Every input file of a workspace, each parsed and shape-checked."""
+
+    workspace: Workspace
+    model: Loaded[ModelFile]
+    evidence: tuple[Loaded[EvidenceFile], ...]
+    scenarios: tuple[Loaded[ScenarioFile], ...]
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated/Optional/tuple/dict wrappers down to a model class when there is one."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return arg
+        return annotation
+    return annotation
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class that holds the key at the end of `loc`, if any."""
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int):
+            args = typing.get_args(current)
+            current = _unwrap(args[0]) if args else None
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(step)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _fix_for(error: Any, model: type[BaseModel]) -> tuple[str, str]:
+    """Message and fix for one pydantic error."""
+    loc: Loc = tuple(error["loc"])
+    field = ".".join(str(s) for s in loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        known = list(owner.model_fields) if owner else []
+        return f"unknown key '{loc[-1]}'", did_you_mean(str(loc[-1]), known, "keys")
+    if kind == "missing":
+        return f"missing key '{loc[-1]}'", f"add '{loc[-1]}:' here (see `forecast schema`)"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch" and loc[-1] == "sha256":
+        return (
+            f"{field}: not a SHA-256 digest",
+            "write the 64 lowercase hex digits that `sha256sum FILE` prints",
+        )
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{field}: '{error['input']}' is not a valid identifier",
+            "use letters, digits, '_', '.' and '-', starting with a letter or digit",
+        )
+    if kind.startswith("date"):
+        return f"{field}: '{error['input']}' is not a date", "write it as YYYY-MM-DD"
+    if loc and loc[-1] == "probability":
+        return (
+            f"{field}: {message}",
+            "give a yardstick phrase, a number in [0, 1], or a range [low, high]",
+        )
+    return f"{field}: {message}", "see `forecast schema` for the expected shape"
+
+
+def parse_document(doc: Document, model: type[M]) -> M:
+    """Validate a document against a model; every error becomes a located Problem."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc: Loc = tuple(error["loc"])
+            message, fix = _fix_for(error, model)
+            problems.append(doc.problem(loc, message, fix, key=error["type"] == "extra_forbidden"))
+        raise InputError(problems) from None
+
+
+def _load(path: Path, ws: Workspace, model: type[M], problems: list[Problem]) -> Loaded[M] | None:
+    shown = display_path(path, ws.root)
+    try:
+        doc = load_yaml(path, shown)
+        if not isinstance(doc.data, dict):
+            raise InputError(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        "expected a mapping of keys to values",
+                        "start the file with 'key: value' lines",
+                    )
+                ]
+            )
+        return Loaded(doc, parse_document(doc, model))
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def load_inputs(root: Path) -> RawInputs:
+    """Load and shape-check the model, evidence and scenario files under `root`."""
+    ws = Workspace(root)
+    problems: list[Problem] = []
+    if not ws.model_file.is_file():
+        shown = display_path(ws.model_file, ws.root)
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "model file not found",
+                    "run from the workspace root or pass --root DIR",
+                )
+            ]
+        )
+    model = _load(ws.model_file, ws, ModelFile, problems)
+    evidence = [_load(p, ws, EvidenceFile, problems) for p in ws.evidence_files()]
+    scenarios = [_load(p, ws, ScenarioFile, problems) for p in ws.scenario_files()]
+    if problems or model is None:
+        raise InputError(problems)
+    return RawInputs(
+        ws,
+        model,
+        tuple(e for e in evidence if e is not None),
+        tuple(s for s in scenarios if s is not None),
+    )

@@ -1,0 +1,149 @@
+"""report.md and audit.md: the forecast and its audit trail as plain Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forecast.coherence import Check
+from forecast.wording import interval, pct
+
+
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
+    head = "| Scenario | Conditions | " + " | ".join(states) + " |"
+    rule = "|---|---|" + "---|" * len(states)
+    rows = [head, rule]
+    for sc in doc["scenarios"]:
+        conditions = [f"{k}={v}" for k, v in sc["given"].items()]
+        conditions += [f"do({k}={v})" for k, v in sc["do"].items()]
+        values = [
+            f"{pct(sc['outcome'][s]['mean'])} ({interval(sc['outcome'][s]['p05'], sc['outcome'][s]['p95'])})"
+            for s in states
+        ]
+        rows.append(
+            f"| {cell(sc['title'])} | {cell(', '.join(conditions) or 'none')} | "
+            + " | ".join(values)
+            + " |"
+        )
+    return rows
+
+
+def coherence_table(checks: list[Check]) -> list[str]:
+    rows = [
+        "| Source forecast | State | Source says | Model (mean, 90 % interval) | Verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for c in checks:
+        st = c.statement
+        rows.append(
+            f"| {cell(st.id)} | {cell(st.state)} | {cell(st.stated)} ({interval(st.low, st.high)}) "
+            f"| {pct(c.mean)} ({interval(c.low, c.high)}) | {c.verdict} |"
+        )
+    return rows
+
+
+def report_markdown(context: dict[str, Any]) -> str:
+    """The analyst's summary: headline, scenario table, assumptions, sources, coherence."""
+    doc = context["results"]
+    states = context["states"]
+    lines = [
+        f"# {cell(context['title'])}",
+        "",
+        f"**Question.** {doc['question']}",
+        "",
+        f"**Horizon.** {context['horizon_label']} ({doc['horizon']}). {context['horizon_reason']}",
+        "",
+        f"As of {doc['as_of']}; newest evidence dated {context['newest_evidence']}. "
+        f"{doc['draws']} draws, seed {doc['seed']}; yardstick {context['yardstick_name']}; "
+        f"{doc['pooling']} pooling.",
+        "",
+        "## Baseline forecast",
+        "",
+    ]
+    lines += [f"- **{cell(row['label'])}**: {row['words']}" for row in context["headline"]]
+    lines += [
+        "",
+        "## Scenarios",
+        "",
+        "Mean of the draws with the 90 % interval (5th–95th percentile) in brackets.",
+        "",
+        *_scenario_table(doc, states),
+        "",
+        "![Scenario probabilities](figures/scenarios.png)",
+        "",
+    ]
+    for sc in context["scenarios"]:
+        lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {sc.narrative}"]
+    lines += ["", "## Coherence with the sources' own forecasts", ""]
+    lines += coherence_table(context["coherence"]) if context["coherence"] else ["None recorded."]
+    lines += ["", "## Uncited analyst assumptions", ""]
+    for a in context["assumptions"]:
+        lines.append(
+            f"- `{a.id}` — {a.column.label()}, P({a.state}) = {a.stated} "
+            f"({interval(a.low, a.high)}): {a.note}"
+        )
+    if not context["assumptions"]:
+        lines.append("None: every parameter is cited.")
+    lines += [
+        "",
+        "## Sources",
+        "",
+        "| Id | Title | Date | Reliability | Claims |",
+        "|---|---|---|---|---|",
+    ]
+    for s in context["sources"]:
+        lines.append(
+            f"| {cell(s['id'])} | {cell(s['title'])} | {s['date']} ({s['date_basis']}) | "
+            f"{s['grade']} ({cell(s['grade_meaning'])}) | {s['claims']} |"
+        )
+    lines += ["", "The full audit trail, down to each quote, is in [audit.md](audit.md).", ""]
+    return "\n".join(lines)
+
+
+def audit_markdown(context: dict[str, Any]) -> str:
+    """Every node, every parameter column, every statement with its quote and note."""
+    lines = ["# Audit trail", "", f"{cell(context['results']['question'])}", ""]
+    for node in context["audit"]:
+        lines += [f"## {cell(node['label'])} (`{node['node']}`)", "", cell(node["description"]), ""]
+        if node["parents"]:
+            lines += [
+                f"Parents: {', '.join(node['parents'])}; baseline state `{node['baseline']}`.",
+                "",
+            ]
+        for col in node["columns"]:
+            pooled = ", ".join(f"{s} {pct(v)}" for s, v in col["pooled"].items())
+            lines += [f"### {cell(col['column'])} ({col['kind']}): {pooled}", ""]
+            for st in col["statements"]:
+                who = (
+                    f"source `{st['source']}` (grade {st['source_grade']}), credibility "
+                    f"{st['credibility']}"
+                    if st["cited"]
+                    else "**uncited analyst assumption**"
+                )
+                lines += [
+                    f"- **`{st['id']}`** — P({st['state']}) = {cell(st['stated'])} "
+                    f"({interval(st['low'], st['high'])}); {who}; weight {st['weight']:.3f}, "
+                    f"share {pct(st['share'])}",
+                ]
+                if st["cited"]:
+                    lines.append(f"  > {cell(st['quote'])}")
+                lines += [f"  *Note:* {cell(st['note'])}", ""]
+        if node["table"]:
+            lines += ["<details><summary>Every column of the table</summary>", ""]
+            states = node["states"]
+            lines += ["| " + " | ".join(node["parents"]) + " | " + " | ".join(states) + " | from |"]
+            lines += ["|" + "---|" * (len(node["parents"]) + len(states) + 1)]
+            for row in node["table"]:
+                lines.append(
+                    "| "
+                    + " | ".join(row["given"][p] for p in node["parents"])
+                    + " | "
+                    + " | ".join(f"{row['values'][s]:.3f}" for s in states)
+                    + f" | {cell(row['from'])} |"
+                )
+            lines += ["", "</details>", ""]
+    return "\n".join(lines)

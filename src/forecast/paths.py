@@ -1,0 +1,45 @@
+"""Every path in a workspace, derived from its root in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folders of one forecasting question."""
+
+    root: Path
+
+    @property
+    def model_file(self) -> Path:
+        return self.root / "model" / "network.yaml"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.root / "evidence"
+
+    @property
+    def scenarios_dir(self) -> Path:
+        return self.root / "scenarios"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    def evidence_files(self) -> list[Path]:
+        """Evidence files in a stable order."""
+        return sorted(self.evidence_dir.glob("*.yaml"))
+
+    def scenario_files(self) -> list[Path]:
+        """Scenario files in a stable order."""
+        return sorted(self.scenarios_dir.glob("*.yaml"))
+
+    def inside(self, relative: str) -> Path | None:
+        """Resolve a workspace-relative path; None when it would leave the workspace."""
+        candidate = (self.root / relative).resolve()
+        root = self.root.resolve()
+        if candidate != root and root not in candidate.parents:
+            return None
+        return candidate

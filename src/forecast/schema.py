@@ -1,0 +1,201 @@
+"""Strict, frozen models of the three input files: model, evidence and scenario.
+
+These check shape only (types, required keys, no unknown keys); cross-references between
+files (does that node exist? is that quote in its source?) are checked in `checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=80)
+]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+def _parse_probability(value: object) -> str | float | tuple[float, float]:
+    """A phrase, a number in [0, 1], or a range [low, high] with low <= high."""
+    if isinstance(value, bool):
+        raise ValueError("expected a phrase, a number or a range [low, high], not true/false")
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("the probability phrase is empty")
+        return " ".join(value.split())
+    if isinstance(value, int | float):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"probability {value} is outside [0, 1]")
+        return float(value)
+    if isinstance(value, list | tuple):
+        if len(value) != 2 or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        ):
+            raise ValueError("a range is two numbers: [low, high]")
+        low, high = float(value[0]), float(value[1])
+        if not (0.0 <= low <= 1.0 and 0.0 <= high <= 1.0):
+            raise ValueError(f"range [{low}, {high}] goes outside [0, 1]")
+        if low > high:
+            raise ValueError(f"range [{low}, {high}] is upside down")
+        return (low, high)
+    raise ValueError("expected a phrase, a number or a range [low, high]")
+
+
+ProbabilitySpec = Annotated[
+    str | float | tuple[float, float],
+    PlainValidator(_parse_probability),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "string", "description": "a phrase from the yardstick"},
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {
+                    "type": "array",
+                    "items": {"type": "number", "minimum": 0, "maximum": 1},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            ]
+        }
+    ),
+]
+
+
+class Frozen(BaseModel):
+    """Base for every input model: unknown keys are errors and objects never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StateSpec(Frozen):
+    id: Identifier
+    label: Text
+    criterion: Text = Field(description="How a third party decides at the horizon")
+
+
+class NodeSpec(Frozen):
+    id: Identifier
+    label: Text
+    kind: Literal["driver", "intermediate", "outcome"]
+    description: Text
+    baseline: Identifier = Field(description="The reference state: 'nothing happened'")
+    parents: tuple[Identifier, ...] = ()
+    states: tuple[StateSpec, ...] = Field(min_length=2)
+
+    def state_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.states)
+
+
+class Horizon(Frozen):
+    date: dt.date
+    label: Text
+    reason: Text
+
+
+class Settings(Frozen):
+    yardstick: Literal["icd203", "phia"] = "icd203"
+    pooling: Literal["logarithmic", "linear"] = "logarithmic"
+    half_life_years: float = Field(default=3.0, gt=0.0)
+
+
+class About(Frozen):
+    node: Identifier
+    state: Identifier
+    given: dict[Identifier, Identifier] = Field(default_factory=dict)
+
+
+class Assumption(Frozen):
+    id: Identifier
+    about: About
+    probability: ProbabilitySpec
+    rationale: Text
+
+
+class ModelFile(Frozen):
+    question: Text
+    as_of: dt.date = Field(description="Date at which source recency is judged")
+    horizon: Horizon
+    outcome: Identifier
+    settings: Settings = Settings()
+    nodes: tuple[NodeSpec, ...] = Field(min_length=1)
+    assumptions: tuple[Assumption, ...] = ()
+
+
+class Fact(Frozen):
+    value: Text
+    basis: Literal["stated", "inferred"]
+    note: Text | None = None
+
+
+class DateFact(Frozen):
+    value: dt.date
+    basis: Literal["stated", "inferred"]
+    note: Text | None = None
+
+
+class Reliability(Frozen):
+    grade: Literal["A", "B", "C", "D", "E", "F"]
+    rationale: Text
+
+
+class TextRef(Frozen):
+    path: Text
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Retraction(Frozen):
+    date: dt.date
+    reason: Text
+
+
+class SourceMeta(Frozen):
+    id: Identifier
+    title: Fact
+    author: Fact
+    publisher: Fact
+    date: DateFact
+    kind: Text
+    reliability: Reliability
+    text: TextRef
+    retracted: Retraction | None = None
+
+
+class Claim(Frozen):
+    id: Identifier
+    kind: Literal["parameter", "forecast"] = "parameter"
+    about: About
+    probability: ProbabilitySpec
+    credibility: int = Field(ge=1, le=6)
+    quote: Text
+    note: Text
+    retracted: Retraction | None = None
+
+    @field_validator("credibility", mode="before")
+    @classmethod
+    def _no_bool(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("credibility is a whole number from 1 to 6")
+        return value
+
+
+class EvidenceFile(Frozen):
+    source: SourceMeta
+    claims: tuple[Claim, ...] = ()
+
+
+class ScenarioFile(Frozen):
+    id: Identifier
+    title: Text
+    narrative: Text
+    given: dict[Identifier, Identifier] = Field(default_factory=dict)
+    do: dict[Identifier, Identifier] = Field(default_factory=dict)

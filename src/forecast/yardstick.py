@@ -1,0 +1,66 @@
+"""Estimative-language yardsticks (ICD 203, UK PHIA) as data: phrase -> probability range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from forecast.suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class Term:
+    phrases: tuple[str, ...]
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    key: str
+    name: str
+    source: str
+    terms: tuple[Term, ...]
+
+    def lookup(self, phrase: str) -> Term | None:
+        """The term a phrase stands for (case and spacing ignored), or None."""
+        wanted = " ".join(phrase.lower().split())
+        for term in self.terms:
+            if wanted in term.phrases:
+                return term
+        return None
+
+    def phrases(self) -> list[str]:
+        return [p for term in self.terms for p in term.phrases]
+
+    def suggest(self, phrase: str) -> str:
+        """A fix sentence for a phrase the yardstick does not know."""
+        return did_you_mean(phrase, self.phrases(), f"{self.name} phrases")
+
+    def words_for(self, probability: float) -> str | None:
+        """The first phrase whose range holds `probability` (None in a deliberate gap)."""
+        for term in self.terms:
+            if term.low <= probability <= term.high:
+                return term.phrases[0]
+        return None
+
+
+@cache
+def _table() -> dict[str, Any]:
+    text = resources.files("forecast").joinpath("data/yardsticks.yaml").read_text("utf-8")
+    data: dict[str, Any] = YAML(typ="safe").load(text)
+    return data
+
+
+def yardstick(key: str) -> Yardstick:
+    """The yardstick named `key` ('icd203' or 'phia')."""
+    entry = _table()[key]
+    terms = tuple(
+        Term(tuple(p.lower() for p in t["phrases"]), float(t["low"]), float(t["high"]))
+        for t in entry["terms"]
+    )
+    return Yardstick(key, entry["name"], " ".join(entry["source"].split()), terms)

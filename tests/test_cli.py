@@ -1,0 +1,154 @@
+"""The command line through its runner: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from forecast.cli import main
+
+FAST = ["--draws", "500"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_help_lists_commands() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for command in ("validate", "run", "query", "report", "audit", "export"):
+        assert command in result.output
+
+
+def test_validate_real_workspace(workspace: Path) -> None:
+    result = invoke("validate", "--root", str(workspace))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("OK:")
+
+
+def test_run_json_is_the_results_document(workspace: Path) -> None:
+    result = invoke("run", "--root", str(workspace), "--json", *FAST)
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert {"question", "outcome", "draws", "seed", "scenarios"} <= set(doc)
+    assert doc["draws"] == 500
+    for sc in doc["scenarios"]:
+        assert {"id", "title", "given", "do", "outcome"} <= set(sc)
+        total = sum(o["point"] for o in sc["outcome"].values())
+        assert abs(total - 1) < 1e-9
+        for o in sc["outcome"].values():
+            assert 0 <= o["p05"] <= o["mean"] <= o["p95"] <= 1
+
+
+def test_run_table(workspace: Path) -> None:
+    result = invoke("run", "--root", str(workspace), *FAST)
+    assert result.exit_code == 0
+    assert "90 % interval" in result.stdout
+
+
+def test_same_seed_same_bytes(workspace: Path) -> None:
+    first = invoke("run", "--root", str(workspace), "--json", *FAST).stdout
+    second = invoke("run", "--root", str(workspace), "--json", *FAST).stdout
+    assert first == second
+    other = invoke("run", "--root", str(workspace), "--json", "--seed", "99", *FAST).stdout
+    assert other != first
+
+
+def _baseline_alliance(workspace: Path) -> float:
+    doc = json.loads(invoke("run", "--root", str(workspace), "--json", *FAST).stdout)
+    base = next(sc for sc in doc["scenarios"] if not sc["given"] and not sc["do"])
+    return float(base["outcome"]["alliance"]["point"])
+
+
+def test_forecaster_adds_a_claim_and_the_forecast_moves(workspace: Path) -> None:
+    before = _baseline_alliance(workspace)
+    path = workspace / "evidence" / "lin-2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    text += """
+  - id: lin-2023-test-alliance-base
+    about: {node: trajectory, state: alliance, given: {}}
+    probability: [0.6, 0.7]
+    credibility: 2
+    quote: >-
+      Both countries have made a clear strategic choice, making bilateral relations a priority
+    note: >-
+      Test claim added by a forecaster: a strategic choice read as a likely alliance.
+"""
+    path.write_text(text, encoding="utf-8")
+    assert invoke("validate", "--root", str(workspace)).exit_code == 0
+    after = _baseline_alliance(workspace)
+    assert after > before + 0.01
+
+
+def test_query_given_and_do(workspace: Path) -> None:
+    result = invoke("query", "--root", str(workspace), *FAST, "--given", "taiwan_crisis=yes", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["given"] == {"taiwan_crisis": "yes"}
+    observed = invoke("query", "--root", str(workspace), *FAST, "--target", "russian_defeat",
+                      "--given", "elite_assessment=strategic_mistake", "--json")
+    forced = invoke("query", "--root", str(workspace), *FAST, "--target", "russian_defeat",
+                    "--do", "elite_assessment=strategic_mistake", "--json")
+    prior = invoke("query", "--root", str(workspace), *FAST, "--target", "russian_defeat", "--json")
+    p_obs = json.loads(observed.stdout)["outcome"]["yes"]["point"]
+    p_do = json.loads(forced.stdout)["outcome"]["yes"]["point"]
+    p_prior = json.loads(prior.stdout)["outcome"]["yes"]["point"]
+    assert abs(p_do - p_prior) < 1e-12  # forcing a child says nothing about its parent
+    assert abs(p_obs - p_prior) > 1e-3  # observing it does
+
+
+def test_query_usage_errors_exit_2(workspace: Path) -> None:
+    bad_form = CliRunner().invoke(main, ["query", "--root", str(workspace), "--given", "taiwan"])
+    assert bad_form.exit_code == 2
+    unknown = CliRunner().invoke(main, ["query", "--root", str(workspace), *FAST, "--given", "taiwan=yes"])
+    assert unknown.exit_code == 2
+    assert "taiwan_crisis" in unknown.output
+
+
+def test_audit_outcome_lists_claims_and_quotes(workspace: Path) -> None:
+    result = invoke("audit", "--root", str(workspace), "trajectory")
+    assert result.exit_code == 0
+    assert "== trajectory | baseline [base]" in result.stdout
+    assert "share" in result.stdout and "note:" in result.stdout
+    doc = json.loads(invoke("audit", "--root", str(workspace), "trajectory", "--json").stdout)
+    kinds = {c["kind"] for c in doc["columns"]}
+    assert {"base", "effect"} <= kinds
+    for col in doc["columns"]:
+        assert col["statements"]
+        assert abs(sum(s["share"] for s in col["statements"]) - 1) < 1e-5
+    assert len(doc["table"]) == 2**6
+
+
+def test_audit_shows_uncited_assumptions(workspace: Path) -> None:
+    result = invoke("audit", "--root", str(workspace), "taiwan_crisis")
+    assert "UNCITED analyst assumption" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["bif", "xmlbif", "json"])
+def test_export_formats(workspace: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"model.{fmt}"
+    result = invoke("export", "--root", str(workspace), "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0
+    text = out.read_text()
+    assert "trajectory" in text
+    if fmt == "json":
+        assert json.loads(text)["outcome"] == "trajectory"
+
+
+def test_invalid_input_exit_1_without_traceback(workspace: Path) -> None:
+    path = workspace / "evidence" / "lin-2023.yaml"
+    path.write_text(path.read_text().replace("credibility: 2", "credibility: 9", 1))
+    proc = subprocess.run(
+        [sys.executable, "-m", "forecast.cli", "validate", "--root", str(workspace)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "evidence/lin-2023.yaml:" in proc.stderr
+    assert "credibility" in proc.stderr

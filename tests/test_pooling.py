@@ -1,0 +1,124 @@
+"""Properties of claim completion, pooling and the log-linear combination."""
+
+from __future__ import annotations
+
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from forecast.cpt import _assemble, _pool_column, build_tables
+from forecast.domain import ColumnKey, Node, Statement
+from forecast.pooling import complete_column, pool
+
+probabilities = st.floats(0.01, 0.99)
+NODE = Node("x", "X", "outcome", "", ("a", "b", "c"), ("A", "B", "C"), "b", ())
+
+
+def _claim(i: int, low: float, high: float, state: str = "a", source: str | None = None,
+           weight: float = 1.0) -> Statement:
+    return Statement(f"c{i}", "claim", source or f"src{i}", ColumnKey("x"), state, low, high,
+                     "", weight, 3, "q", "n")
+
+
+def _interval(statements: list[Statement], draws: int = 40_000) -> tuple[float, float, float]:
+    """Point, and 5th/95th percentiles of P(a) over draws, for claims on one column."""
+    uniform = np.full((1, 3), 1 / 3)
+    point = _pool_column(ColumnKey("x"), NODE, tuple(statements), uniform, "logarithmic", None)
+    rng = np.random.default_rng(1)
+    many = _pool_column(ColumnKey("x"), NODE, tuple(statements), np.full((draws, 3), 1 / 3),
+                        "logarithmic", rng)
+    lo, hi = np.quantile(many.column[:, 0], [0.05, 0.95])
+    return float(point.column[0, 0]), float(lo), float(hi)
+
+
+@given(probabilities, st.integers(0, 2))
+def test_completion_keeps_claim_and_reference_shape(p: float, state: int) -> None:
+    reference = np.array([[0.5, 0.3, 0.2]])
+    column = complete_column(np.array([p]), state, reference)
+    assert abs(column[0, state] - p) < 1e-12
+    assert abs(column.sum() - 1) < 1e-12
+    others = [i for i in range(3) if i != state]
+    ratio = column[0, others[0]] / column[0, others[1]]
+    assert abs(ratio - reference[0, others[0]] / reference[0, others[1]]) < 1e-9
+
+
+@given(st.lists(probabilities, min_size=3, max_size=3), st.sampled_from(["logarithmic", "linear"]))
+def test_one_claim_pools_to_itself(values: list[float], kind: str) -> None:
+    column = np.array(values) / sum(values)
+    pooled = pool(column[None, None, :], np.array([[0.37]]), kind)  # type: ignore[arg-type]
+    np.testing.assert_allclose(pooled[0], column, atol=1e-12)
+
+
+@given(st.lists(probabilities, min_size=3, max_size=3), st.integers(2, 6))
+def test_identical_claims_pool_to_same_column(values: list[float], n: int) -> None:
+    column = np.array(values) / sum(values)
+    stacked = np.broadcast_to(column, (1, n, 3))
+    weights = np.random.default_rng(n).uniform(0.1, 1.0, size=(1, n))
+    for kind in ("logarithmic", "linear"):
+        np.testing.assert_allclose(pool(stacked, weights, kind)[0], column, atol=1e-12)  # type: ignore[arg-type]
+
+
+@given(st.floats(0.05, 0.6), st.floats(0.05, 0.3))
+def test_concordant_claim_narrows_interval(low: float, width: float) -> None:
+    high = low + width
+    one = _interval([_claim(0, low, high)])
+    two = _interval([_claim(0, low, high), _claim(1, low, high)])
+    three = _interval([_claim(i, low, high) for i in range(3)])
+    assert two[2] - two[1] < one[2] - one[1]
+    assert three[2] - three[1] < two[2] - two[1]
+
+
+def test_conflicting_claim_moves_point_between_and_widens() -> None:
+    low_claim, high_claim = _claim(0, 0.20, 0.45), _claim(1, 0.55, 0.80)
+    alone = _interval([low_claim])
+    both = _interval([low_claim, high_claim])
+    other = _interval([high_claim])
+    assert alone[0] < both[0] < other[0]
+    assert both[2] - both[1] > alone[2] - alone[1]
+
+
+def test_one_source_speaks_once_per_column() -> None:
+    """Five claims of one source weigh, together, what one claim of another source weighs."""
+    repeated = [_claim(i, 0.7, 0.7, source="loud") for i in range(5)]
+    other = _claim(9, 0.3, 0.3, source="quiet")
+    uniform = np.full((1, 3), 1 / 3)
+    point = _pool_column(ColumnKey("x"), NODE, (*repeated, other), uniform, "logarithmic", None)
+    shares = point.shares[0]
+    assert abs(shares[:5].sum() - shares[5]) < 1e-12
+    single = _pool_column(ColumnKey("x"), NODE, (repeated[0], other), uniform, "logarithmic", None)
+    np.testing.assert_allclose(point.column, single.column, atol=1e-12)
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_log_linear_reproduces_base_and_single_effects(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    p1 = Node("p1", "P1", "driver", "", ("no", "yes"), ("", ""), "no", ())
+    p2 = Node("p2", "P2", "driver", "", ("lo", "mid", "hi"), ("", "", ""), "mid", ())
+    child = Node("x", "X", "outcome", "", ("a", "b", "c"), ("", "", ""), "b", ("p1", "p2"))
+    from forecast.cpt import PooledColumn
+
+    def col(key: ColumnKey) -> PooledColumn:
+        return PooledColumn(key, (), np.ones((2, 0)), rng.dirichlet(np.ones(3), size=2))
+
+    keys = [ColumnKey("x"), ColumnKey("x", (("p1", "yes"),)), ColumnKey("x", (("p2", "lo"),)),
+            ColumnKey("x", (("p2", "hi"),))]
+    columns = {k: col(k) for k in keys}
+    table = _assemble(child, [p1, p2], columns)
+    assert table.shape == (2, 2, 3, 3)
+    np.testing.assert_allclose(table[:, 0, 1], columns[keys[0]].column, atol=1e-13)
+    np.testing.assert_allclose(table[:, 1, 1], columns[keys[1]].column, atol=1e-13)
+    np.testing.assert_allclose(table[:, 0, 0], columns[keys[2]].column, atol=1e-13)
+    np.testing.assert_allclose(table[:, 0, 2], columns[keys[3]].column, atol=1e-13)
+    assert np.all(np.abs(table.sum(axis=-1) - 1) < 1e-12)
+    # combined column: odds multiply
+    base, e1, e2 = (columns[k].column for k in keys[:3])
+    expected = base * (e1 / base) * (e2 / base)
+    expected /= expected.sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(table[:, 1, 0], expected, atol=1e-12)
+
+
+def test_real_tables_sum_to_one_exactly(study) -> None:
+    tables = build_tables(study, 500, np.random.default_rng(3))
+    for table in tables.cpts.values():
+        assert np.all(np.abs(table.sum(axis=-1) - 1) <= 1e-12)
