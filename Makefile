@@ -37,6 +37,9 @@ typecheck: $(STAMP) ## mypy (strict on the package)
 unit: $(STAMP) ## pytest
 	$(BIN)/pytest -q
 
+bench: $(STAMP) ## time and memory of a full run against their targets
+	$(BIN)/python tests/benchmarks/bench_engine.py --root .
+
 clean: ## remove generated reports and caches (keeps .venv)
 	rm -rf reports/* .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -23,6 +23,12 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 @contextmanager
 def staged_folder(target: Path) -> Iterator[Path]:
     """Yield an empty folder beside `target`; on success swap it in, on failure delete it.
@@ -32,6 +38,7 @@ def staged_folder(target: Path) -> Iterator[Path]:
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a report folder is not
     try:
         yield staging
     except BaseException:

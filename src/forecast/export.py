@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from forecast.cpt import Tables
 from forecast.domain import Study
-from forecast.network import cpd_values
+from forecast.network import cpd_values, import_pgmpy
 
 Format = Literal["bif", "xmlbif", "json"]
 
@@ -31,6 +31,7 @@ def export_text(study: Study, tables: Tables, model: Any, fmt: Format) -> str:
     """The network in the requested format, with provenance where the format allows it."""
     if fmt == "json":
         return json.dumps(json_document(study, tables), indent=2, sort_keys=True) + "\n"
+    import_pgmpy()
     annotated = model.copy()
     for node in study.network.ids:
         annotated.nodes[node].clear()

@@ -52,7 +52,7 @@ def plot_scenarios(
     drawn: list[Any] = []
     offsets = [(i - (len(states) - 1) / 2) * 0.22 for i in range(len(states))]
     for s, state in enumerate(states):
-        ys = [row - offsets[s] for row in range(len(scenarios))]
+        ys = [row + offsets[s] for row in range(len(scenarios))]
         means = [100 * estimates[row][s].mean for row in range(len(scenarios))]
         lows = [
             100 * (estimates[row][s].mean - estimates[row][s].low) for row in range(len(scenarios))

@@ -8,12 +8,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import warnings
+
 import numpy as np
 
 from forecast.batched import Structure
 from forecast.cpt import column_sums_ok
 from forecast.domain import Network
 from forecast.pooling import Array
+
+
+def import_pgmpy() -> None:
+    """Import the pgmpy modules we use once, silencing the FutureWarnings pgmpy 1.1 emits
+    about its own coming renames (nothing our users can act on)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"pgmpy(\.|$)")
+        import pgmpy.inference
+        import pgmpy.models
+        import pgmpy.readwrite  # noqa: F401
 
 
 def structure_of(network: Network) -> Structure:
@@ -35,6 +47,7 @@ def cpd_values(table: Array) -> Array:
 
 def build_pgmpy(structure: Structure, tables: Mapping[str, Array]) -> Any:
     """A checked pgmpy DiscreteBayesianNetwork from point tables of shape (1, parents..., states)."""
+    import_pgmpy()
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.models import DiscreteBayesianNetwork
 
@@ -70,6 +83,7 @@ def pgmpy_posterior(
     do: Mapping[str, str] | None = None,
 ) -> Array:
     """P(target | given, do) by pgmpy's VariableElimination, in the model's state order."""
+    import_pgmpy()
     from pgmpy.inference import VariableElimination
 
     given = dict(given or {})

@@ -98,7 +98,8 @@ def _figures(run: Run, context: dict[str, Any], folder: Path) -> None:
         for sc in doc["scenarios"]
     ]
     title = f"{context['title']} by {context['horizon_label']}"
-    fig = scenario_figure([sc["title"] for sc in doc["scenarios"]], states, estimates, title)
+    labels = [context["state_labels"][s] for s in states]
+    fig = scenario_figure([sc["title"] for sc in doc["scenarios"]], labels, estimates, title)
     save(fig, folder / "scenarios")
 
 

@@ -1,0 +1,43 @@
+"""Benchmark: time and peak memory of the full computation (`make bench`).
+
+Not a test: it prints numbers and exits non-zero only when a target is missed.
+Targets: 20 000 draws over every scenario in under 10 s and 1 GiB of peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+from forecast.checks import build_study
+from forecast.engine import run_study
+from forecast.loading import load_inputs
+
+TARGET_SECONDS = 10.0
+TARGET_MIB = 1024.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."))
+    parser.add_argument("--draws", type=int, default=20_000)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    study = build_study(load_inputs(args.root))
+    loaded = time.perf_counter()
+    run = run_study(study, args.draws, seed=1)
+    done = time.perf_counter()
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(f"load+check   {loaded - start:7.2f} s")
+    print(f"run ({args.draws} draws, {len(run.results)} scenarios) {done - loaded:7.2f} s")
+    print(f"peak memory  {peak_mib:7.1f} MiB")
+    ok = (done - start) <= TARGET_SECONDS and peak_mib <= TARGET_MIB
+    print("targets met" if ok else f"target missed: {TARGET_SECONDS} s / {TARGET_MIB} MiB")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
