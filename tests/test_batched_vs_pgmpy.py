@@ -17,7 +17,9 @@ def test_real_model_every_scenario(real_run) -> None:
     assert real_run.results, "the real workspace has scenarios"
     for result in real_run.results:
         sc = result.scenario
-        batched = posterior(real_run.structure, real_run.point_tables.cpts, outcome, sc.given, sc.do)
+        batched = posterior(
+            real_run.structure, real_run.point_tables.cpts, outcome, sc.given, sc.do
+        )
         np.testing.assert_allclose(batched[0], result.point, atol=TOL, rtol=0)
         assert abs(result.point.sum() - 1.0) < 1e-12
 
@@ -50,7 +52,11 @@ def random_networks(draw: st.DrawFn) -> tuple[Structure, dict[str, np.ndarray], 
     parents: dict[str, tuple[str, ...]] = {}
     for i, name in enumerate(names):
         candidates = names[:i]
-        chosen = draw(st.lists(st.sampled_from(candidates), unique=True, max_size=3)) if candidates else []
+        chosen = (
+            draw(st.lists(st.sampled_from(candidates), unique=True, max_size=3))
+            if candidates
+            else []
+        )
         parents[name] = tuple(chosen)
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
@@ -93,9 +99,7 @@ def test_cpd_layout_against_hand_computed_case() -> None:
     pc[0, :, :, 0] = [[0.9, 0.6, 0.1], [0.4, 0.2, 0.05]]
     pc[0, :, :, 1] = 1 - pc[0, :, :, 0]
     cpts = {"a": pa, "b": pb, "c": pc}
-    by_hand = sum(
-        pa[0, i] * pb[0, j] * pc[0, i, j, 0] for i in range(2) for j in range(3)
-    )
+    by_hand = sum(pa[0, i] * pb[0, j] * pc[0, i, j, 0] for i in range(2) for j in range(3))
     model = build_pgmpy(structure, cpts)
     np.testing.assert_allclose(pgmpy_posterior(model, structure, "c")[0], by_hand, atol=1e-12)
     np.testing.assert_allclose(posterior(structure, cpts, "c")[0, 0], by_hand, atol=1e-12)

@@ -87,14 +87,34 @@ def test_forecaster_adds_a_claim_and_the_forecast_moves(workspace: Path) -> None
 
 
 def test_query_given_and_do(workspace: Path) -> None:
-    result = invoke("query", "--root", str(workspace), *FAST, "--given", "taiwan_crisis=yes", "--json")
+    result = invoke(
+        "query", "--root", str(workspace), *FAST, "--given", "taiwan_crisis=yes", "--json"
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["given"] == {"taiwan_crisis": "yes"}
-    observed = invoke("query", "--root", str(workspace), *FAST, "--target", "russian_defeat",
-                      "--given", "elite_assessment=strategic_mistake", "--json")
-    forced = invoke("query", "--root", str(workspace), *FAST, "--target", "russian_defeat",
-                    "--do", "elite_assessment=strategic_mistake", "--json")
+    observed = invoke(
+        "query",
+        "--root",
+        str(workspace),
+        *FAST,
+        "--target",
+        "russian_defeat",
+        "--given",
+        "elite_assessment=strategic_mistake",
+        "--json",
+    )
+    forced = invoke(
+        "query",
+        "--root",
+        str(workspace),
+        *FAST,
+        "--target",
+        "russian_defeat",
+        "--do",
+        "elite_assessment=strategic_mistake",
+        "--json",
+    )
     prior = invoke("query", "--root", str(workspace), *FAST, "--target", "russian_defeat", "--json")
     p_obs = json.loads(observed.stdout)["outcome"]["yes"]["point"]
     p_do = json.loads(forced.stdout)["outcome"]["yes"]["point"]
@@ -106,7 +126,9 @@ def test_query_given_and_do(workspace: Path) -> None:
 def test_query_usage_errors_exit_2(workspace: Path) -> None:
     bad_form = CliRunner().invoke(main, ["query", "--root", str(workspace), "--given", "taiwan"])
     assert bad_form.exit_code == 2
-    unknown = CliRunner().invoke(main, ["query", "--root", str(workspace), *FAST, "--given", "taiwan=yes"])
+    unknown = CliRunner().invoke(
+        main, ["query", "--root", str(workspace), *FAST, "--given", "taiwan=yes"]
+    )
     assert unknown.exit_code == 2
     assert "taiwan_crisis" in unknown.output
 
@@ -146,7 +168,9 @@ def test_invalid_input_exit_1_without_traceback(workspace: Path) -> None:
     path.write_text(path.read_text().replace("credibility: 2", "credibility: 9", 1))
     proc = subprocess.run(
         [sys.executable, "-m", "forecast.cli", "validate", "--root", str(workspace)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr

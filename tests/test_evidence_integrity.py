@@ -45,10 +45,10 @@ def test_source_texts_are_byte_copies_of_the_shared_ones() -> None:
 
 def test_folding_forgives_only_typography() -> None:
     source = "China\u2019s \u201cno\u00a0limits\u201d\n   partnership \u2014 2022"
-    assert contains(source, "China's \"no limits\" partnership - 2022")
-    assert not contains(source, "china's \"no limits\" partnership")  # case matters
+    assert contains(source, 'China\'s "no limits" partnership - 2022')
+    assert not contains(source, 'china\'s "no limits" partnership')  # case matters
     assert not contains(source, "China's no limits partnership")  # quotation marks matter
-    assert not contains(source, "Chinas \"no limits\"")  # a missing letter matters
+    assert not contains(source, 'Chinas "no limits"')  # a missing letter matters
     assert fold("a\u2013b\u2014c") == "a-b-c"
 
 

@@ -27,7 +27,11 @@ def _make_report(ws: Path) -> subprocess.CompletedProcess[str]:
     stamp = venv / ".installed"
     return subprocess.run(
         ["make", "--no-print-directory", "-o", str(stamp), "report", f"VENV={venv}"],
-        cwd=ws, capture_output=True, text=True, check=False, timeout=600,
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
 
 

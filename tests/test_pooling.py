@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,10 +14,28 @@ probabilities = st.floats(0.01, 0.99)
 NODE = Node("x", "X", "outcome", "", ("a", "b", "c"), ("A", "B", "C"), "b", ())
 
 
-def _claim(i: int, low: float, high: float, state: str = "a", source: str | None = None,
-           weight: float = 1.0) -> Statement:
-    return Statement(f"c{i}", "claim", source or f"src{i}", ColumnKey("x"), state, low, high,
-                     "", weight, 3, "q", "n")
+def _claim(
+    i: int,
+    low: float,
+    high: float,
+    state: str = "a",
+    source: str | None = None,
+    weight: float = 1.0,
+) -> Statement:
+    return Statement(
+        f"c{i}",
+        "claim",
+        source or f"src{i}",
+        ColumnKey("x"),
+        state,
+        low,
+        high,
+        "",
+        weight,
+        3,
+        "q",
+        "n",
+    )
 
 
 def _interval(statements: list[Statement], draws: int = 40_000) -> tuple[float, float, float]:
@@ -26,8 +43,9 @@ def _interval(statements: list[Statement], draws: int = 40_000) -> tuple[float, 
     uniform = np.full((1, 3), 1 / 3)
     point = _pool_column(ColumnKey("x"), NODE, tuple(statements), uniform, "logarithmic", None)
     rng = np.random.default_rng(1)
-    many = _pool_column(ColumnKey("x"), NODE, tuple(statements), np.full((draws, 3), 1 / 3),
-                        "logarithmic", rng)
+    many = _pool_column(
+        ColumnKey("x"), NODE, tuple(statements), np.full((draws, 3), 1 / 3), "logarithmic", rng
+    )
     lo, hi = np.quantile(many.column[:, 0], [0.05, 0.95])
     return float(point.column[0, 0]), float(lo), float(hi)
 
@@ -101,8 +119,12 @@ def test_log_linear_reproduces_base_and_single_effects(seed: int) -> None:
     def col(key: ColumnKey) -> PooledColumn:
         return PooledColumn(key, (), np.ones((2, 0)), rng.dirichlet(np.ones(3), size=2))
 
-    keys = [ColumnKey("x"), ColumnKey("x", (("p1", "yes"),)), ColumnKey("x", (("p2", "lo"),)),
-            ColumnKey("x", (("p2", "hi"),))]
+    keys = [
+        ColumnKey("x"),
+        ColumnKey("x", (("p1", "yes"),)),
+        ColumnKey("x", (("p2", "lo"),)),
+        ColumnKey("x", (("p2", "hi"),)),
+    ]
     columns = {k: col(k) for k in keys}
     table = _assemble(child, [p1, p2], columns)
     assert table.shape == (2, 2, 3, 3)

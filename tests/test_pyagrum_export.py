@@ -46,7 +46,9 @@ def test_bif_posteriors_match_results_json(report_dir: Path, real_run) -> None:
     doc = json.loads((report_dir / "results.json").read_text())
     states = real_run.study.network.node(doc["outcome"]).states
     for sc in doc["scenarios"]:
-        values, labels = _pyagrum_posterior(report_dir / "model.bif", doc["outcome"], sc["given"], sc["do"])
+        values, labels = _pyagrum_posterior(
+            report_dir / "model.bif", doc["outcome"], sc["given"], sc["do"]
+        )
         by_label = dict(zip(labels, values, strict=True))
         for state in states:
             assert abs(by_label[state] - sc["outcome"][state]["point"]) < TOL, (sc["id"], state)

@@ -17,7 +17,6 @@ from forecast.errors import InputError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
 def _say(message: str) -> None:
     click.echo(message, err=True)
 
@@ -304,6 +303,36 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
     else:
         atomic.write_text(output, text)
         _say(f"wrote {output}")
+
+
+@main.command()
+@root_option
+def schema(root: Path) -> None:
+    """Write JSON Schema for the model, evidence and scenario files into the workspace.
+
+    Each input file's first line points an editor (yaml-language-server) at its schema.
+    """
+    from forecast.schemas import write_schemas
+
+    for path in write_schemas(root):
+        click.echo(f"wrote {path}")
+
+
+@main.command("new-source")
+@root_option
+@click.argument("text", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "source_id", required=True, help="Id for the new source, e.g. smith-2024.")
+@reports_input_errors
+def new_source_command(root: Path, text: Path, source_id: str) -> None:
+    """Copy TEXT into evidence/sources/, record its SHA-256 and start evidence/ID.yaml."""
+    import re
+
+    from forecast.newsource import new_source
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", source_id):
+        raise click.BadParameter("use letters, digits, '_', '.' and '-'", param_hint="--id")
+    copied, evidence = new_source(root, text, source_id)
+    click.echo(f"copied {copied}\nwrote {evidence}: fill in the TODOs, then `forecast validate`")
 
 
 if __name__ == "__main__":

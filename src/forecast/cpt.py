@@ -49,6 +49,8 @@ def _pool_column(
     rng: np.random.Generator | None,
 ) -> PooledColumn:
     n = reference.shape[0]
+    if not statements:  # nothing said: the column stays at its reference (no information)
+        return PooledColumn(key, (), np.ones((n, 0)), reference.copy())
     lows = np.array([s.low for s in statements])
     highs = np.array([s.high for s in statements])
     weights = np.broadcast_to(base_weights(statements), (n, len(statements))).copy()
@@ -111,7 +113,9 @@ def build_tables(study: Study, draws: int = 1, rng: np.random.Generator | None =
             base_key, node, tuple(by_column[base_key]), uniform, kind, rng
         )
         reference = columns[base_key].column
-        for key in sorted((k for k in by_column if k.node == node.id and k.moved), key=str):
+        effects = {k for k in study.network.parameter_columns() if k.node == node.id and k.moved}
+        effects |= {k for k in by_column if k.node == node.id and k.moved}
+        for key in sorted(effects, key=str):
             columns[key] = _pool_column(key, node, tuple(by_column[key]), reference, kind, rng)
         parents = [study.network.node(p) for p in node.parents]
         cpts[node.id] = _assemble(node, parents, columns)

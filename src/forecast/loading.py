@@ -90,6 +90,12 @@ def _fix_for(error: Any, model: type[BaseModel]) -> tuple[str, str]:
             f"{field}: '{error['input']}' is not a valid identifier",
             "use letters, digits, '_', '.' and '-', starting with a letter or digit",
         )
+    if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "")
+        return (
+            f"{field}: '{error['input']}' is not allowed",
+            f"use one of: {expected}" if expected else "see `forecast schema`",
+        )
     if kind.startswith("date"):
         return f"{field}: '{error['input']}' is not a date", "write it as YYYY-MM-DD"
     if loc and loc[-1] == "probability":

@@ -5,10 +5,9 @@ pgmpy is imported here only, and only when needed: it takes seconds to import.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
-
-import warnings
 
 import numpy as np
 

@@ -22,7 +22,7 @@ TARGET_MIB = 1024.0
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."))
+    parser.add_argument("--root", type=Path, default=Path())
     parser.add_argument("--draws", type=int, default=20_000)
     args = parser.parse_args()
     start = time.perf_counter()
