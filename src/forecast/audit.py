@@ -89,3 +89,60 @@ def audit_node(study: Study, tables: Tables, node_id: str) -> dict[str, Any]:
         "columns": [_column_entry(study, node, c) for c in columns],
         "table": _derived_rows(study, node, tables) if node.parents else [],
     }
+
+
+def _share_of(tables: Tables, statement: Statement) -> float:
+    pooled = tables.columns[statement.column]
+    for i, st in enumerate(pooled.statements):
+        if st.id == statement.id:
+            return float(pooled.shares[0, i])
+    return 0.0
+
+
+def _claim_entry(study: Study, tables: Tables, statement: Statement) -> dict[str, Any]:
+    share = (
+        0.0 if statement.retracted or statement.kind == "forecast" else _share_of(tables, statement)
+    )
+    entry = _statement_entry(study, statement, share)
+    entry["column"] = statement.column.label()
+    entry["retraction"] = statement.retraction
+    return entry
+
+
+def audit_source(study: Study, tables: Tables, source_id: str) -> dict[str, Any]:
+    """Every parameter a source feeds and what leaving it out would change."""
+    from forecast.influence import source_influence
+
+    source = study.source(source_id)
+    meta = source.meta
+    mine = [s for s in study.statements if s.source_id == source_id]
+    return {
+        "source": source_id,
+        "file": source.file,
+        "title": meta.title.value,
+        "author": meta.author.value,
+        "date": meta.date.value.isoformat(),
+        "reliability": meta.reliability.grade,
+        "rationale": meta.reliability.rationale,
+        "retraction": f"{meta.retracted.date}: {meta.retracted.reason}" if meta.retracted else None,
+        "parameters": sorted(
+            {s.column.label() for s in mine if s.kind == "claim" and not s.retracted}
+        ),
+        "claims": [_claim_entry(study, tables, s) for s in mine],
+        "without_it": source_influence(study, source_id).shift,
+    }
+
+
+def audit_claim(study: Study, tables: Tables, claim_id: str) -> dict[str, Any]:
+    """One claim: its column, its share of the pool, and its leave-one-out influence."""
+    from forecast.influence import claim_influences, retraction_effects
+
+    statement = next(s for s in study.statements if s.id == claim_id)
+    entry = _claim_entry(study, tables, statement)
+    effects = {i.what: i.shift for i in claim_influences(study) + retraction_effects(study)}
+    entry["without_it" if not statement.retracted else "if_reinstated"] = effects.get(claim_id)
+    if statement.column in tables.columns and statement.kind != "forecast":
+        node = study.network.node(statement.column.node)
+        pooled = tables.columns[statement.column].column[0]
+        entry["pooled_column"] = {s: round(float(pooled[i]), 6) for i, s in enumerate(node.states)}
+    return entry

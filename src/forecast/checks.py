@@ -6,14 +6,17 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
+from pathlib import Path
 
 from forecast import grading, quotes
+from forecast.coverage import Coverage
 from forecast.domain import ColumnKey, Network, Node, Scenario, Source, Statement, Study
 from forecast.errors import InputError, Problem, display_path
 from forecast.loading import Loaded, RawInputs
+from forecast.paths import Workspace
 from forecast.schema import About, EvidenceFile, ModelFile
 from forecast.suggest import did_you_mean
-from forecast.yamlio import Document, Loc
+from forecast.yamlio import Document, Loc, load_yaml
 from forecast.yardstick import Yardstick, yardstick
 
 
@@ -346,7 +349,8 @@ def _check_evidence(
                 )
             if column is None or span is None:
                 continue
-            retracted = claim.retracted is not None or meta.retracted is not None
+            withdrawn = claim.retracted or meta.retracted
+            retraction = f"{withdrawn.date}: {withdrawn.reason}" if withdrawn else None
             statements.append(
                 Statement(
                     claim.id,
@@ -361,7 +365,7 @@ def _check_evidence(
                     claim.credibility,
                     " ".join(claim.quote.split()),
                     " ".join(claim.note.split()),
-                    retracted,
+                    retraction,
                 )
             )
     return sources, statements
@@ -531,3 +535,20 @@ def build_study(raw: RawInputs) -> Study:
         tuple(scenarios),
         tuple(warnings),
     )
+
+
+def strict_problems(root: Path, study: Study, rows: list[Coverage]) -> list[Problem]:
+    """--strict: every parameter resting on one source alone or on an assumption."""
+    doc = load_yaml(Workspace(root).model_file, "model/network.yaml")
+    index = {n.id: i for i, n in enumerate(study.model.nodes)}
+    problems = []
+    for row in rows:
+        if row.weak:
+            problems.append(
+                doc.problem(
+                    ("nodes", index[row.column.node], "id"),
+                    f"{row.column.label()} {row.weak}",
+                    "cite a claim from another, independent source",
+                )
+            )
+    return problems

@@ -108,12 +108,25 @@ def main() -> None:
 
 @main.command()
 @root_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail when a parameter rests on one source alone or on an analyst assumption.",
+)
 @reports_input_errors
-def validate(root: Path) -> None:
+def validate(root: Path, strict: bool) -> None:
     """Check model, evidence and scenario files; list every problem as path:line:column."""
+    from forecast.coverage import coverage
+
     study = _study(root)
     claims = sum(1 for s in study.statements if s.kind != "assumption")
     assumptions = sum(1 for s in study.statements if s.kind == "assumption")
+    if strict:
+        from forecast.checks import strict_problems
+
+        problems = strict_problems(root, study, coverage(study))
+        if problems:
+            raise InputError(problems)
     click.echo(
         f"OK: {len(study.network.nodes)} nodes, {claims} claims from {len(study.sources)} "
         f"sources, {assumptions} analyst assumptions, {len(study.scenarios)} scenarios."
@@ -230,43 +243,109 @@ def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
     click.echo(f"wrote {target}/index.html, report.md, audit.md, results.json, model.bif, figures/")
 
 
+def _print_statement(st: dict[str, Any]) -> None:
+    origin = (
+        f"{st['source']} (grade {st['source_grade']}, credibility {st['credibility']})"
+        if st["cited"]
+        else "UNCITED analyst assumption"
+    )
+    click.echo(
+        f"  - {st['id']}: P({st['state']}) = {st['stated']} "
+        f"[{100 * st['low']:.0f}–{100 * st['high']:.0f} %], {origin}, "
+        f"weight {st['weight']:.3f}, share {100 * st['share']:.0f} %"
+    )
+    if st.get("retraction"):
+        click.echo(f"      RETRACTED {st['retraction']}")
+    if st["cited"]:
+        click.echo(f'      "{st["quote"]}"')
+    click.echo(f"      note: {st['note']}")
+
+
+def _shift_text(shift: dict[str, float] | None) -> str:
+    if not shift:
+        return "nothing"
+    return ", ".join(f"{s} {100 * v:+.1f} pts" for s, v in shift.items())
+
+
 @main.command()
 @root_option
 @click.argument("node", required=False)
+@click.option("--source", "source_id", default=None, help="Audit one source: what it feeds.")
+@click.option("--claim", "claim_id", default=None, help="Audit one claim.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @reports_input_errors
-def audit(root: Path, node: str | None, as_json: bool) -> None:
-    """Show the claims behind each column of NODE (default: the outcome), with quotes."""
-    from forecast.audit import audit_node
+def audit(
+    root: Path, node: str | None, source_id: str | None, claim_id: str | None, as_json: bool
+) -> None:
+    """Trace numbers to quotes: by NODE (default: the outcome), --source ID or --claim ID.
+
+    \b
+    audit NODE         every CPT column and parent effect, the claims pooled into it,
+                       their weights, shares, quotes and notes; assumptions flagged
+    audit --source ID  every parameter that source feeds and what leaving it out moves
+    audit --claim ID   one claim, its share of its column and its influence
+    """
+    from forecast.audit import audit_claim, audit_node, audit_source
     from forecast.cpt import build_tables
     from forecast.suggest import did_you_mean
 
+    if sum(x is not None for x in (node, source_id, claim_id)) > 1:
+        raise click.UsageError("give one of NODE, --source or --claim")
     study = _study(root)
-    node = node or study.network.outcome
-    if node not in study.network.ids:
-        raise click.BadParameter(did_you_mean(node, study.network.ids, "nodes"), param_hint="NODE")
-    doc = audit_node(study, build_tables(study), node)
+    tables = build_tables(study)
+    doc: dict[str, Any]
+    if source_id is not None:
+        ids = [s.id for s in study.sources]
+        if source_id not in ids:
+            raise click.BadParameter(did_you_mean(source_id, ids, "sources"), param_hint="--source")
+        doc = audit_source(study, tables, source_id)
+    elif claim_id is not None:
+        ids = [s.id for s in study.statements]
+        if claim_id not in ids:
+            raise click.BadParameter(did_you_mean(claim_id, ids, "claims"), param_hint="--claim")
+        doc = audit_claim(study, tables, claim_id)
+    else:
+        node = node or study.network.outcome
+        if node not in study.network.ids:
+            raise click.BadParameter(
+                did_you_mean(node, study.network.ids, "nodes"), param_hint="NODE"
+            )
+        doc = audit_node(study, tables, node)
     if as_json:
         click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
-        return
-    click.echo(f"{doc['label']} ({doc['node']}): {doc['description']}")
-    for col in doc["columns"]:
-        pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
-        click.echo(f"\n== {col['column']} [{col['kind']}] -> {pooled}")
-        for st in col["statements"]:
-            origin = (
-                f"{st['source']} (grade {st['source_grade']}, credibility {st['credibility']})"
-                if st["cited"]
-                else "UNCITED analyst assumption"
-            )
+    elif source_id is not None:
+        click.echo(
+            f"{doc['source']}: {doc['title']} ({doc['author']}, {doc['date']}), "
+            f"reliability {doc['reliability']}: {doc['rationale']}"
+        )
+        if doc["retraction"]:
+            click.echo(f"RETRACTED {doc['retraction']}")
+        click.echo("feeds: " + (", ".join(doc["parameters"]) or "no parameter"))
+        click.echo(f"leaving it out moves the baseline: {_shift_text(doc['without_it'])}")
+        for st in doc["claims"]:
+            click.echo(f"\n[{st['kind']}] {st['column']}")
+            _print_statement(st)
+    elif claim_id is not None:
+        click.echo(f"[{doc['kind']}] {doc['column']}")
+        _print_statement(doc)
+        if "pooled_column" in doc:
             click.echo(
-                f"  - {st['id']}: P({st['state']}) = {st['stated']} "
-                f"[{100 * st['low']:.0f}–{100 * st['high']:.0f} %], {origin}, "
-                f"weight {st['weight']:.3f}, share {100 * st['share']:.0f} %"
+                "pooled column: "
+                + ", ".join(f"{s} {100 * v:.1f} %" for s, v in doc["pooled_column"].items())
             )
-            if st["cited"]:
-                click.echo(f'      "{st["quote"]}"')
-            click.echo(f"      note: {st['note']}")
+        if "if_reinstated" in doc:
+            click.echo(
+                f"reinstating it would move the baseline: {_shift_text(doc['if_reinstated'])}"
+            )
+        elif doc["kind"] == "claim":
+            click.echo(f"leaving it out moves the baseline: {_shift_text(doc.get('without_it'))}")
+    else:
+        click.echo(f"{doc['label']} ({doc['node']}): {doc['description']}")
+        for col in doc["columns"]:
+            pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
+            click.echo(f"\n== {col['column']} [{col['kind']}] -> {pooled}")
+            for st in col["statements"]:
+                _print_statement(st)
 
 
 @main.command()

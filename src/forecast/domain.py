@@ -92,7 +92,11 @@ class Statement:
     credibility: int | None
     quote: str
     note: str
-    retracted: bool = False
+    retraction: str | None = None  # "DATE: reason" when the claim or its source is retracted
+
+    @property
+    def retracted(self) -> bool:
+        return self.retraction is not None
 
     @property
     def point(self) -> float:

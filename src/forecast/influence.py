@@ -1,30 +1,30 @@
-"""Leave-one-out influence: how far the point forecast moves when one claim is left out.
+"""How far the point forecast moves when claims are left out, or reinstated.
 
-A claim that is alone on its column leaves that column at its reference when removed
-(uniform for a base column, no effect for an effect column).
+Leave-one-out influence shows which few quotes carry the forecast. A claim that is alone on
+its column leaves that column at its reference when removed (uniform for a base column, no
+effect for an effect column). Retracted claims are shown with what they would move if they
+were reinstated, so a reviewer sees what a retraction changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-import numpy as np
 
 from forecast.batched import posterior
 from forecast.cpt import build_tables
-from forecast.domain import Study
+from forecast.domain import Statement, Study
 from forecast.network import structure_of
 from forecast.pooling import Array
 
 
 @dataclass(frozen=True)
 class Influence:
-    claim: str
+    what: str  # a claim id, or "source ID"
     source: str | None
     column: str
-    shift: dict[str, float]  # outcome state -> change in probability (without - with)
+    shift: dict[str, float]  # outcome state -> probability without it minus with it
 
     @property
     def size(self) -> float:
@@ -32,32 +32,53 @@ class Influence:
         return max(abs(v) for v in self.shift.values())
 
 
-def _point(study: Study, given: Mapping[str, str], do: Mapping[str, str]) -> Array:
-    tables = build_tables(study)
-    return posterior(structure_of(study.network), tables.cpts, study.network.outcome, given, do)[0]
-
-
-def influences(
+def outcome_point(
     study: Study, given: Mapping[str, str] | None = None, do: Mapping[str, str] | None = None
-) -> list[Influence]:
-    """Every parameter claim's leave-one-out effect on the outcome, largest first."""
-    given, do = dict(given or {}), dict(do or {})
+) -> Array:
+    """The point forecast of the outcome (numpy engine on the point tables)."""
+    tables = build_tables(study)
+    result: Array = posterior(
+        structure_of(study.network), tables.cpts, study.network.outcome, given, do
+    )[0]
+    return result
+
+
+def _shift(study: Study, changed: Study) -> dict[str, float]:
     states = study.network.node(study.network.outcome).states
-    full = _point(study, given, do)
+    delta = outcome_point(changed) - outcome_point(study)
+    return {s: round(float(delta[i]), 10) for i, s in enumerate(states)}
+
+
+def _without(study: Study, drop: Callable[[Statement], bool]) -> Study:
+    kept = tuple(s for s in study.statements if not (drop(s) and not s.retracted))
+    return dataclasses.replace(study, statements=kept)
+
+
+def claim_influences(study: Study) -> list[Influence]:
+    """Every cited parameter claim's leave-one-out effect on the baseline, largest first."""
+    out = [
+        Influence(s.id, s.source_id, s.column.label(), _shift(study, _without(study, s.__eq__)))
+        for s in study.parameters()
+        if s.cited
+    ]
+    out.sort(key=lambda inf: (-inf.size, inf.what))
+    return out
+
+
+def source_influence(study: Study, source_id: str) -> Influence:
+    """The effect of leaving out every active claim of one source at once."""
+    changed = _without(study, lambda s: s.source_id == source_id)
+    return Influence(f"source {source_id}", source_id, "all its columns", _shift(study, changed))
+
+
+def retraction_effects(study: Study) -> list[Influence]:
+    """For each retracted parameter claim: how the baseline would move if it were reinstated."""
     out = []
-    for statement in study.parameters():
-        if not statement.cited:
-            continue
-        rest = tuple(s for s in study.statements if s is not statement)
-        without = _point(dataclasses.replace(study, statements=rest), given, do)
-        delta = without - full
-        out.append(
-            Influence(
-                statement.id,
-                statement.source_id,
-                statement.column.label(),
-                {s: float(np.round(delta[i], 10)) for i, s in enumerate(states)},
+    for s in study.statements:
+        if s.retracted and s.kind == "claim":
+            reinstated = tuple(
+                dataclasses.replace(x, retraction=None) if x is s else x for x in study.statements
             )
-        )
-    out.sort(key=lambda inf: (-inf.size, inf.claim))
+            changed = dataclasses.replace(study, statements=reinstated)
+            out.append(Influence(s.id, s.source_id, s.column.label(), _shift(study, changed)))
     return out
