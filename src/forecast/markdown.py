@@ -46,6 +46,45 @@ def coherence_table(checks: list[Check]) -> list[str]:
     return rows
 
 
+def _shift(shift: dict[str, float]) -> str:
+    return ", ".join(f"{s} {100 * v:+.1f}" for s, v in shift.items())
+
+
+def influence_table(context: dict[str, Any], limit: int | None = None) -> list[str]:
+    rows = [
+        "Change in the baseline forecast (percentage points) if the claim were left out.",
+        "",
+        "| Claim | Source | Column | Shift without it |",
+        "|---|---|---|---|",
+    ]
+    for inf in context["influence"][:limit]:
+        rows.append(f"| {cell(inf.what)} | {cell(inf.source)} | {cell(inf.column)} | {_shift(inf.shift)} |")
+    return rows
+
+
+def retraction_list(context: dict[str, Any]) -> list[str]:
+    if not context["retracted"]:
+        return ["No claim or source is retracted."]
+    lines = []
+    for inf in context["retracted"]:
+        statement = context["retracted_statements"][inf.what]
+        lines.append(
+            f"- `{inf.what}` ({cell(inf.column)}), retracted {cell(statement.retraction)}; "
+            f"it used to move the baseline by {_shift(inf.shift)} points"
+        )
+    return lines
+
+
+def coverage_table(context: dict[str, Any]) -> list[str]:
+    rows = ["| Parameter | Claims | Sources | Assumption |", "|---|---|---|---|"]
+    for row in context["coverage"]:
+        rows.append(
+            f"| {cell(row.column.label())} | {row.claims} | {cell(', '.join(row.sources)) or '—'} "
+            f"| {cell(row.assumption or '—')} |"
+        )
+    return rows
+
+
 def report_markdown(context: dict[str, Any]) -> str:
     """The analyst's summary: headline, scenario table, assumptions, sources, coherence."""
     doc = context["results"]
@@ -80,6 +119,8 @@ def report_markdown(context: dict[str, Any]) -> str:
         lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {sc.narrative}"]
     lines += ["", "## Coherence with the sources' own forecasts", ""]
     lines += coherence_table(context["coherence"]) if context["coherence"] else ["None recorded."]
+    lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]
+    lines += ["", "## Retracted evidence", "", *retraction_list(context)]
     lines += ["", "## Uncited analyst assumptions", ""]
     for a in context["assumptions"]:
         lines.append(
@@ -107,6 +148,11 @@ def report_markdown(context: dict[str, Any]) -> str:
 def audit_markdown(context: dict[str, Any]) -> str:
     """Every node, every parameter column, every statement with its quote and note."""
     lines = ["# Audit trail", "", f"{cell(context['results']['question'])}", ""]
+    lines += ["## Coherence with the sources' own forecasts", ""]
+    lines += coherence_table(context["coherence"]) if context["coherence"] else ["None recorded."]
+    lines += ["", "## Influence of each claim", "", *influence_table(context), ""]
+    lines += ["## Retracted evidence", "", *retraction_list(context), ""]
+    lines += ["## Coverage of every parameter", "", *coverage_table(context), ""]
     for node in context["audit"]:
         lines += [f"## {cell(node['label'])} (`{node['node']}`)", "", cell(node["description"]), ""]
         if node["parents"]:

@@ -9,6 +9,8 @@ from typing import Any
 from forecast import atomic, grading
 from forecast.audit import audit_node
 from forecast.coherence import coherence
+from forecast.coverage import coverage
+from forecast.influence import claim_influences, retraction_effects
 from forecast.engine import Run
 from forecast.export import export_text
 from forecast.figures import Interval, save, scenario_figure
@@ -84,6 +86,10 @@ def report_context(run: Run) -> dict[str, Any]:
         "assumptions": [s for s in study.parameters() if not s.cited],
         "sources": sources,
         "audit": [audit_node(study, run.point_tables, n) for n in study.network.ids],
+        "influence": claim_influences(study),
+        "retracted": retraction_effects(study),
+        "retracted_statements": {s.id: s for s in study.statements if s.retracted},
+        "coverage": coverage(study),
     }
 
 
