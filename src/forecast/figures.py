@@ -103,3 +103,63 @@ def save(fig: Figure, stem: Path) -> list[Path]:
     fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return paths
+
+
+KIND_COLOURS = {"driver": PALETTE[0], "intermediate": PALETTE[1], "outcome": PALETTE[2]}
+
+
+def layered_positions(
+    nodes: Sequence[str], parents: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[float, float]]:
+    """Left-to-right layers by longest path from a root; nodes spread evenly in each layer."""
+    depth: dict[str, int] = {}
+    for node in nodes:  # nodes come parents-first
+        depth[node] = 1 + max((depth[p] for p in parents[node]), default=-1)
+    layers: dict[int, list[str]] = {}
+    for node in nodes:
+        layers.setdefault(depth[node], []).append(node)
+    positions = {}
+    for d, members in layers.items():
+        for i, node in enumerate(members):
+            positions[node] = (float(d), (len(members) - 1) / 2 - i)
+    return positions
+
+
+def plot_network(
+    ax: Axes,
+    nodes: Sequence[str],
+    labels: dict[str, str],
+    kinds: dict[str, str],
+    parents: dict[str, tuple[str, ...]],
+) -> dict[str, Any]:
+    """Boxes coloured by node kind and arrows from parent to child; returns the artists."""
+    positions = layered_positions(nodes, parents)
+    boxes = {}
+    for node in nodes:
+        x, y = positions[node]
+        boxes[node] = ax.text(
+            x, y, labels[node].replace(" ", "\n", 2) if len(labels[node]) > 18 else labels[node],
+            ha="center", va="center", fontsize=8, zorder=3,
+            bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
+                  "edgecolor": KIND_COLOURS.get(kinds[node], "#555555"), "linewidth": 2},
+        )
+    arrows = []
+    for node in nodes:
+        for parent in parents[node]:
+            arrows.append(
+                ax.annotate(
+                    "", xy=positions[node], xytext=positions[parent], zorder=2,
+                    arrowprops={"arrowstyle": "-|>", "color": "#555555", "linewidth": 1,
+                                "shrinkA": 38, "shrinkB": 38, "connectionstyle": "arc3,rad=0.08"},
+                )
+            )
+    for kind, colour in KIND_COLOURS.items():
+        ax.plot([], [], "s", markersize=9, markerfacecolor="white", markeredgecolor=colour,
+                markeredgewidth=2, label=kind)
+    ax.legend(loc="upper left", frameon=False, fontsize=8, title="Node kind")
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    ax.set_axis_off()
+    return {"boxes": boxes, "arrows": arrows, "positions": positions}
