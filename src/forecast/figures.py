@@ -138,24 +138,50 @@ def plot_network(
     for node in nodes:
         x, y = positions[node]
         boxes[node] = ax.text(
-            x, y, labels[node].replace(" ", "\n", 2) if len(labels[node]) > 18 else labels[node],
-            ha="center", va="center", fontsize=8, zorder=3,
-            bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
-                  "edgecolor": KIND_COLOURS.get(kinds[node], "#555555"), "linewidth": 2},
+            x,
+            y,
+            labels[node].replace(" ", "\n", 2) if len(labels[node]) > 18 else labels[node],
+            ha="center",
+            va="center",
+            fontsize=8,
+            zorder=3,
+            bbox={
+                "boxstyle": "round,pad=0.4",
+                "facecolor": "white",
+                "edgecolor": KIND_COLOURS.get(kinds[node], "#555555"),
+                "linewidth": 2,
+            },
         )
     arrows = []
     for node in nodes:
         for parent in parents[node]:
             arrows.append(
                 ax.annotate(
-                    "", xy=positions[node], xytext=positions[parent], zorder=2,
-                    arrowprops={"arrowstyle": "-|>", "color": "#555555", "linewidth": 1,
-                                "shrinkA": 38, "shrinkB": 38, "connectionstyle": "arc3,rad=0.08"},
+                    "",
+                    xy=positions[node],
+                    xytext=positions[parent],
+                    zorder=2,
+                    arrowprops={
+                        "arrowstyle": "-|>",
+                        "color": "#555555",
+                        "linewidth": 1,
+                        "shrinkA": 38,
+                        "shrinkB": 38,
+                        "connectionstyle": "arc3,rad=0.08",
+                    },
                 )
             )
     for kind, colour in KIND_COLOURS.items():
-        ax.plot([], [], "s", markersize=9, markerfacecolor="white", markeredgecolor=colour,
-                markeredgewidth=2, label=kind)
+        ax.plot(
+            [],
+            [],
+            "s",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=colour,
+            markeredgewidth=2,
+            label=kind,
+        )
     ax.legend(loc="upper left", frameon=False, fontsize=8, title="Node kind")
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]

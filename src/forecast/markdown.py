@@ -58,7 +58,9 @@ def influence_table(context: dict[str, Any], limit: int | None = None) -> list[s
         "|---|---|---|---|",
     ]
     for inf in context["influence"][:limit]:
-        rows.append(f"| {cell(inf.what)} | {cell(inf.source)} | {cell(inf.column)} | {_shift(inf.shift)} |")
+        rows.append(
+            f"| {cell(inf.what)} | {cell(inf.source)} | {cell(inf.column)} | {_shift(inf.shift)} |"
+        )
     return rows
 
 

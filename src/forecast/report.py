@@ -10,11 +10,11 @@ from forecast import atomic, grading
 from forecast.audit import audit_node
 from forecast.coherence import coherence
 from forecast.coverage import coverage
-from forecast.influence import claim_influences, retraction_effects
 from forecast.engine import Run
 from forecast.export import export_text
 from forecast.figures import Interval, save, scenario_figure
 from forecast.html import report_html
+from forecast.influence import claim_influences, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
 from forecast.results import dumps, results_document
 from forecast.wording import estimate

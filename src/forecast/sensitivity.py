@@ -1,0 +1,71 @@
+"""Sensitivity of the outcome to each driver and each pooled parameter (tornado data).
+
+pgmpy has no sensitivity analysis, so it is computed here with the numpy engine on the
+point tables: a driver swings between its states; a parameter swings between all its
+claims at the low ends of their ranges and all at the high ends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from forecast.domain import Study
+from forecast.influence import outcome_point
+
+
+@dataclass(frozen=True)
+class Swing:
+    factor: str
+    kind: str  # "driver" or "parameter"
+    low: dict[str, float]  # outcome state -> probability at the factor's low setting
+    high: dict[str, float]
+
+    def width(self, state: str) -> float:
+        return abs(self.high[state] - self.low[state])
+
+
+def _as_dict(study: Study, values: object) -> dict[str, float]:
+    states = study.network.node(study.network.outcome).states
+    return {s: float(values[i]) for i, s in enumerate(states)}  # type: ignore[index]
+
+
+def driver_swings(study: Study) -> list[Swing]:
+    """Each driver observed in each of its states: the lowest and highest outcome per state."""
+    swings = []
+    for node in study.network.nodes:
+        if node.kind != "driver":
+            continue
+        results = [outcome_point(study, {node.id: s}) for s in node.states]
+        first, last = results[0], results[-1]
+        swings.append(Swing(node.label, "driver", _as_dict(study, first), _as_dict(study, last)))
+    return swings
+
+
+def parameter_swings(study: Study) -> list[Swing]:
+    """Each parameter column with its claims at the low ends, then at the high ends."""
+    columns = sorted({s.column for s in study.parameters()}, key=str)
+    swings = []
+    for column in columns:
+        ends = []
+        for pick_low in (True, False):
+            moved = tuple(
+                dataclasses.replace(
+                    s, low=s.low if pick_low else s.high, high=s.low if pick_low else s.high
+                )
+                if s.column == column and not s.retracted
+                else s
+                for s in study.statements
+            )
+            ends.append(outcome_point(dataclasses.replace(study, statements=moved)))
+        swings.append(
+            Swing(column.label(), "parameter", _as_dict(study, ends[0]), _as_dict(study, ends[1]))
+        )
+    return swings
+
+
+def tornado(study: Study, state: str, limit: int = 12) -> list[Swing]:
+    """The widest swings for one outcome state, drivers and parameters together."""
+    swings = driver_swings(study) + parameter_swings(study)
+    swings.sort(key=lambda s: -s.width(state))
+    return swings[:limit]
