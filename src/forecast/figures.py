@@ -189,3 +189,72 @@ def plot_network(
     ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
     ax.set_axis_off()
     return {"boxes": boxes, "arrows": arrows, "positions": positions}
+
+
+def plot_distribution(ax: Axes, states: Sequence[str], samples: Any) -> list[Any]:
+    """Histogram of the draws of each outcome state's probability (samples: draws x states)."""
+    drawn = []
+    bins = [i / 2 for i in range(0, 201)]
+    for s, state in enumerate(states):
+        drawn.append(
+            ax.hist(
+                100 * samples[:, s],
+                bins=bins,
+                histtype="stepfilled",
+                alpha=0.35,
+                color=PALETTE[s % len(PALETTE)],
+                edgecolor=PALETTE[s % len(PALETTE)],
+                label=state,
+                density=True,
+            )
+        )
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Probability of the outcome state (%)")
+    ax.set_ylabel("Density of draws (per %)")
+    ax.legend(title="Outcome", frameon=False)
+    return drawn
+
+
+def plot_tornado(
+    ax: Axes, factors: Sequence[str], lows: Sequence[float], highs: Sequence[float], base: float
+) -> list[Any]:
+    """Horizontal bars from each factor's low to high setting, around the baseline value."""
+    drawn = []
+    for row, (low, high) in enumerate(zip(lows, highs, strict=True)):
+        left, right = sorted((100 * low, 100 * high))
+        drawn.append(ax.barh(row, right - left, left=left, color=PALETTE[0], height=0.6))
+    ax.axvline(100 * base, color="#333333", linewidth=1, linestyle="--", label="baseline")
+    ax.set_yticks(range(len(factors)), list(factors))
+    ax.invert_yaxis()
+    ax.set_xlabel("Probability (%) across the factor's range")
+    ax.legend(frameon=False, loc="lower right")
+    return drawn
+
+
+def plot_history(
+    ax: Axes,
+    dates: Sequence[Any],
+    states: Sequence[str],
+    means: Sequence[Sequence[float]],
+    lows: Sequence[Sequence[float]],
+    highs: Sequence[Sequence[float]],
+) -> list[Any]:
+    """The baseline forecast at each evidence date: lines for means, bands for 90 % intervals."""
+    drawn = []
+    for s, state in enumerate(states):
+        colour = PALETTE[s % len(PALETTE)]
+        drawn.append(ax.plot(dates, [100 * m[s] for m in means], "o-", color=colour, label=state))
+        ax.fill_between(
+            dates, [100 * v[s] for v in lows], [100 * v[s] for v in highs], color=colour, alpha=0.15
+        )
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Probability (%)")
+    ax.set_xlabel("Evidence date (sources published up to then)")
+    ax.legend(title="Outcome", frameon=False)
+    return drawn
+
+
+def figure(width: float, height: float) -> tuple[Figure, Axes]:
+    """A new figure and axes in the house style."""
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return fig, ax

@@ -6,17 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from forecast import atomic, grading
+from forecast import atomic, figures, grading
 from forecast.audit import audit_node
 from forecast.coherence import coherence
 from forecast.coverage import coverage
 from forecast.engine import Run
 from forecast.export import export_text
 from forecast.figures import Interval, save, scenario_figure
+from forecast.history import history
 from forecast.html import report_html
 from forecast.influence import claim_influences, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
-from forecast.results import dumps, results_document
+from forecast.results import dumps, outcome_summary, results_document
+from forecast.sensitivity import tornado
 from forecast.wording import estimate
 from forecast.yardstick import yardstick
 
@@ -90,23 +92,119 @@ def report_context(run: Run) -> dict[str, Any]:
         "retracted": retraction_effects(study),
         "retracted_statements": {s.id: s for s in study.statements if s.retracted},
         "coverage": coverage(study),
+        "drivers": _driver_effects(run),
+        "tornado": {state: tornado(study, state) for state in outcome.states},
+        "baseline_point": _baseline_point(run),
+        "history": history(study),
     }
 
 
+def _baseline_point(run: Run) -> dict[str, float]:
+    outcome = run.study.network.node(run.study.network.outcome)
+    point = run.point({}, {}, outcome.id)
+    return {s: float(point[i]) for i, s in enumerate(outcome.states)}
+
+
+def _driver_effects(run: Run) -> list[dict[str, Any]]:
+    """Each driver observed in each of its states: the outcome summary."""
+    outcome = run.study.network.node(run.study.network.outcome)
+    out = []
+    for node in run.study.network.nodes:
+        if node.kind != "driver":
+            continue
+        summaries = [
+            outcome_summary(
+                outcome.states,
+                run.point({node.id: s}, {}, outcome.id),
+                run.samples({node.id: s}, {}, outcome.id),
+            )
+            for s in node.states
+        ]
+        out.append(
+            {
+                "id": node.id,
+                "label": node.label,
+                "states": list(node.states),
+                "state_labels": list(node.state_labels),
+                "outcomes": summaries,
+            }
+        )
+    return out
+
+
+def _intervals(summary: dict[str, Any], states: list[str]) -> list[Interval]:
+    return [Interval(summary[s]["mean"], summary[s]["p05"], summary[s]["p95"]) for s in states]
+
+
 def _figures(run: Run, context: dict[str, Any], folder: Path) -> None:
+    """Every figure as PNG and SVG: scenarios, network, each scenario, each driver,
+    a tornado per outcome state, and the forecast over time."""
     doc = context["results"]
     states = context["states"]
-    estimates = [
-        [
-            Interval(sc["outcome"][s]["mean"], sc["outcome"][s]["p05"], sc["outcome"][s]["p95"])
-            for s in states
-        ]
-        for sc in doc["scenarios"]
-    ]
-    title = f"{context['title']} by {context['horizon_label']}"
     labels = [context["state_labels"][s] for s in states]
-    fig = scenario_figure([sc["title"] for sc in doc["scenarios"]], labels, estimates, title)
-    save(fig, folder / "scenarios")
+    horizon = f"by {context['horizon_label']}"
+    title = f"{context['title']} {horizon}"
+    estimates = [_intervals(sc["outcome"], states) for sc in doc["scenarios"]]
+    save(
+        scenario_figure([sc["title"] for sc in doc["scenarios"]], labels, estimates, title),
+        folder / "scenarios",
+    )
+
+    network = run.study.network
+    fig, ax = figures.figure(8.0, 4.5)
+    figures.plot_network(
+        ax,
+        list(network.ids),
+        {n.id: n.label for n in network.nodes},
+        {n.id: n.kind for n in network.nodes},
+        {n.id: n.parents for n in network.nodes},
+    )
+    ax.set_title(f"The network: what drives the outcome {horizon}", loc="left", fontsize=10)
+    save(fig, folder / "network")
+
+    for result in run.results:
+        fig, ax = figures.figure(7.0, 3.2)
+        figures.plot_distribution(ax, labels, result.samples)
+        ax.set_title(
+            f"{result.scenario.title}: spread of the draws {horizon}", loc="left", fontsize=10
+        )
+        save(fig, folder / f"scenario-{result.scenario.id}")
+
+    for driver in context["drivers"]:
+        rows = [f"{driver['label']}: {label}" for label in driver["state_labels"]]
+        fig = scenario_figure(
+            rows,
+            labels,
+            [_intervals(o, states) for o in driver["outcomes"]],
+            f"{driver['label']}: outcome for each state {horizon}",
+        )
+        save(fig, folder / f"driver-{driver['id']}")
+
+    for state, label in zip(states, labels, strict=True):
+        swings = context["tornado"][state]
+        fig, ax = figures.figure(8.0, 0.35 * len(swings) + 1.5)
+        figures.plot_tornado(
+            ax,
+            [w.factor for w in swings],
+            [w.low[state] for w in swings],
+            [w.high[state] for w in swings],
+            context["baseline_point"][state],
+        )
+        ax.set_title(f"What moves P({label}) {horizon}", loc="left", fontsize=10)
+        save(fig, folder / f"tornado-{state}")
+
+    snaps = context["history"]
+    fig, ax = figures.figure(7.0, 3.2)
+    figures.plot_history(
+        ax,
+        [h.date for h in snaps],
+        labels,
+        [[h.mean[s] for s in states] for h in snaps],
+        [[h.low[s] for s in states] for h in snaps],
+        [[h.high[s] for s in states] for h in snaps],
+    )
+    ax.set_title(f"Baseline forecast {horizon}, as the evidence came in", loc="left", fontsize=10)
+    save(fig, folder / "history")
 
 
 def write_report(run: Run, out: Path, progress: Callable[[str], None] = lambda _: None) -> Path:
