@@ -179,8 +179,9 @@ def query(
     as_json: bool,
 ) -> None:
     """Ask one what-if question: P(target | given, do(...))."""
-    from forecast.results import dumps, outcome_summary
+    from forecast.results import dumps
     from forecast.suggest import did_you_mean
+    from forecast.summary import outcome_summary
 
     observed, forced = _condition(given, "--given"), _condition(do, "--do")
     result = _run(root, draws, seed)

@@ -11,7 +11,7 @@ from typing import Any
 
 from forecast.batched import posterior
 from forecast.engine import Run
-from forecast.results import outcome_summary
+from forecast.summary import outcome_summary
 
 
 def driver_ids(run: Run) -> list[str]:

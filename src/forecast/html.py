@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
 from forecast.wording import interval, pct
 
@@ -22,13 +22,15 @@ def _environment() -> Environment:
     return env
 
 
-def _inline_svg(svg: str) -> Markup:
-    """Our own matplotlib SVG, without its XML prologue, for inlining (no external files)."""
-    start = svg.find("<svg")
-    return Markup(svg[start:])
+def svg_data_uri(svg: bytes) -> str:
+    """An SVG as a data: URI, so the page needs no other file and figures cannot clash."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def report_html(context: dict[str, Any], scenario_svg: str) -> str:
-    """Render the page; every text from evidence, notes and sources is escaped by Jinja2."""
+def report_html(context: dict[str, Any], figures: dict[str, str]) -> str:
+    """Render the page; every text from evidence, notes and sources is escaped by Jinja2.
+
+    `figures` maps a figure name (e.g. "scenarios") to its data: URI.
+    """
     template = _environment().get_template("report.html.j2")
-    return template.render(**context, scenario_svg=_inline_svg(scenario_svg))
+    return template.render(**context, figures=figures)

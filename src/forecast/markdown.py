@@ -87,6 +87,26 @@ def coverage_table(context: dict[str, Any]) -> list[str]:
     return rows
 
 
+def changes_section(context: dict[str, Any]) -> list[str]:
+    changes = context["changes"]
+    if changes is None:
+        return ["No previous report in this folder to compare with."]
+    if not changes.any:
+        return ["Nothing changed since the previous report."]
+    lines = ["| Scenario | Change in mean (percentage points) |", "|---|---|"]
+    for row in changes.shifts:
+        moved = _shift(row["shift"]) if row["shift"] is not None else "new scenario"
+        lines.append(f"| {cell(row['title'])} | {moved} |")
+    lines.append("")
+    for label, ids in (
+        ("Claims added", changes.added),
+        ("Claims removed", changes.removed),
+        ("Claims retracted", changes.retracted),
+    ):
+        lines.append(f"- {label}: " + (", ".join(f"`{i}`" for i in ids) if ids else "none"))
+    return lines
+
+
 def report_markdown(context: dict[str, Any]) -> str:
     """The analyst's summary: headline, scenario table, assumptions, sources, coherence."""
     doc = context["results"]
@@ -121,6 +141,7 @@ def report_markdown(context: dict[str, Any]) -> str:
         lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {sc.narrative}"]
     lines += ["", "## Coherence with the sources' own forecasts", ""]
     lines += coherence_table(context["coherence"]) if context["coherence"] else ["None recorded."]
+    lines += ["", "## What changed since the previous report", "", *changes_section(context)]
     lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]
     lines += ["", "## Retracted evidence", "", *retraction_list(context)]
     lines += ["", "## Uncited analyst assumptions", ""]

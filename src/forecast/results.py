@@ -5,29 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from forecast.batched import summarise
 from forecast.engine import Run
-from forecast.pooling import Array
-
-DECIMALS = 10
-
-
-def _number(value: float) -> float:
-    return round(float(value), DECIMALS)
-
-
-def outcome_summary(states: tuple[str, ...], point: Array, samples: Array) -> dict[str, Any]:
-    """{state: {point, mean, p05, p95}} for one query."""
-    stats = summarise(samples)
-    return {
-        state: {
-            "point": _number(point[i]),
-            "mean": _number(stats["mean"][i]),
-            "p05": _number(stats["p05"][i]),
-            "p95": _number(stats["p95"][i]),
-        }
-        for i, state in enumerate(states)
-    }
+from forecast.explorer import explorer_rows
+from forecast.summary import outcome_summary
 
 
 def results_document(run: Run) -> dict[str, Any]:
@@ -52,6 +32,12 @@ def results_document(run: Run) -> dict[str, Any]:
                 "outcome": outcome_summary(outcome.states, r.point, r.samples),
             }
             for r in run.results
+        ],
+        "explorer": explorer_rows(run),
+        "claims": [
+            {"id": st.id, "source": st.source_id, "kind": st.kind, "retracted": st.retracted}
+            for st in sorted(study.statements, key=lambda st: st.id)
+            if st.cited
         ],
     }
 

@@ -15,7 +15,15 @@ def interval(low: float, high: float) -> str:
 
 
 def estimate(stick: Yardstick, mean: float, low: float, high: float) -> str:
-    """'likely: 62 % (90 % interval 48–75 %)', the phrase from the chosen yardstick."""
-    words = stick.words_for(mean)
-    prefix = f"{words}: " if words else ""
-    return f"{prefix}{pct(mean)} (90 % interval {interval(low, high)})"
+    """'62 % (90 % interval 48–75 %); likely, 55–80 %': number first, then the yardstick's words."""
+    words = phrase(stick, mean)
+    suffix = f"; {words}" if words else ""
+    return f"{pct(mean)} (90 % interval {interval(low, high)}){suffix}"
+
+
+def phrase(stick: Yardstick, probability: float) -> str:
+    """The yardstick's words with their range, e.g. 'likely, 55–80 %' ('' in a gap)."""
+    term = stick.term_for(probability)
+    if term is None:
+        return ""
+    return f"{term.phrases[0]}, {interval(term.low, term.high)}"

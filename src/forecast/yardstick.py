@@ -41,11 +41,11 @@ class Yardstick:
         """A fix sentence for a phrase the yardstick does not know."""
         return did_you_mean(phrase, self.phrases(), f"{self.name} phrases")
 
-    def words_for(self, probability: float) -> str | None:
-        """The first phrase whose range holds `probability` (None in a deliberate gap)."""
+    def term_for(self, probability: float) -> Term | None:
+        """The first term whose range holds `probability` (None in a deliberate gap)."""
         for term in self.terms:
             if term.low <= probability <= term.high:
-                return term.phrases[0]
+                return term
         return None
 
 
