@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lint typecheck unit validate run bench clean distclean
+.PHONY: help report test browser lint typecheck unit validate run bench clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,7 +25,13 @@ validate: $(STAMP) ## check model, evidence and scenarios; list every problem
 run: $(STAMP) ## print the scenario table
 	$(BIN)/forecast run
 
-test: lint typecheck unit ## lint, type-check and run the test suite
+test: browser lint typecheck unit ## lint, type-check and run the test suite (browser tests included)
+
+browser: ## install Debian's chromium + chromium-driver for the browser tests, if missing (needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium and chromium-driver (Debian packages) for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; }
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check src tests

@@ -130,6 +130,14 @@ def _check_network(loaded: Loaded[ModelFile], problems: list[Problem]) -> Networ
                 "set its kind to outcome or name the outcome node",
             )
         )
+    if model.horizon.date <= model.as_of:
+        problems.append(
+            doc.problem(
+                ("horizon", "date"),
+                f"horizon {model.horizon.date} is not after as_of {model.as_of}",
+                "set a horizon date in the future of the as-of date",
+            )
+        )
     order, cycle = _topological(nodes)
     if cycle:
         index = next(i for i, n in enumerate(model.nodes) if n.id == cycle[0])
@@ -202,6 +210,18 @@ def _resolve_column(
     return ColumnKey(node.id, tuple((p, moved[p]) for p in node.parents if p in moved))
 
 
+def _phrase_fix(spec: str, stick: Yardstick) -> str:
+    """Help for an unknown phrase: numbers written as text, or the closest phrase."""
+    bare = spec.strip().rstrip("%").strip()
+    try:
+        value = float(bare)
+    except ValueError:
+        guess = stick.suggest(spec)
+        return f"{guess} (or give a number such as 0.7, or a range [0.6, 0.8])"
+    number = value / 100 if spec.strip().endswith("%") or value > 1 else value
+    return f"write the number itself, unquoted and between 0 and 1: probability: {number:g}"
+
+
 def _range(
     spec: str | float | tuple[float, float],
     stick: Yardstick,
@@ -212,8 +232,11 @@ def _range(
     if isinstance(spec, str):
         term = stick.lookup(spec)
         if term is None:
+            article = "an" if stick.name[:1].upper() in "AEIO" else "a"
             problems.append(
-                doc.problem(loc, f"'{spec}' is not a {stick.name} phrase", stick.suggest(spec))
+                doc.problem(
+                    loc, f"'{spec}' is not {article} {stick.name} phrase", _phrase_fix(spec, stick)
+                )
             )
             return None
         return term.low, term.high, spec
@@ -253,7 +276,7 @@ def _check_text(
         problems.append(
             doc.problem(
                 ("source", "text", "sha256"),
-                f"{meta.text.path} has changed: its SHA-256 is {digest}; "
+                f"{meta.text.path} has changed: its SHA-256 is now {digest}, "
                 f"claims quoting it: {quoting}",
                 "restore the original text, or re-check every quote and record the new hash",
             )
@@ -302,6 +325,14 @@ def _check_evidence(
                     "give the publication date (YYYY-MM-DD)",
                 )
             )
+        elif meta.date.value > model.as_of:
+            problems.append(
+                doc.problem(
+                    ("source", "date", "value"),
+                    f"source dated {meta.date.value}, after the model's as_of {model.as_of}",
+                    "move as_of in model/network.yaml forward to include it",
+                )
+            )
         text = _check_text(loaded, raw, problems)
         weight = grading.reliability_weight(meta.reliability.grade) * grading.recency_weight(
             meta.date.value, model.as_of, model.settings.half_life_years
@@ -342,7 +373,7 @@ def _check_evidence(
                 problems.append(
                     doc.problem(
                         (*loc, "quote"),
-                        f"quote not found in {meta.text.path}; closest passage "
+                        f"quote not found in {meta.text.path}, closest passage "
                         f'(line {near.line}): "{near.text}"',
                         "copy the words exactly from the source text",
                     )
@@ -520,7 +551,8 @@ def build_study(raw: RawInputs) -> Study:
     sources, statements = _check_evidence(raw, network, stick, problems)
     covered = {s.column for s in statements if s.kind == "claim" and not s.retracted}
     statements += _check_assumptions(raw, network, stick, covered, problems, warnings)
-    _check_coverage(raw, network, statements, problems)
+    if not problems:  # a claim refused above would only show up again as a gap in coverage
+        _check_coverage(raw, network, statements, problems)
     scenarios = _check_scenarios(raw, network, problems)
     if not raw.evidence:
         shown = display_path(raw.workspace.evidence_dir, raw.workspace.root)

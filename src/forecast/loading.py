@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from forecast.errors import InputError, Problem, display_path
 from forecast.paths import Workspace
 from forecast.schema import EvidenceFile, ModelFile, ScenarioFile
-from forecast.suggest import did_you_mean
+from forecast.suggest import closest, did_you_mean
 from forecast.yamlio import Document, Loc, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -68,19 +68,46 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
+# Fixes that name the allowed values of a field, whatever pydantic objected to.
+FIELD_FIXES = {
+    "credibility": "use a whole number 1 to 6 (1 confirmed by other sources, 6 cannot be judged)",
+    "probability": (
+        "give a yardstick phrase (e.g. likely), a number in [0, 1] such as 0.7, "
+        "or a range [low, high] such as [0.6, 0.8]"
+    ),
+    "quote": "copy the words exactly from the source text",
+    "half_life_years": "give the half-life in years, a number above 0",
+}
+
+
+def _literal_fix(error: Any) -> str:
+    expected = str(error.get("ctx", {}).get("expected", ""))
+    choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
+    listed = ", ".join(choices[:-1]) + (
+        f" or {choices[-1]}" if len(choices) > 1 else "".join(choices)
+    )
+    guess = closest(str(error["input"]), choices)
+    if guess is not None:
+        return f"did you mean '{guess}'? (one of: {listed})"
+    return f"use one of: {listed}"
+
+
 def _fix_for(error: Any, model: type[BaseModel]) -> tuple[str, str]:
     """Message and fix for one pydantic error."""
     loc: Loc = tuple(error["loc"])
     field = ".".join(str(s) for s in loc)
     kind = error["type"]
+    name = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         known = list(owner.model_fields) if owner else []
         return f"unknown key '{loc[-1]}'", did_you_mean(str(loc[-1]), known, "keys")
     if kind == "missing":
         return f"missing key '{loc[-1]}'", f"add '{loc[-1]}:' here (see `forecast schema`)"
+    if error.get("input") is None or kind == "string_too_short":
+        return f"{field} is empty", FIELD_FIXES.get(name, f"fill in '{name}'")
     message = str(error["msg"]).removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch" and loc[-1] == "sha256":
+    if kind == "string_pattern_mismatch" and name == "sha256":
         return (
             f"{field}: not a SHA-256 digest",
             "write the 64 lowercase hex digits that `sha256sum FILE` prints",
@@ -90,19 +117,12 @@ def _fix_for(error: Any, model: type[BaseModel]) -> tuple[str, str]:
             f"{field}: '{error['input']}' is not a valid identifier",
             "use letters, digits, '_', '.' and '-', starting with a letter or digit",
         )
-    if kind == "literal_error":
-        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "")
-        return (
-            f"{field}: '{error['input']}' is not allowed",
-            f"use one of: {expected}" if expected else "see `forecast schema`",
-        )
     if kind.startswith("date"):
-        return f"{field}: '{error['input']}' is not a date", "write it as YYYY-MM-DD"
-    if loc and loc[-1] == "probability":
-        return (
-            f"{field}: {message}",
-            "give a yardstick phrase, a number in [0, 1], or a range [low, high]",
-        )
+        return f"{field}: '{error['input']}' is not a date", "write a real date as YYYY-MM-DD"
+    if kind == "literal_error":
+        return f"{field}: '{error['input']}' is not allowed", _literal_fix(error)
+    if name in FIELD_FIXES:
+        return f"{field}: {message}", FIELD_FIXES[name]
     return f"{field}: {message}", "see `forecast schema` for the expected shape"
 
 
@@ -115,7 +135,8 @@ def parse_document(doc: Document, model: type[M]) -> M:
         for error in exc.errors():
             loc: Loc = tuple(error["loc"])
             message, fix = _fix_for(error, model)
-            problems.append(doc.problem(loc, message, fix, key=error["type"] == "extra_forbidden"))
+            at_key = error["type"] == "extra_forbidden" or error.get("input") is None
+            problems.append(doc.problem(loc, message, fix, key=at_key))
         raise InputError(problems) from None
 
 

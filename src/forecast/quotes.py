@@ -60,19 +60,23 @@ def contains(source_text: str, quote: str) -> bool:
 
 
 def closest_passage(source_text: str, quote: str) -> Passage:
-    """The window of the source most similar to the quote, with its 1-based line number."""
+    """The stretch of the source most like the quote, with the 1-based line it starts on."""
     folded_quote = fold(quote)
-    best = Passage(1, "", 0.0)
-    lines = source_text.splitlines()
-    for index in range(len(lines)):
-        window = fold(" ".join(lines[index : index + 3]))
-        if not window:
+    pieces: list[str] = []
+    starts: list[tuple[int, int]] = []  # (offset in the folded text, line number)
+    offset = 0
+    for number, raw_line in enumerate(source_text.splitlines(), start=1):
+        folded = fold(raw_line)
+        if not folded:
             continue
-        matcher = difflib.SequenceMatcher(None, folded_quote, window, autojunk=False)
-        block = matcher.find_longest_match(0, len(folded_quote), 0, len(window))
-        start = max(0, block.b - block.a)
-        candidate = window[start : start + len(folded_quote)]
-        score = difflib.SequenceMatcher(None, folded_quote, candidate).ratio()
-        if score > best.similarity:
-            best = Passage(index + 1, candidate, score)
-    return best
+        starts.append((offset, number))
+        pieces.append(folded)
+        offset += len(folded) + 1
+    text = " ".join(pieces)
+    matcher = difflib.SequenceMatcher(None, text, folded_quote, autojunk=False)
+    block = matcher.find_longest_match(0, len(text), 0, len(folded_quote))
+    start = max(0, block.a - block.b)
+    candidate = text[start : start + len(folded_quote)]
+    first_line = max((n for o, n in starts if o <= start), default=1)
+    score = difflib.SequenceMatcher(None, folded_quote, candidate).ratio()
+    return Passage(first_line, candidate, score)

@@ -13,14 +13,16 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from forecast.errors import InputError, Problem
 
 MAX_BYTES = 1_000_000
 MAX_ALIASES = 100
 MAX_NODES = 200_000
+MAX_DEPTH = 64
 
 Loc = tuple[str | int, ...]
 
@@ -39,10 +41,11 @@ class Document:
         line, col = 0, 0
         for step in loc:
             if isinstance(node, CommentedMap) and step in node:
-                line, col = node.lc.value(step)
+                # a key merged in with '<<:' has no position of its own: keep the mapping's
+                line, col = node.lc.value(step) or (node.lc.line, node.lc.col)
                 node = node[step]
             elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
-                line, col = node.lc.item(step)
+                line, col = node.lc.item(step) or (node.lc.line, node.lc.col)
                 node = node[step]
             else:
                 break
@@ -58,7 +61,7 @@ class Document:
                     node = node[step]
                 except (KeyError, IndexError, TypeError):
                     return self.where(tuple(parent))
-        if isinstance(node, CommentedMap) and last in node:
+        if isinstance(node, CommentedMap) and last in node and node.lc.key(last):
             line, col = node.lc.key(last)
             return line + 1, col + 1
         return self.where(tuple(parent))
@@ -95,9 +98,127 @@ class _TooLargeError(Exception):
     pass
 
 
-def _count_aliases(text: str) -> int:
-    yaml = YAML(typ="rt")
-    return sum(1 for event in yaml.parse(text) if type(event).__name__ == "AliasEvent")
+class _DatesAsText(RoundTripConstructor):
+    """Leave timestamps as text: pydantic parses them and reports bad ones with a position."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
+
+
+def _precheck(text: str, shown: str) -> None:
+    """Refuse alias floods and deep nesting from the event stream, before anything is built
+    (composing deeply nested input would exhaust Python's recursion limit)."""
+    aliases = depth = 0
+    for event in YAML(typ="rt").parse(text):
+        kind = type(event).__name__
+        if kind == "AliasEvent":
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                mark = event.start_mark
+                raise InputError(
+                    [
+                        Problem(
+                            shown,
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"more than {MAX_ALIASES} YAML aliases",
+                            "write the values out (anchors and aliases are not needed here)",
+                        )
+                    ]
+                )
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise InputError(
+                    [
+                        Problem(
+                            shown,
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"values nested more than {MAX_DEPTH} levels deep",
+                            "un-nest them: input files need only a few levels of nesting",
+                        )
+                    ]
+                )
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+
+
+def _unclosed_quote(text: str, until_line: int) -> int | None:
+    """The line of a double quotation mark left open before `until_line`, if there is one."""
+    open_at = None
+    for number, line in enumerate(text.splitlines()[:until_line], start=1):
+        count = line.count('"') - line.count('\\"')
+        if count % 2 == 1:
+            open_at = number if open_at is None else None
+    return open_at
+
+
+def _syntax_problem(exc: MarkedYAMLError, text: str, shown: str) -> Problem:
+    """A YAML syntax error placed where the reader can act on it."""
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    mark = exc.problem_mark or exc.context_mark
+    quote_line = _unclosed_quote(text, mark.line + 1)
+    if quote_line is not None and "another document" not in problem:
+        return Problem(
+            shown,
+            quote_line,
+            1,
+            f"YAML syntax error: a quotation mark opened on this line is not closed "
+            f"(the parser gave up at line {mark.line + 1}: {problem or context})",
+            "check quotes: close the quotation mark opened here",
+        )
+    if "another document" in problem:
+        return Problem(
+            shown,
+            mark.line + 1,
+            mark.column + 1,
+            "a second YAML document ('---') in one file",
+            "keep one document per file: move what follows '---' to a file of its own",
+        )
+    opened = exc.context_mark
+    if opened is not None and ("flow" in context or "quoted" in context):
+        what = "quotation mark" if "quoted" in context else "bracket"
+        return Problem(
+            shown,
+            opened.line + 1,
+            opened.column + 1,
+            f"YAML syntax error: {context} (the {what} opened here is not closed; "
+            f"the parser gave up at line {mark.line + 1}: {problem})",
+            f"check brackets and quotes: close the {what} opened here",
+        )
+    if "\\t" in problem or "tab" in problem:
+        return Problem(
+            shown,
+            mark.line + 1,
+            mark.column + 1,
+            f"YAML syntax error: {problem}",
+            "indent with spaces, not tabs",
+        )
+    message = problem or context or "invalid YAML"
+    return Problem(
+        shown,
+        mark.line + 1,
+        mark.column + 1,
+        f"YAML syntax error: {message}",
+        "check brackets, quotes and indentation around here",
+    )
+
+
+def _reader_problem(exc: ReaderError, text: str, shown: str) -> Problem:
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return Problem(
+        shown,
+        line,
+        column,
+        f"invisible control character U+{code:04X} in the text",
+        "remove it (text pasted from PDFs often carries such characters)",
+    )
 
 
 def load_yaml(path: Path, shown: str) -> Document:
@@ -116,7 +237,7 @@ def load_yaml(path: Path, shown: str) -> Document:
                     1,
                     1,
                     f"file is {size} bytes, over the {MAX_BYTES}-byte limit",
-                    "split it or remove the bulk; input files are small YAML",
+                    "split it or remove the bulk (input files are small YAML)",
                 )
             ]
         )
@@ -139,24 +260,15 @@ def load_yaml(path: Path, shown: str) -> Document:
     if not text.strip():
         raise InputError([Problem(shown, 1, 1, "file is empty", "fill it in or delete it")])
     yaml = YAML(typ="rt")
+    yaml.Constructor = _DatesAsText
     yaml.allow_duplicate_keys = False
     try:
-        if _count_aliases(text) > MAX_ALIASES:
-            raise InputError(
-                [
-                    Problem(
-                        shown,
-                        1,
-                        1,
-                        f"more than {MAX_ALIASES} YAML aliases",
-                        "write the values out; anchors and aliases are not needed here",
-                    )
-                ]
-            )
+        _precheck(text, shown)
         tree = yaml.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
-        key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else "a key"
+        problem = exc.problem or ""
+        key = problem.split('"')[1] if '"' in problem else "a key"
         raise InputError(
             [
                 Problem(
@@ -164,22 +276,17 @@ def load_yaml(path: Path, shown: str) -> Document:
                     mark.line + 1,
                     mark.column + 1,
                     f"duplicate key {key}",
-                    "keep one of the two entries; YAML would silently drop the first",
+                    "keep one of the two entries (YAML would silently drop the first)",
                 )
             ]
         ) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = (exc.problem or exc.context or "invalid YAML").strip()
-        fix = (
-            "indent with spaces, not tabs"
-            if "\\t" in what or "tab" in what
-            else ("check brackets, quotes and indentation around here")
-        )
-        raise InputError([Problem(shown, line, col, f"YAML syntax error: {what}", fix)]) from None
+        raise InputError([_syntax_problem(exc, text, shown)]) from None
+    except ReaderError as exc:
+        raise InputError([_reader_problem(exc, text, shown)]) from None
     except YAMLError as exc:
-        raise InputError([Problem(shown, 1, 1, f"YAML error: {exc}", "fix the YAML")]) from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
+        raise InputError([Problem(shown, 1, 1, f"YAML error: {first}", "fix the YAML")]) from None
     try:
         data = _plain(tree, [MAX_NODES])
     except _TooLargeError:

@@ -1,0 +1,134 @@
+"""The report page in a real headless Chromium (Debian's, never a downloaded one).
+
+Opens index.html from disk, checks there are no console errors and no network requests,
+drives the what-if explorer and compares every displayed number with results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from forecast.report import write_report
+
+from .conftest import REPO
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO / "test-artifacts"
+NUMBERS = re.compile(r"^(\d+) % \(90 % interval (\d+)–(\d+) %\)$")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory, real_run: Any) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "reports"
+    write_report(real_run, out)
+    return out
+
+
+@pytest.fixture
+def page(tmp_path: Path):  # type: ignore[no-untyped-def]
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail(
+            "chromium is not installed: run `make browser` (Debian packages chromium, chromium-driver)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=executable,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1200, "height": 900},
+        )
+        page = context.new_page()
+        page.console_errors = []  # type: ignore[attr-defined]
+        page.requests = []  # type: ignore[attr-defined]
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+        page.on("request", lambda r: page.requests.append(r.url))
+        yield page
+        context.close()
+
+
+def _displayed(page: Any, state: str) -> tuple[int, int, int]:
+    text = page.inner_text(f"[data-outcome-state='{state}']").strip()
+    match = NUMBERS.match(text)
+    assert match, text
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+def _check_row(page: Any, row: dict[str, Any]) -> None:
+    for state, values in row["outcome"].items():
+        mean, low, high = _displayed(page, state)
+        assert abs(mean - 100 * values["mean"]) <= 0.5 + 1e-9, (row["given"], state)
+        assert abs(low - 100 * values["p05"]) <= 0.5 + 1e-9
+        assert abs(high - 100 * values["p95"]) <= 0.5 + 1e-9
+
+
+def test_page_offline_explorer_matches_results(report: Path, page: Any) -> None:
+    doc = json.loads((report / "results.json").read_text())
+    page.goto((report / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    drivers = page.eval_on_selector_all(
+        "select[data-driver]", "els => els.map(e => e.dataset.driver)"
+    )
+    assert drivers, "one control per driver"
+    by_given = {json.dumps(r["given"], sort_keys=True): r for r in doc["explorer"]}
+    _check_row(page, by_given["{}"])
+    options = {
+        d: page.eval_on_selector_all(
+            f"select[data-driver='{d}'] option", "os => os.map(o => o.value)"
+        )[1:]
+        for d in drivers
+    }
+    combos = [
+        {drivers[0]: options[drivers[0]][-1]},
+        {drivers[0]: options[drivers[0]][-1], drivers[1]: options[drivers[1]][0]},
+        {d: options[d][-1] for d in drivers},
+        {d: options[d][0] for d in drivers[1:]},
+        {},
+    ]
+    for given in combos:
+        for driver in drivers:
+            page.select_option(f"select[data-driver='{driver}']", given.get(driver, ""))
+        _check_row(page, by_given[json.dumps(given, sort_keys=True)])
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    assert page.console_errors == []
+    assert all(url.startswith(("file:", "data:")) for url in page.requests), page.requests
+    assert [u for u in page.requests if u.startswith("file:")] == [(report / "index.html").as_uri()]
+
+
+def test_every_explorer_option_is_a_state(report: Path, page: Any, real_run: Any) -> None:
+    page.goto((report / "index.html").as_uri())
+    network = real_run.study.network
+    for node in network.nodes:
+        if node.kind != "driver":
+            continue
+        values = page.eval_on_selector_all(
+            f"select[data-driver='{node.id}'] option", "os => os.map(o => o.value)"
+        )
+        assert values == ["", *node.states]
+
+
+def test_phone_width_has_no_horizontal_scroll(report: Path, page: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((report / "index.html").as_uri())
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-phone.png"), full_page=False)
