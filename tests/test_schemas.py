@@ -17,9 +17,11 @@ from .conftest import REPO
 
 SCHEMA_FOR_FOLDER = {Path(rel).parts[0]: rel for rel in SCHEMAS}
 SHIPPED = sorted(
-    [REPO / "model" / "network.yaml"]
-    + list((REPO / "evidence").glob("*.yaml"))
-    + list((REPO / "scenarios").glob("*.yaml"))
+    [
+        REPO / "model" / "network.yaml",
+        *(REPO / "evidence").glob("*.yaml"),
+        *(REPO / "scenarios").glob("*.yaml"),
+    ]
 )
 
 
