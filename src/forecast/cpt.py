@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecast.domain import ColumnKey, Node, Statement, Study
-from forecast.pooling import Array, PoolKind, complete_column, normalise, pool
+from forecast.pooling import Array, PoolKind, normalise, pool_claims
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,10 @@ def _pool_column(
     else:
         probabilities = lows + (highs - lows) * rng.uniform(size=(n, len(statements)))
         weights *= rng.exponential(size=(n, len(statements)))  # Bayesian bootstrap
-    columns = np.stack(
-        [
-            complete_column(probabilities[:, i], node.index(s.state), reference)
-            for i, s in enumerate(statements)
-        ],
-        axis=1,
-    )
+    states = [node.index(s.state) for s in statements]
     shares = weights / weights.sum(axis=1, keepdims=True)
-    return PooledColumn(key, statements, shares, pool(columns, weights, kind))
+    pooled = pool_claims(probabilities, states, reference, weights, kind)
+    return PooledColumn(key, statements, shares, pooled)
 
 
 def _assemble(node: Node, parents: list[Node], columns: dict[ColumnKey, PooledColumn]) -> Array:

@@ -10,6 +10,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import expit
 
 Array = NDArray[np.float64]
 PoolKind = Literal["logarithmic", "linear"]
@@ -60,3 +61,101 @@ def normalise(table: Array) -> Array:
     """Scale the last axis to sum to one."""
     out: Array = table / table.sum(axis=-1, keepdims=True)
     return out
+
+
+def _log_pool_consensus(
+    probabilities: Array, states: list[int], reference: Array, weights: Array
+) -> Array:
+    """The logarithmic pool with a consensus reference, in closed form.
+
+    At the fixed point of "complete every claim in proportion to the pooled column, pool
+    again", each claimed state s has log-odds L_s + K / W_s, where L_s is the weight-averaged
+    log-odds of the claims about s and W_s their share of the weight. When every state is
+    claimed, K is the one value that makes the column sum to one. When some states are
+    unclaimed, K is 0 and those states share the rest in proportion to the reference; if
+    the claims ask for more than the whole, there is no such fixed point (the unclaimed
+    states would be squeezed to nothing), and the plain minimal-KL pool against the given
+    reference is used instead for that draw.
+    """
+    p = np.clip(probabilities, CLIP, 1.0 - CLIP)
+    logit = np.log(p) - np.log1p(-p)
+    w = weights / weights.sum(axis=1, keepdims=True)
+    claimed = sorted(set(states))
+    free = [j for j in range(reference.shape[1]) if j not in claimed]
+    mean_logit = np.stack(
+        [
+            (
+                w[:, [i for i, s in enumerate(states) if s == c]]
+                * logit[:, [i for i, s in enumerate(states) if s == c]]
+            ).sum(axis=1)
+            / w[:, [i for i, s in enumerate(states) if s == c]].sum(axis=1)
+            for c in claimed
+        ],
+        axis=1,
+    )
+    share = np.stack(
+        [w[:, [i for i, s in enumerate(states) if s == c]].sum(axis=1) for c in claimed], axis=1
+    )
+
+    def claimed_mass(k: Array) -> Array:
+        return (expit(mean_logit + k[:, None] / share)).sum(axis=1)
+
+    n = reference.shape[0]
+    k = np.zeros(n)
+    if not free:  # every state claimed: K makes the column sum to one
+        low, high = np.full(n, -200.0), np.full(n, 200.0)
+        for _ in range(200):  # bisection: claimed mass rises with k
+            mid = (low + high) / 2.0
+            above = claimed_mass(mid) > 1.0
+            high = np.where(above, mid, high)
+            low = np.where(above, low, mid)
+        k = (low + high) / 2.0
+    column = np.zeros_like(reference)
+    column[:, claimed] = expit(mean_logit + k[:, None] / share)
+    if free:
+        rest = reference[:, free] / reference[:, free].sum(axis=1, keepdims=True)
+        left = 1.0 - column[:, claimed].sum(axis=1)
+        column[:, free] = rest * np.maximum(left, 0.0)[:, None]
+        conflict = left < CLIP * len(free)
+        if np.any(conflict):
+            completed = np.stack(
+                [complete_column(probabilities[:, i], s, reference) for i, s in enumerate(states)],
+                axis=1,
+            )
+            plain = pool(completed, weights, "logarithmic")
+            column = np.where(conflict[:, None], plain, column)
+    return normalise(column)
+
+
+def pool_claims(
+    probabilities: Array,
+    states: list[int],
+    reference: Array,
+    weights: Array,
+    kind: PoolKind = "logarithmic",
+    tolerance: float = 1e-12,
+    max_rounds: int = 200,
+) -> Array:
+    """Pool claims that each fix one state's probability, with a consensus reference.
+
+    Each claim is completed to a full column in proportion to a reference; the reference
+    starts as `reference` and becomes the pooled column itself until nothing moves (a fixed
+    point). So a claim about one state asserts nothing about how the other states share the
+    rest beyond what the pool as a whole says. Claims that all speak to one state, or a
+    two-state node, equal the plain minimal-KL completion. The logarithmic pool's fixed point
+    has a closed form; the linear pool iterates. `probabilities` and `weights` are
+    (draws, claims); `reference` is (draws, states).
+    """
+    if kind == "logarithmic":
+        return _log_pool_consensus(probabilities, states, reference, weights)
+    current = reference
+    for _ in range(max_rounds):
+        columns = np.stack(
+            [complete_column(probabilities[:, i], s, current) for i, s in enumerate(states)],
+            axis=1,
+        )
+        pooled = pool(columns, weights, kind)
+        if float(np.max(np.abs(pooled - current))) < tolerance:
+            return pooled
+        current = pooled
+    return pooled
