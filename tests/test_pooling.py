@@ -144,3 +144,84 @@ def test_real_tables_sum_to_one_exactly(study) -> None:
     tables = build_tables(study, 500, np.random.default_rng(3))
     for table in tables.cpts.values():
         assert np.all(np.abs(table.sum(axis=-1) - 1) <= 1e-12)
+
+
+@st.composite
+def claim_sets(draw: st.DrawFn) -> tuple[np.ndarray, list[int], np.ndarray, np.ndarray]:
+    k = draw(st.integers(2, 4))
+    n = draw(st.integers(1, 5))
+    states = [draw(st.integers(0, k - 1)) for _ in range(n)]
+    probabilities = np.array([[draw(probabilities_strategy) for _ in range(n)]])
+    weights = np.array([[draw(st.floats(0.1, 1.0)) for _ in range(n)]])
+    reference = np.array([[draw(st.floats(0.05, 1.0)) for _ in range(k)]])
+    return probabilities, states, reference / reference.sum(), weights
+
+
+probabilities_strategy = st.floats(0.02, 0.98)
+
+
+@given(claim_sets())
+def test_consensus_pool_is_a_distribution(case) -> None:
+    from forecast.pooling import pool_claims
+
+    p, states, reference, weights = case
+    q = pool_claims(p, states, reference, weights)
+    assert abs(q.sum() - 1) < 1e-12
+    assert np.all(q > 0)
+
+
+@given(claim_sets())
+def test_consensus_pool_is_a_fixed_point_when_claims_leave_room(case) -> None:
+    """Completing every claim against the pooled column and pooling again changes nothing."""
+    from forecast.pooling import pool_claims
+
+    p, states, reference, weights = case
+    q = pool_claims(p, states, reference, weights)
+    claimed = set(states)
+    targets = {}
+    for s in claimed:
+        idx = [i for i, x in enumerate(states) if x == s]
+        lg = np.log(p[0, idx] / (1 - p[0, idx]))
+        targets[s] = 1 / (1 + np.exp(-(weights[0, idx] @ lg) / weights[0, idx].sum()))
+    if len(claimed) == reference.shape[1] or sum(targets.values()) > 0.99:
+        return  # no interior fixed point: documented fallbacks apply
+    again = pool(
+        np.stack([complete_column(p[:, i], s, q) for i, s in enumerate(states)], axis=1), weights
+    )
+    np.testing.assert_allclose(again, q, atol=1e-10)
+
+
+@given(claim_sets(), st.floats(0.02, 0.98))
+def test_adding_a_claim_moves_its_state_towards_it(case, extra: float) -> None:
+    """On a two-state node (an exact log pool) a new claim above the pooled value raises it
+    and one below lowers it."""
+    from forecast.pooling import pool_claims
+
+    p, states, reference, weights = case
+    k = reference.shape[1]
+    if k > 2:
+        return
+    state = states[0]
+    before = pool_claims(p, states, reference, weights)[0, state]
+    p2 = np.concatenate([p, [[extra]]], axis=1)
+    w2 = np.concatenate([weights, [[0.5]]], axis=1)
+    after = pool_claims(p2, [*states, state], reference, w2)[0, state]
+    if extra >= before:
+        assert after >= before - 1e-12
+    else:
+        assert after <= before + 1e-12
+
+
+def test_two_state_claims_equal_full_column_log_pool() -> None:
+    from forecast.pooling import pool_claims
+
+    p = np.array([[0.125, 0.5, 0.7]])
+    states = [0, 0, 1]
+    weights = np.array([[1.0, 0.5, 1.0]])
+    reference = np.array([[0.5, 0.5]])
+    columns = np.stack(
+        [complete_column(p[:, i], s, reference) for i, s in enumerate(states)], axis=1
+    )
+    np.testing.assert_allclose(
+        pool_claims(p, states, reference, weights), pool(columns, weights), atol=1e-12
+    )

@@ -60,12 +60,12 @@ def test_bif_carries_provenance(real_run) -> None:
     claims = {s.id for s in real_run.study.parameters() if s.column.node == outcome and s.cited}
     assert claims
     block = text[text.index(f"variable {outcome}") :]
-    block = block[: block.index("}")]
+    block = block[: block.index("\n}")]
     for claim in claims:
         assert claim in block
     from pgmpy.readwrite import BIFReader
 
-    reader = BIFReader(string=text, include_properties=True)
-    props = reader.get_property()[outcome]
-    joined = " ".join(props)
-    assert "description" in joined and "claims" in joined
+    model = BIFReader(string=text, include_properties=True).get_model()
+    props = model.nodes[outcome]
+    assert "description" in props
+    assert set(props["claims"].split(",")) == claims

@@ -24,7 +24,8 @@ def _provenance(study: Study, node_id: str) -> dict[str, str]:
         "sources": ",".join(sources) or "none",
         "assumptions": ",".join(assumptions) or "none",
     }
-    return {k: v.replace(";", ",") for k, v in clean.items()}
+    # BIF property values end at ';' and pgmpy splits them at '='
+    return {k: v.replace(";", ",").replace("=", ":") for k, v in clean.items()}
 
 
 def export_text(study: Study, tables: Tables, model: Any, fmt: Format) -> str:

@@ -68,62 +68,44 @@ def _log_pool_consensus(
 ) -> Array:
     """The logarithmic pool with a consensus reference, in closed form.
 
-    At the fixed point of "complete every claim in proportion to the pooled column, pool
-    again", each claimed state s has log-odds L_s + K / W_s, where L_s is the weight-averaged
-    log-odds of the claims about s and W_s their share of the weight. When every state is
-    claimed, K is the one value that makes the column sum to one. When some states are
-    unclaimed, K is 0 and those states share the rest in proportion to the reference; if
-    the claims ask for more than the whole, there is no such fixed point (the unclaimed
-    states would be squeezed to nothing), and the plain minimal-KL pool against the given
-    reference is used instead for that draw.
+    Each claimed state gets the weight-averaged log-odds of the claims about it (on a
+    two-state node every claim is first read as a claim about the first state, so this is
+    exactly the logarithmic pool of the full columns). Then:
+
+    - some states unclaimed and room left: they share the rest in proportion to the
+      reference. This is the fixed point of "complete every claim in proportion to the
+      pooled column, pool again", so a claim about one state says nothing about how the
+      other states split the rest;
+    - every state claimed: the averaged probabilities are rescaled to sum to one;
+    - claims that ask for more than the whole: the unclaimed states keep the reference's
+      probability and the claimed states share the rest in proportion to their averages
+      (rather than squeezing states that nobody spoke about to nothing).
     """
     p = np.clip(probabilities, CLIP, 1.0 - CLIP)
+    states = list(states)
+    if reference.shape[1] == 2:
+        p = np.where(np.array(states) == 1, 1.0 - p, p)
+        states = [0] * len(states)
     logit = np.log(p) - np.log1p(-p)
     w = weights / weights.sum(axis=1, keepdims=True)
     claimed = sorted(set(states))
     free = [j for j in range(reference.shape[1]) if j not in claimed]
+    groups = [[i for i, s in enumerate(states) if s == c] for c in claimed]
     mean_logit = np.stack(
-        [
-            (
-                w[:, [i for i, s in enumerate(states) if s == c]]
-                * logit[:, [i for i, s in enumerate(states) if s == c]]
-            ).sum(axis=1)
-            / w[:, [i for i, s in enumerate(states) if s == c]].sum(axis=1)
-            for c in claimed
-        ],
-        axis=1,
+        [(w[:, g] * logit[:, g]).sum(axis=1) / w[:, g].sum(axis=1) for g in groups], axis=1
     )
-    share = np.stack(
-        [w[:, [i for i, s in enumerate(states) if s == c]].sum(axis=1) for c in claimed], axis=1
-    )
-
-    def claimed_mass(k: Array) -> Array:
-        return (expit(mean_logit + k[:, None] / share)).sum(axis=1)
-
-    n = reference.shape[0]
-    k = np.zeros(n)
-    if not free:  # every state claimed: K makes the column sum to one
-        low, high = np.full(n, -200.0), np.full(n, 200.0)
-        for _ in range(200):  # bisection: claimed mass rises with k
-            mid = (low + high) / 2.0
-            above = claimed_mass(mid) > 1.0
-            high = np.where(above, mid, high)
-            low = np.where(above, low, mid)
-        k = (low + high) / 2.0
+    targets = expit(mean_logit)
     column = np.zeros_like(reference)
-    column[:, claimed] = expit(mean_logit + k[:, None] / share)
-    if free:
-        rest = reference[:, free] / reference[:, free].sum(axis=1, keepdims=True)
-        left = 1.0 - column[:, claimed].sum(axis=1)
-        column[:, free] = rest * np.maximum(left, 0.0)[:, None]
-        conflict = left < CLIP * len(free)
-        if np.any(conflict):
-            completed = np.stack(
-                [complete_column(probabilities[:, i], s, reference) for i, s in enumerate(states)],
-                axis=1,
-            )
-            plain = pool(completed, weights, "logarithmic")
-            column = np.where(conflict[:, None], plain, column)
+    column[:, claimed] = targets
+    if not free:
+        return normalise(column)
+    left = 1.0 - targets.sum(axis=1)
+    kept = reference[:, free].sum(axis=1)
+    room = left >= CLIP * len(free)
+    share = np.where(room, left, kept)
+    column[:, free] = reference[:, free] / kept[:, None] * share[:, None]
+    scale = np.where(room, 1.0, (1.0 - kept) / targets.sum(axis=1))
+    column[:, claimed] = targets * scale[:, None]
     return normalise(column)
 
 
