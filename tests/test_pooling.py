@@ -225,3 +225,29 @@ def test_two_state_claims_equal_full_column_log_pool() -> None:
     np.testing.assert_allclose(
         pool_claims(p, states, reference, weights), pool(columns, weights), atol=1e-12
     )
+
+
+def test_pinned_joint_column_is_the_base_for_wider_combinations() -> None:
+    rng = np.random.default_rng(5)
+    a = Node("a", "A", "driver", "", ("no", "yes"), ("", ""), "no", ())
+    b = Node("b", "B", "driver", "", ("no", "yes"), ("", ""), "no", ())
+    c = Node("c", "C", "driver", "", ("no", "yes"), ("", ""), "no", ())
+    child = Node("x", "X", "outcome", "", ("p", "q", "r"), ("", "", ""), "q", ("a", "b", "c"))
+    from forecast.cpt import PooledColumn
+
+    keys = [
+        ColumnKey("x"),
+        ColumnKey("x", (("a", "yes"),)),
+        ColumnKey("x", (("b", "yes"),)),
+        ColumnKey("x", (("c", "yes"),)),
+        ColumnKey("x", (("a", "yes"), ("b", "yes"))),
+    ]
+    columns = {
+        k: PooledColumn(k, (), np.ones((1, 0)), rng.dirichlet(np.ones(3), size=1)) for k in keys
+    }
+    table = _assemble(child, [a, b, c], columns)
+    pinned, base, effect_c = (columns[keys[i]].column for i in (4, 0, 3))
+    np.testing.assert_allclose(table[:, 1, 1, 0], pinned, atol=1e-13)
+    expected = pinned * effect_c / base
+    expected /= expected.sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(table[:, 1, 1, 1], expected, atol=1e-12)

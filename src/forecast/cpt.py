@@ -65,30 +65,50 @@ def _pool_column(
     return PooledColumn(key, statements, shares, pooled)
 
 
+def _combine(start: Array, deltas: list[Array | None]) -> Array:
+    """Normalised exp(log start + the given parent deltas), broadcast over parent axes."""
+    n, k = start.shape
+    log_table = np.log(start).reshape((n,) + (1,) * len(deltas) + (k,))
+    for axis, delta in enumerate(deltas):
+        if delta is None:
+            continue
+        shape = [n] + [1] * len(deltas) + [k]
+        shape[1 + axis] = delta.shape[1]
+        log_table = log_table + delta.reshape(shape)
+    return normalise(np.exp(log_table - log_table.max(axis=-1, keepdims=True)))
+
+
 def _assemble(node: Node, parents: list[Node], columns: dict[ColumnKey, PooledColumn]) -> Array:
-    """Combine base and single-parent effects log-linearly; pin multi-parent columns."""
+    """Combine the base column and single-parent effects log-linearly in the odds.
+
+    A column pinned by claims on several parents at once replaces the base for every
+    combination that contains it: the effects of the remaining moved parents are then
+    applied on top of it (the most specific pinned column wins).
+    """
     base = columns[ColumnKey(node.id)].column
-    n, k = base.shape
     if not parents:
         return base
+    n, k = base.shape
     log_base = np.log(base)
-    log_table = log_base.reshape((n,) + (1,) * len(parents) + (k,))
-    for axis, parent in enumerate(parents):
+    deltas: list[Array] = []
+    for parent in parents:
         delta = np.zeros((n, len(parent.states), k))
         for s, state in enumerate(parent.states):
             if state != parent.baseline:
                 effect = columns[ColumnKey(node.id, ((parent.id, state),))].column
                 delta[:, s, :] = np.log(effect) - log_base
-        shape = [n] + [1] * len(parents) + [k]
-        shape[1 + axis] = len(parent.states)
-        log_table = log_table + delta.reshape(shape)
-    log_table = log_table - log_table.max(axis=-1, keepdims=True)
-    table = normalise(np.exp(log_table))
-    for key, pooled in columns.items():
-        if key.node == node.id and len(key.moved) > 1:
-            moved = dict(key.moved)
-            index = tuple(p.index(moved.get(p.id, p.baseline)) for p in parents)
-            table[(slice(None), *index)] = pooled.column  # type: ignore[index]
+        deltas.append(delta)
+    table = _combine(base, list(deltas))
+    pinned = [c for key, c in columns.items() if key.node == node.id and len(key.moved) > 1]
+    for pooled in sorted(pinned, key=lambda c: len(c.key.moved)):
+        moved = dict(pooled.key.moved)
+        sub = _combine(
+            pooled.column,
+            [None if p.id in moved else d for p, d in zip(parents, deltas, strict=True)],
+        )
+        target = tuple(p.index(moved[p.id]) if p.id in moved else slice(None) for p in parents)
+        source = tuple(0 if p.id in moved else slice(None) for p in parents)
+        table[(slice(None), *target)] = sub[(slice(None), *source)]
     return table
 
 

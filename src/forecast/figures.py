@@ -79,7 +79,13 @@ def plot_scenarios(
     ax.set_xlabel("Probability (%): dot = mean of draws, bar = 90 % interval")
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(title="Outcome", loc="lower right", frameon=False)
+    ax.legend(
+        title="Outcome",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09 - 0.3 / len(scenarios)),
+        ncol=len(states),
+        frameon=False,
+    )
     return drawn
 
 
@@ -90,7 +96,7 @@ def scenario_figure(
     title: str,
 ) -> Figure:
     """A whole figure for the scenario chart."""
-    fig, ax = plt.subplots(figsize=(8.0, 0.55 * len(scenarios) + 1.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8.0, 0.55 * len(scenarios) + 2.0), layout="constrained")
     plot_scenarios(ax, scenarios, states, estimates)
     ax.set_title(title, loc="left", fontsize=10)
     return fig

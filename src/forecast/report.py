@@ -149,7 +149,7 @@ def _figures(run: Run, context: dict[str, Any], folder: Path) -> None:
     states = context["states"]
     labels = [context["state_labels"][s] for s in states]
     horizon = f"by {context['horizon_label']}"
-    title = f"{context['title']} {horizon}"
+    title = f"Outcome under each scenario, {horizon}"
     estimates = [_intervals(sc["outcome"], states) for sc in doc["scenarios"]]
     save(
         scenario_figure([sc["title"] for sc in doc["scenarios"]], labels, estimates, title),
