@@ -64,8 +64,11 @@ def parameter_swings(study: Study) -> list[Swing]:
     return swings
 
 
-def tornado(study: Study, state: str, limit: int = 12) -> list[Swing]:
-    """The widest swings for one outcome state, drivers and parameters together."""
-    swings = driver_swings(study) + parameter_swings(study)
-    swings.sort(key=lambda s: -s.width(state))
-    return swings[:limit]
+def all_swings(study: Study) -> list[Swing]:
+    """Drivers and parameters together (computed once, ranked per outcome state)."""
+    return driver_swings(study) + parameter_swings(study)
+
+
+def tornado(swings: list[Swing], state: str, limit: int = 12) -> list[Swing]:
+    """The widest swings for one outcome state."""
+    return sorted(swings, key=lambda s: -s.width(state))[:limit]

@@ -1,0 +1,137 @@
+"""Reviewers' tools on the real evidence: influence, retraction, coherence, coverage,
+new sources, and what changed between two reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from forecast.checks import build_study
+from forecast.coherence import coherence
+from forecast.engine import run_study
+from forecast.influence import claim_influences, outcome_point
+from forecast.loading import load_inputs
+from forecast.report import write_report
+
+FAST = ["--draws", "300"]
+
+
+def invoke(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process; `ok=False` for calls expected to exit non-zero."""
+    from forecast.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=not ok)
+
+
+def _retract(path: Path, claim_id: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    marker = f"  - id: {claim_id}\n"
+    assert marker in text
+    text = text.replace(
+        marker, marker + "    retracted: {date: 2026-01-10, reason: quote taken out of context}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+def test_influence_is_sorted_and_matches_a_recomputation(study) -> None:
+    ranked = claim_influences(study)
+    sizes = [inf.size for inf in ranked]
+    assert sizes == sorted(sizes, reverse=True)
+    top = ranked[0]
+    import dataclasses
+
+    without = dataclasses.replace(
+        study, statements=tuple(s for s in study.statements if s.id != top.what)
+    )
+    states = study.network.node(study.network.outcome).states
+    delta = outcome_point(without) - outcome_point(study)
+    for i, state in enumerate(states):
+        assert abs(delta[i] - top.shift[state]) < 1e-9
+
+
+def test_retracted_claim_feeds_nothing_and_is_reported(workspace: Path) -> None:
+    claim = "lin-2023-taiwan-lean-on-moscow"  # shares its column with other claims
+    before = build_study(load_inputs(workspace))
+    _retract(workspace / "evidence" / "lin-2023.yaml", claim)
+    after = build_study(load_inputs(workspace))
+    assert claim in {s.id for s in before.parameters()}
+    assert claim not in {s.id for s in after.parameters()}
+    shown = invoke("audit", "--root", str(workspace), "--claim", claim)
+    assert "RETRACTED 2026-01-10: quote taken out of context" in shown.stdout
+    assert "reinstating it would move the baseline" in shown.stdout
+    out = workspace / "reports"
+    write_report(run_study(after, draws=300, seed=1), out)
+    report = (out / "report.md").read_text()
+    assert f"`{claim}`" in report and "it used to move the baseline by" in report
+    assert claim in (out / "index.html").read_text()
+
+
+def test_retracted_source_feeds_nothing(workspace: Path) -> None:
+    path = workspace / "evidence" / "edm-2021.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  kind: think-tank analysis\n",
+        "  kind: think-tank analysis\n  retracted: {date: 2026-02-01, reason: superseded}\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    result = invoke("audit", "--root", str(workspace), "--source", "edm-2021")
+    assert result.exit_code == 0
+    assert "RETRACTED 2026-02-01: superseded" in result.stdout
+    assert "feeds: no parameter" in result.stdout
+
+
+def test_audit_by_source_lists_what_it_moves(workspace: Path) -> None:
+    doc = json.loads(
+        invoke("audit", "--root", str(workspace), "--source", "lin-2023", "--json").stdout
+    )
+    assert "trajectory | taiwan_crisis=yes" in doc["parameters"]
+    assert set(doc["without_it"]) == {"alliance", "status_quo", "distancing"}
+    assert all(c["quote"] for c in doc["claims"])
+
+
+def test_coherence_holds_each_source_forecast_against_the_model(real_run) -> None:
+    checks = coherence(real_run)
+    assert len(checks) == len(real_run.study.forecasts()) >= 5
+    for check in checks:
+        inside = check.low <= check.statement.high and check.high >= check.statement.low
+        assert (check.verdict == "consistent") == inside
+        assert check.gap >= 0
+
+
+def test_strict_validation_refuses_single_source_parameters(workspace: Path) -> None:
+    assert invoke("validate", "--root", str(workspace)).exit_code == 0
+    strict = invoke("validate", "--root", str(workspace), "--strict", ok=False)
+    assert strict.exit_code == 1
+    assert "rests on the analyst assumption 'assume-taiwan-prior'" in strict.output
+    assert "rests on one source alone" in strict.output
+    assert "model/network.yaml:" in strict.output
+
+
+def test_new_source_copies_text_and_starts_an_evidence_file(
+    workspace: Path, tmp_path: Path
+) -> None:
+    text = tmp_path / "note.txt"
+    text.write_text("A short note about the partnership.\n", encoding="utf-8")
+    result = invoke("new-source", "--root", str(workspace), str(text), "--id", "note-2026")
+    assert result.exit_code == 0
+    assert (workspace / "evidence" / "sources" / "note.txt").read_bytes() == text.read_bytes()
+    skeleton = (workspace / "evidence" / "note-2026.yaml").read_text()
+    assert skeleton.startswith("# yaml-language-server: $schema=./evidence.schema.json")
+    again = invoke("new-source", "--root", str(workspace), str(text), "--id", "note-2026", ok=False)
+    assert again.exit_code == 1 and "already exists" in again.output
+    unfilled = invoke("validate", "--root", str(workspace), ok=False)
+    assert unfilled.exit_code == 1 and "evidence/note-2026.yaml" in unfilled.output
+
+
+def test_what_changed_between_two_reports(workspace: Path) -> None:
+    out = workspace / "reports"
+    write_report(run_study(build_study(load_inputs(workspace)), draws=300, seed=1), out)
+    first = (out / "report.md").read_text()
+    assert "No previous report in this folder" in first
+    _retract(workspace / "evidence" / "lin-2023.yaml", "lin-2023-taiwan-lean-on-moscow")
+    write_report(run_study(build_study(load_inputs(workspace)), draws=300, seed=1), out)
+    second = (out / "report.md").read_text()
+    assert "Claims retracted: `lin-2023-taiwan-lean-on-moscow`" in second
+    page = (out / "index.html").read_text()
+    assert "Claims retracted: lin-2023-taiwan-lean-on-moscow" in page
