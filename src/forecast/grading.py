@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
+from forecast.yamlio import package_yaml
 
 DAYS_PER_YEAR = 365.25
 
 
-@cache
 def _table() -> dict[str, Any]:
-    text = resources.files("forecast").joinpath("data/grading.yaml").read_text("utf-8")
-    data: dict[str, Any] = YAML(typ="safe").load(text)
-    return data
+    return package_yaml("grading.yaml")
 
 
 def reliability_weight(grade: str) -> float:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +107,19 @@ class _DatesAsText(RoundTripConstructor):
 _DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
 
 
+def _refuse_at(shown: str, mark: Any, message: str, fix: str) -> None:
+    """Raise InputError for one problem at a parser mark (0-based line and column)."""
+    raise InputError([Problem(shown, mark.line + 1, mark.column + 1, message, fix)])
+
+
+@cache
+def package_yaml(name: str) -> dict[str, Any]:
+    """A YAML data file shipped inside the package (yardsticks, grading tables)."""
+    text = resources.files("forecast").joinpath(f"data/{name}").read_text("utf-8")
+    data: dict[str, Any] = YAML(typ="safe").load(text)
+    return data
+
+
 def _precheck(text: str, shown: str) -> None:
     """Refuse alias floods and deep nesting from the event stream, before anything is built
     (composing deeply nested input would exhaust Python's recursion limit)."""
@@ -114,32 +129,20 @@ def _precheck(text: str, shown: str) -> None:
         if kind == "AliasEvent":
             aliases += 1
             if aliases > MAX_ALIASES:
-                mark = event.start_mark
-                raise InputError(
-                    [
-                        Problem(
-                            shown,
-                            mark.line + 1,
-                            mark.column + 1,
-                            f"more than {MAX_ALIASES} YAML aliases",
-                            "write the values out (anchors and aliases are not needed here)",
-                        )
-                    ]
+                _refuse_at(
+                    shown,
+                    event.start_mark,
+                    f"more than {MAX_ALIASES} YAML aliases",
+                    "write the values out (anchors and aliases are not needed here)",
                 )
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise InputError(
-                    [
-                        Problem(
-                            shown,
-                            mark.line + 1,
-                            mark.column + 1,
-                            f"values nested more than {MAX_DEPTH} levels deep",
-                            "un-nest them: input files need only a few levels of nesting",
-                        )
-                    ]
+                _refuse_at(
+                    shown,
+                    event.start_mark,
+                    f"values nested more than {MAX_DEPTH} levels deep",
+                    "un-nest them: input files need only a few levels of nesting",
                 )
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             depth -= 1

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from forecast.suggest import did_you_mean
+from forecast.yamlio import package_yaml
 
 
 @dataclass(frozen=True)
@@ -49,11 +46,8 @@ class Yardstick:
         return None
 
 
-@cache
 def _table() -> dict[str, Any]:
-    text = resources.files("forecast").joinpath("data/yardsticks.yaml").read_text("utf-8")
-    data: dict[str, Any] = YAML(typ="safe").load(text)
-    return data
+    return package_yaml("yardsticks.yaml")
 
 
 def yardstick(key: str) -> Yardstick:
