@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -222,18 +223,27 @@ def plot_distribution(ax: Axes, states: Sequence[str], samples: Any) -> list[Any
 
 
 def plot_tornado(
-    ax: Axes, factors: Sequence[str], lows: Sequence[float], highs: Sequence[float], base: float
+    ax: Axes,
+    factors: Sequence[str],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    base: float,
+    kinds: Sequence[str] | None = None,
 ) -> list[Any]:
-    """Horizontal bars from each factor's low to high setting, around the baseline value."""
+    """Horizontal bars from each factor's low to high setting, around the baseline value;
+    drivers and parameters in two colours when `kinds` is given."""
+    kinds = list(kinds) if kinds is not None else ["factor"] * len(factors)
+    colours = {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(dict.fromkeys(kinds))}
     drawn = []
-    for row, (low, high) in enumerate(zip(lows, highs, strict=True)):
+    for row, (low, high, kind) in enumerate(zip(lows, highs, kinds, strict=True)):
         left, right = sorted((100 * low, 100 * high))
-        drawn.append(ax.barh(row, right - left, left=left, color=PALETTE[0], height=0.6))
-    ax.axvline(100 * base, color="#333333", linewidth=1, linestyle="--", label="baseline")
+        drawn.append(ax.barh(row, right - left, left=left, color=colours[kind], height=0.6))
+    line = ax.axvline(100 * base, color="#333333", linewidth=1, linestyle="--", label="baseline")
+    handles = [line, *(Patch(color=colour, label=kind) for kind, colour in colours.items())]
     ax.set_yticks(range(len(factors)), list(factors))
     ax.invert_yaxis()
     ax.set_xlabel("Probability (%) across the factor's range")
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(handles=handles, frameon=False, loc="lower right")
     return drawn
 
 

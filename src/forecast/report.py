@@ -196,6 +196,7 @@ def _figures(run: Run, context: dict[str, Any], folder: Path) -> None:
             [w.low[state] for w in swings],
             [w.high[state] for w in swings],
             context["baseline_point"][state],
+            [w.kind for w in swings],
         )
         ax.set_title(f"What moves P({label}) {horizon}", loc="left", fontsize=10)
         save(fig, folder / f"tornado-{state}")
