@@ -135,3 +135,21 @@ def test_what_changed_between_two_reports(workspace: Path) -> None:
     assert "Claims retracted: `lin-2023-taiwan-lean-on-moscow`" in second
     page = (out / "index.html").read_text()
     assert "Claims retracted: lin-2023-taiwan-lean-on-moscow" in page
+
+
+def test_report_md_audit_md_and_page_carry_coherence_and_quotes(workspace: Path) -> None:
+    study = build_study(load_inputs(workspace))
+    out = workspace / "reports"
+    write_report(run_study(study, draws=300, seed=1), out)
+    report, audit, page = ((out / n).read_text() for n in ("report.md", "audit.md", "index.html"))
+    for forecast in study.forecasts():
+        assert forecast.id in report and forecast.id in audit and forecast.id in page
+    for text in (report, audit, page):
+        assert "Coherence with the sources' own forecasts" in text
+    from markupsafe import escape
+
+    for statement in study.parameters():
+        if statement.cited:
+            assert statement.quote in audit, statement.id
+            assert str(escape(statement.quote)) in page, statement.id
+    assert "## Coverage of every parameter" in audit and "## Influence of each claim" in audit
