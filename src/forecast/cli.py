@@ -178,7 +178,14 @@ def query(
     target: str | None,
     as_json: bool,
 ) -> None:
-    """Ask one what-if question: P(target | given, do(...))."""
+    """Ask one what-if question: P(target | given, do(...)).
+
+    \b
+    Examples:
+      forecast query --given taiwan_crisis=yes
+      forecast query --given taiwan_crisis=yes --do us_policy_shift=yes
+      forecast query --target russian_defeat --given elite_assessment=strategic_mistake
+    """
     from forecast.results import dumps
     from forecast.suggest import did_you_mean
     from forecast.summary import outcome_summary
