@@ -47,7 +47,8 @@ bench: $(STAMP) ## time and memory of a full run against their targets
 	$(BIN)/python tests/benchmarks/bench_engine.py --root .
 
 clean: ## remove generated reports and caches (keeps .venv)
-	rm -rf reports/* .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean ## also remove the virtual environment
