@@ -135,12 +135,12 @@ def audit_source(study: Study, tables: Tables, source_id: str) -> dict[str, Any]
 
 def audit_claim(study: Study, tables: Tables, claim_id: str) -> dict[str, Any]:
     """One claim: its column, its share of the pool, and its leave-one-out influence."""
-    from forecast.influence import claim_influences, retraction_effects
+    from forecast.influence import claim_influence
 
     statement = next(s for s in study.statements if s.id == claim_id)
     entry = _claim_entry(study, tables, statement)
-    effects = {i.what: i.shift for i in claim_influences(study) + retraction_effects(study)}
-    entry["without_it" if not statement.retracted else "if_reinstated"] = effects.get(claim_id)
+    shift = claim_influence(study, statement).shift if statement.kind == "claim" else None
+    entry["if_reinstated" if statement.retracted else "without_it"] = shift
     if statement.column in tables.columns and statement.kind != "forecast":
         node = study.network.node(statement.column.node)
         pooled = tables.columns[statement.column].column[0]

@@ -6,17 +6,15 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
-from pathlib import Path
 
 from forecast import grading, quotes
 from forecast.coverage import Coverage
 from forecast.domain import ColumnKey, Network, Node, Scenario, Source, Statement, Study
 from forecast.errors import InputError, Problem, display_path
 from forecast.loading import Loaded, RawInputs
-from forecast.paths import Workspace
 from forecast.schema import About, EvidenceFile, ModelFile
 from forecast.suggest import did_you_mean
-from forecast.yamlio import Document, Loc, load_yaml
+from forecast.yamlio import Document, Loc
 from forecast.yardstick import Yardstick, yardstick
 
 
@@ -569,9 +567,9 @@ def build_study(raw: RawInputs) -> Study:
     )
 
 
-def strict_problems(root: Path, study: Study, rows: list[Coverage]) -> list[Problem]:
-    """--strict: every parameter resting on one source alone or on an assumption."""
-    doc = load_yaml(Workspace(root).model_file, "model/network.yaml")
+def strict_problems(doc: Document, study: Study, rows: list[Coverage]) -> list[Problem]:
+    """--strict: every parameter resting on one source alone or on an assumption, placed in
+    the model file `doc`."""
     index = {n.id: i for i, n in enumerate(study.model.nodes)}
     problems = []
     for row in rows:

@@ -7,12 +7,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from forecast.engine import DEFAULT_DRAWS, DEFAULT_SEED
 from forecast.errors import InputError
+from forecast.paths import Workspace
+
+if TYPE_CHECKING:
+    from forecast.domain import Study
+    from forecast.engine import Run
+    from forecast.loading import RawInputs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,17 +67,23 @@ def draws_options(func: F) -> F:
     )(func)
 
 
-def _study(root: Path) -> Any:
+def _inputs(root: Path) -> tuple[RawInputs, Study]:
+    """The parsed files and the checked study; warnings go to stderr."""
     from forecast.checks import build_study
     from forecast.loading import load_inputs
 
-    study = build_study(load_inputs(root))
+    raw = load_inputs(root)
+    study = build_study(raw)
     for warning in study.warnings:
         _say(f"warning: {warning}")
-    return study
+    return raw, study
 
 
-def _run(root: Path, draws: int, seed: int) -> Any:
+def _study(root: Path) -> Study:
+    return _inputs(root)[1]
+
+
+def _run(root: Path, draws: int, seed: int) -> Run:
     study = _study(root)
     _say(f"computing {len(study.scenarios)} scenarios with {draws} draws (seed {seed})...")
     from forecast.engine import run_study
@@ -118,13 +130,13 @@ def validate(root: Path, strict: bool) -> None:
     """Check model, evidence and scenario files; list every problem as path:line:column."""
     from forecast.coverage import coverage
 
-    study = _study(root)
+    raw, study = _inputs(root)
     claims = sum(1 for s in study.statements if s.kind != "assumption")
     assumptions = sum(1 for s in study.statements if s.kind == "assumption")
     if strict:
         from forecast.checks import strict_problems
 
-        problems = strict_problems(root, study, coverage(study))
+        problems = strict_problems(raw.model.doc, study, coverage(study))
         if problems:
             raise InputError(problems)
     click.echo(
@@ -246,7 +258,7 @@ def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
     from forecast.report import write_report
 
     result = _run(root, draws, seed)
-    target = out if out is not None else root / "reports"
+    target = out if out is not None else Workspace(root).reports_dir
     write_report(result, target, progress=_say)
     click.echo(f"wrote {target}/index.html, report.md, audit.md, results.json, model.bif, figures/")
 

@@ -99,10 +99,6 @@ class Statement:
         return self.retraction is not None
 
     @property
-    def point(self) -> float:
-        return (self.low + self.high) / 2.0
-
-    @property
     def cited(self) -> bool:
         return self.kind != "assumption"
 

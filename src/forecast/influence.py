@@ -43,9 +43,11 @@ def outcome_point(
     return result
 
 
-def _shift(study: Study, changed: Study) -> dict[str, float]:
+def _shift(study: Study, changed: Study, base: Array | None = None) -> dict[str, float]:
+    """Outcome change from `study` to `changed`; pass `base` to reuse study's point forecast."""
     states = study.network.node(study.network.outcome).states
-    delta = outcome_point(changed) - outcome_point(study)
+    reference = outcome_point(study) if base is None else base
+    delta = outcome_point(changed) - reference
     return {s: round(float(delta[i]), 10) for i, s in enumerate(states)}
 
 
@@ -54,13 +56,27 @@ def _without(study: Study, drop: Callable[[Statement], bool]) -> Study:
     return dataclasses.replace(study, statements=kept)
 
 
+def _reinstated(study: Study, statement: Statement) -> Study:
+    statements = tuple(
+        dataclasses.replace(x, retraction=None) if x is statement else x for x in study.statements
+    )
+    return dataclasses.replace(study, statements=statements)
+
+
+def claim_influence(study: Study, statement: Statement, base: Array | None = None) -> Influence:
+    """One claim's effect on the baseline: left out if active, reinstated if retracted."""
+    changed = (
+        _reinstated(study, statement) if statement.retracted else _without(study, statement.__eq__)
+    )
+    return Influence(
+        statement.id, statement.source_id, statement.column.label(), _shift(study, changed, base)
+    )
+
+
 def claim_influences(study: Study) -> list[Influence]:
     """Every cited parameter claim's leave-one-out effect on the baseline, largest first."""
-    out = [
-        Influence(s.id, s.source_id, s.column.label(), _shift(study, _without(study, s.__eq__)))
-        for s in study.parameters()
-        if s.cited
-    ]
+    base = outcome_point(study)
+    out = [claim_influence(study, s, base) for s in study.parameters() if s.cited]
     out.sort(key=lambda inf: (-inf.size, inf.what))
     return out
 
@@ -73,12 +89,9 @@ def source_influence(study: Study, source_id: str) -> Influence:
 
 def retraction_effects(study: Study) -> list[Influence]:
     """For each retracted parameter claim: how the baseline would move if it were reinstated."""
-    out = []
-    for s in study.statements:
-        if s.retracted and s.kind == "claim":
-            reinstated = tuple(
-                dataclasses.replace(x, retraction=None) if x is s else x for x in study.statements
-            )
-            changed = dataclasses.replace(study, statements=reinstated)
-            out.append(Influence(s.id, s.source_id, s.column.label(), _shift(study, changed)))
-    return out
+    base = outcome_point(study)
+    return [
+        claim_influence(study, s, base)
+        for s in study.statements
+        if s.retracted and s.kind == "claim"
+    ]

@@ -10,8 +10,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
+
+from forecast.batched import posterior
+from forecast.cpt import build_tables
 from forecast.domain import Study
 from forecast.influence import outcome_point
+from forecast.network import structure_of
 
 
 @dataclass(frozen=True)
@@ -32,13 +37,26 @@ def _as_dict(study: Study, values: object) -> dict[str, float]:
 
 def driver_swings(study: Study) -> list[Swing]:
     """Each driver observed in each of its states: the lowest and highest outcome per state."""
+    tables = build_tables(study)  # one set of point tables serves every driver and state
+    structure = structure_of(study.network)
     swings = []
     for node in study.network.nodes:
         if node.kind != "driver":
             continue
-        results = [outcome_point(study, {node.id: s}) for s in node.states]
-        first, last = results[0], results[-1]
-        swings.append(Swing(node.label, "driver", _as_dict(study, first), _as_dict(study, last)))
+        results = np.stack(
+            [
+                posterior(structure, tables.cpts, study.network.outcome, {node.id: s})[0]
+                for s in node.states
+            ]
+        )
+        swings.append(
+            Swing(
+                node.label,
+                "driver",
+                _as_dict(study, results.min(axis=0)),
+                _as_dict(study, results.max(axis=0)),
+            )
+        )
     return swings
 
 

@@ -6,7 +6,6 @@ non-UTF-8 text and alias bombs, and turns every YAML error into a located Proble
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -89,10 +88,6 @@ def _plain(node: Any, budget: list[int]) -> Any:
         return int(node)
     if isinstance(node, float):
         return float(node)
-    if isinstance(node, dt.datetime):
-        return node
-    if isinstance(node, dt.date):
-        return dt.date(node.year, node.month, node.day)
     return str(node)
 
 
