@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from forecast.errors import InputError
+from forecast.reading import read_text
 
 
 @dataclass(frozen=True)
@@ -22,14 +26,59 @@ class Changes:
         return moved or bool(self.added or self.removed or self.retracted)
 
 
-def load_previous(folder: Path) -> dict[str, Any] | None:
-    """The previous results document in an output folder, if there is a readable one."""
+MAX_RESULTS_BYTES = 50_000_000
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shape_problem(data: Any) -> str | None:
+    """What keeps a results document from being compared with, or None when it is usable."""
+    if not isinstance(data, dict):
+        return "it is not a JSON object"
+    scenarios, claims = data.get("scenarios", []), data.get("claims", [])
+    if not isinstance(scenarios, list) or not isinstance(claims, list):
+        return "'scenarios' and 'claims' must be lists"
+    for sc in scenarios:
+        if not (isinstance(sc, dict) and isinstance(sc.get("id"), str)):
+            return "a scenario has no id"
+        outcome = sc.get("outcome")
+        if not isinstance(outcome, dict) or not all(
+            isinstance(v, dict) and _number(v.get("mean")) for v in outcome.values()
+        ):
+            return f"scenario {sc['id']!r} has no outcome means"
+    for claim in claims:
+        if not (isinstance(claim, dict) and isinstance(claim.get("id"), str)):
+            return "a claim has no id"
+        if not isinstance(claim.get("retracted"), bool):
+            return f"claim {claim['id']!r} does not say whether it is retracted"
+    return None
+
+
+def load_previous(folder: Path, warn: Callable[[str], None]) -> dict[str, Any] | None:
+    """The previous results document in an output folder, if there is a usable one.
+
+    An unreadable or oddly shaped document is reported through `warn` and skipped.
+    """
     path = folder / "results.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    if not path.exists() and not path.is_symlink():
         return None
-    return data if isinstance(data, dict) else None
+    skipped = "the comparison with the previous report is skipped"
+    try:
+        data = json.loads(read_text(path, str(path), MAX_RESULTS_BYTES, None))
+    except InputError as exc:
+        warn(f"{exc.problems[0]}; {skipped}")
+        return None
+    except ValueError as exc:
+        warn(f"{path}: previous results are not valid JSON ({exc}); {skipped}")
+        return None
+    problem = _shape_problem(data)
+    if problem is not None:
+        warn(f"{path}: previous results are not in the expected shape ({problem}); {skipped}")
+        return None
+    result: dict[str, Any] = data
+    return result
 
 
 def compare(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
@@ -49,7 +98,7 @@ def compare(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
     old_claims = {c["id"]: c for c in previous.get("claims", [])}
     new_claims = {c["id"]: c for c in current.get("claims", [])}
     return Changes(
-        previous.get("as_of"),
+        previous["as_of"] if isinstance(previous.get("as_of"), str) else None,
         shifts,
         sorted(set(new_claims) - set(old_claims)),
         sorted(set(old_claims) - set(new_claims)),

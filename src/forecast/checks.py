@@ -7,7 +7,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 
-from forecast import grading, quotes
+from forecast import grading, quotes, reading, sizes
 from forecast.coverage import Coverage
 from forecast.domain import ColumnKey, Network, Node, Scenario, Source, Statement, Study
 from forecast.errors import InputError, Problem, display_path
@@ -258,7 +258,7 @@ def _check_text(
             )
         )
         return None
-    if not path.is_file():
+    if not path.exists():
         problems.append(
             doc.problem(
                 ("source", "text", "path"),
@@ -267,7 +267,18 @@ def _check_text(
             )
         )
         return None
-    data = path.read_bytes()
+    try:
+        data = reading.read_bytes(path, meta.text.path, reading.MAX_TEXT_BYTES, raw.workspace.root)
+    except InputError as exc:
+        for refused in exc.problems:
+            problems.append(
+                doc.problem(
+                    ("source", "text", "path"),
+                    f"source text '{meta.text.path}': {refused.message}",
+                    refused.fix,
+                )
+            )
+        return None
     digest = hashlib.sha256(data).hexdigest()
     if digest != meta.text.sha256:
         quoting = ", ".join(c.id for c in loaded.value.claims) or "no claims"
@@ -291,6 +302,15 @@ def _check_text(
             )
         )
         return None
+
+
+def _quote_mismatch(path: str, near: quotes.Passage) -> str:
+    """Where a quote is closest in its source, with the words that differ spelled out."""
+    differences = ", ".join(near.differences) or "only spacing differs"
+    return (
+        f"quote not found in {path}: closest passage (line {near.line}), differing words "
+        f'in «»: "{near.marked}" (differences: {differences})'
+    )
 
 
 def _check_evidence(
@@ -366,13 +386,21 @@ def _check_evidence(
                             "remove 'given' or use kind: parameter",
                         )
                     )
-            if text is not None and not quotes.contains(text, claim.quote):
-                near = quotes.closest_passage(text, claim.quote)
+            words = len(claim.quote.split())
+            if words < quotes.MIN_QUOTE_WORDS:
                 problems.append(
                     doc.problem(
                         (*loc, "quote"),
-                        f"quote not found in {meta.text.path}, closest passage "
-                        f'(line {near.line}): "{near.text}"',
+                        f"quote has {words} word{'s' if words != 1 else ''}, fewer than the "
+                        f"{quotes.MIN_QUOTE_WORDS} a citation needs",
+                        "quote the whole sentence that carries the claim",
+                    )
+                )
+            elif text is not None and not quotes.contains(text, claim.quote):
+                problems.append(
+                    doc.problem(
+                        (*loc, "quote"),
+                        _quote_mismatch(meta.text.path, quotes.closest_passage(text, claim.quote)),
                         "copy the words exactly from the source text",
                     )
                 )
@@ -538,6 +566,45 @@ def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) 
     return out
 
 
+def _check_sizes(raw: RawInputs, network: Network, problems: list[Problem]) -> None:
+    """Refuse tables, explorers and networks larger than the limits, before any is built."""
+    doc, model = raw.model.doc, raw.model.value
+    limits = model.settings.limits
+    index = {n.id: i for i, n in enumerate(model.nodes)}
+    if len(network.nodes) > sizes.MAX_NODES:
+        problems.append(
+            doc.problem(
+                ("nodes",),
+                f"the network has {len(network.nodes)} nodes; the engine handles at most "
+                f"{sizes.MAX_NODES} for now",
+                "merge or remove nodes",
+            )
+        )
+    for node in network.nodes:
+        cells = sizes.table_cells(network, node.id)
+        if cells > limits.table_cells:
+            problems.append(
+                doc.problem(
+                    ("nodes", index[node.id], "parents"),
+                    f"the table of '{node.id}' would have {cells:,} cells ({len(node.parents)} "
+                    f"parents), over the limit of {limits.table_cells:,}",
+                    "remove parents (each one multiplies the table) or raise "
+                    "settings.limits.table_cells",
+                )
+            )
+    rows = sizes.explorer_rows(network)
+    if rows > limits.explorer_rows:
+        drivers = sum(1 for n in network.nodes if n.kind == "driver")
+        problems.append(
+            doc.problem(
+                ("nodes",),
+                f"the what-if explorer would have {rows:,} rows ({drivers} drivers), over the "
+                f"limit of {limits.explorer_rows:,}",
+                "make some drivers intermediate nodes or raise settings.limits.explorer_rows",
+            )
+        )
+
+
 def build_study(raw: RawInputs) -> Study:
     """Check every cross-reference and return the Study; raise InputError listing all problems."""
     problems: list[Problem] = []
@@ -552,6 +619,12 @@ def build_study(raw: RawInputs) -> Study:
     if not problems:  # a claim refused above would only show up again as a gap in coverage
         _check_coverage(raw, network, statements, problems)
     scenarios = _check_scenarios(raw, network, problems)
+    _check_sizes(raw, network, problems)
+    if not raw.scenarios:
+        shown = display_path(raw.workspace.scenarios_dir, raw.workspace.root)
+        problems.append(
+            Problem(shown, 1, 1, "no scenario files", "add scenarios/<id>.yaml (e.g. a baseline)")
+        )
     if not raw.evidence:
         shown = display_path(raw.workspace.evidence_dir, raw.workspace.root)
         problems.append(Problem(shown, 1, 1, "no evidence files", "add evidence/<source>.yaml"))

@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from forecast.engine import DEFAULT_DRAWS, DEFAULT_SEED
-from forecast.errors import InputError
+from forecast.errors import DrawsTooLargeError, InputError, OutputError
+from forecast.outputs import UnsafeOutputError
 from forecast.paths import Workspace
 
 if TYPE_CHECKING:
-    from forecast.domain import Study
+    from forecast.domain import Network, Study
     from forecast.engine import Run
     from forecast.loading import RawInputs
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_SEED = 2**63 - 1
 
 
 def _say(message: str) -> None:
@@ -28,7 +30,12 @@ def _say(message: str) -> None:
 
 
 def reports_input_errors(func: F) -> F:
-    """Print every input problem, one per line, and exit 1 (never a traceback)."""
+    """Turn the user-error family into messages and exit codes, never a traceback.
+
+    Invalid inputs: every problem, one per line, exit 1. An output that cannot be written
+    (permissions, another writer): one line, exit 1. An output path the tool refuses, or
+    draws that would not fit the memory limit: one line, exit 2 (wrong usage).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -40,6 +47,12 @@ def reports_input_errors(func: F) -> F:
             count = len(exc.problems)
             click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
             sys.exit(1)
+        except OutputError as exc:
+            _say(f"error: {exc}")
+            sys.exit(1)
+        except (UnsafeOutputError, DrawsTooLargeError) as exc:
+            _say(f"error: {exc}")
+            sys.exit(2)
 
     return cast(F, wrapper)
 
@@ -63,7 +76,11 @@ def draws_options(func: F) -> F:
         help="Number of draws for the uncertainty intervals.",
     )(func)
     return click.option(
-        "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed."
+        "--seed",
+        type=click.IntRange(min=0, max=MAX_SEED),
+        default=DEFAULT_SEED,
+        show_default=True,
+        help="Random seed (a whole number from 0); the same seed gives the same draws.",
     )(func)
 
 
@@ -83,22 +100,60 @@ def _study(root: Path) -> Study:
     return _inputs(root)[1]
 
 
-def _run(root: Path, draws: int, seed: int) -> Run:
-    study = _study(root)
-    _say(f"computing {len(study.scenarios)} scenarios with {draws} draws (seed {seed})...")
+def _run(study: Study, draws: int, seed: int) -> Run:
+    """Every scenario of `study`; refuses (exit 2) draws that would not fit in memory."""
     from forecast.engine import run_study
+    from forecast.sizes import check_draws
 
-    return run_study(study, draws, seed)
+    plan = check_draws(study, draws)
+    chunks = f" in {plan.chunks} chunks" if plan.chunks > 1 else ""
+    _say(f"computing {len(study.scenarios)} scenarios with {draws} draws{chunks} (seed {seed})...")
+    return run_study(study, draws, seed, plan)
 
 
 def _condition(values: tuple[str, ...], option: str) -> dict[str, str]:
+    """NODE=STATE pairs; a node named twice with two states is a contradiction."""
     out: dict[str, str] = {}
     for value in values:
         node, sep, state = value.partition("=")
+        node, state = node.strip(), state.strip()
         if not sep or not node or not state:
             raise click.BadParameter(f"'{value}' is not NODE=STATE", param_hint=option)
-        out[node.strip()] = state.strip()
+        if out.get(node, state) != state:
+            raise click.BadParameter(
+                f"'{node}' is given two states, '{out[node]}' and '{state}'; keep one",
+                param_hint=option,
+            )
+        out[node] = state
     return out
+
+
+def _check_conditions(
+    network: Network, target: str, observed: dict[str, str], forced: dict[str, str]
+) -> None:
+    """Refuse unknown nodes and states, and a node both observed and forced."""
+    from forecast.suggest import did_you_mean
+
+    for option, conditions in (("--given", observed), ("--do", forced)):
+        for node_id, state in conditions.items():
+            if node_id not in network.ids:
+                raise click.BadParameter(
+                    f"unknown node '{node_id}': {did_you_mean(node_id, network.ids, 'nodes')}",
+                    param_hint=option,
+                )
+            states = network.node(node_id).states
+            if state not in states:
+                raise click.BadParameter(
+                    f"'{state}' is not a state of '{node_id}': {did_you_mean(state, states, 'states')}",
+                    param_hint=option,
+                )
+    for node_id in sorted(set(observed) & set(forced)):
+        raise click.UsageError(
+            f"'{node_id}' is both observed (--given {node_id}={observed[node_id]}) and forced "
+            f"(--do {node_id}={forced[node_id]}); keep one of the two"
+        )
+    if target not in network.ids:
+        raise click.BadParameter(did_you_mean(target, network.ids, "nodes"), param_hint="--target")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -154,7 +209,7 @@ def run(root: Path, draws: int, seed: int, as_json: bool) -> None:
     """Compute every scenario: outcome probabilities with 90 % intervals."""
     from forecast.results import dumps, results_document
 
-    result = _run(root, draws, seed)
+    result = _run(_study(root), draws, seed)
     doc = results_document(result)
     if as_json:
         click.echo(dumps(doc), nl=False)
@@ -198,35 +253,25 @@ def query(
       forecast query --given taiwan_crisis=yes --do us_policy_shift=yes
       forecast query --target russian_defeat --given elite_assessment=strategic_mistake
     """
+    from forecast.batched import ImpossibleEvidenceError
     from forecast.results import dumps
-    from forecast.suggest import did_you_mean
     from forecast.summary import outcome_summary
 
     observed, forced = _condition(given, "--given"), _condition(do, "--do")
-    result = _run(root, draws, seed)
-    network = result.study.network
+    study = _study(root)
+    network = study.network
     target = target or network.outcome
-    for option, conditions in (("--given", observed), ("--do", forced)):
-        for node_id, state in conditions.items():
-            if node_id not in network.ids:
-                raise click.BadParameter(
-                    f"unknown node '{node_id}': {did_you_mean(node_id, network.ids, 'nodes')}",
-                    param_hint=option,
-                )
-            if state not in network.node(node_id).states:
-                states = network.node(node_id).states
-                raise click.BadParameter(
-                    f"'{state}' is not a state of '{node_id}': {did_you_mean(state, states, 'states')}",
-                    param_hint=option,
-                )
-    if target not in network.ids:
-        raise click.BadParameter(did_you_mean(target, network.ids, "nodes"), param_hint="--target")
+    _check_conditions(network, target, observed, forced)
+    result = _run(study, draws, seed)
     node = network.node(target)
-    summary = outcome_summary(
-        node.states,
-        result.point(observed, forced, target),
-        result.samples(observed, forced, target),
-    )
+    try:
+        samples = result.samples(observed, forced, target)
+    except ImpossibleEvidenceError:
+        raise click.UsageError(
+            "these conditions contradict each other under the model (probability zero); "
+            "drop or change one of them"
+        ) from None
+    summary = outcome_summary(node.states, result.point(observed, forced, target), samples)
     if as_json:
         doc = {"target": target, "given": observed, "do": forced, "outcome": summary}
         click.echo(dumps(doc), nl=False)
@@ -255,11 +300,15 @@ def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
     The report is built in a temporary folder and swapped in at the end, so a failure
     leaves the previous report as it was.
     """
+    from forecast import atomic, outputs
     from forecast.report import write_report
 
-    result = _run(root, draws, seed)
     target = out if out is not None else Workspace(root).reports_dir
-    write_report(result, target, progress=_say)
+    outputs.check_folder(target, root)
+    study = _study(root)
+    with atomic.exclusive(target):
+        result = _run(study, draws, seed)
+        write_report(result, target, progress=_say, warn=lambda text: _say(f"warning: {text}"))
     click.echo(f"wrote {target}/index.html, report.md, audit.md, results.json, model.bif, figures/")
 
 
@@ -388,11 +437,13 @@ def audit(
 @reports_input_errors
 def export(root: Path, fmt: str, output: Path | None) -> None:
     """Export the point-value network for other Bayesian-network tools."""
-    from forecast import atomic
+    from forecast import atomic, outputs
     from forecast.cpt import build_tables
     from forecast.export import export_text
     from forecast.network import build_pgmpy, structure_of
 
+    if output is not None:
+        outputs.check_file(output, root)
     study = _study(root)
     tables = build_tables(study)
     model = build_pgmpy(structure_of(study.network), tables.cpts)
@@ -427,9 +478,18 @@ def new_source_command(root: Path, text: Path, source_id: str) -> None:
     import re
 
     from forecast.newsource import new_source
+    from forecast.schema import IDENTIFIER_MAX, IDENTIFIER_PATTERN
 
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", source_id):
-        raise click.BadParameter("use letters, digits, '_', '.' and '-'", param_hint="--id")
+    if len(source_id) > IDENTIFIER_MAX:
+        raise click.BadParameter(
+            f"{len(source_id)} characters is too long; use at most {IDENTIFIER_MAX}",
+            param_hint="--id",
+        )
+    if not re.fullmatch(IDENTIFIER_PATTERN, source_id):
+        raise click.BadParameter(
+            "use letters, digits, '_', '.' and '-', starting with a letter or digit",
+            param_hint="--id",
+        )
     copied, evidence = new_source(root, text, source_id)
     click.echo(f"copied {copied}\nwrote {evidence}: fill in the TODOs, then `forecast validate`")
 

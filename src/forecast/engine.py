@@ -1,9 +1,14 @@
-"""Run a study: point tables in pgmpy, draws in the batched engine, one result per scenario."""
+"""Run a study: point tables in pgmpy, draws in the batched engine, one result per scenario.
+
+The draws are made chunk by chunk (`sizes.plan_draws`), so the tables of at most one chunk
+are held at once whatever the draw count; a run whose draws fit in one chunk keeps that
+chunk's tables and answers every query from them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -13,9 +18,20 @@ from forecast.cpt import Tables, build_tables, column_sums_ok
 from forecast.domain import Scenario, Study
 from forecast.network import build_pgmpy, pgmpy_posterior, structure_of
 from forecast.pooling import Array
+from forecast.sizes import DrawPlan, check_draws
+from forecast.summary import outcome_summary
 
 DEFAULT_DRAWS = 20_000
 DEFAULT_SEED = 20_240_601
+
+
+@dataclass(frozen=True)
+class Query:
+    """P(target | given, do(...)): one question to the network."""
+
+    target: str
+    given: Mapping[str, str] = field(default_factory=dict)
+    do: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -23,6 +39,33 @@ class ScenarioResult:
     scenario: Scenario
     point: Array  # (states,) from pgmpy on the point network
     samples: Array  # (draws, states) from the batched engine
+
+
+@dataclass(frozen=True)
+class DrawnTables:
+    """The draws' tables, made chunk by chunk from the seed (chunk 0 from the seed itself)."""
+
+    study: Study
+    plan: DrawPlan
+    seed: int
+    kept: Tables | None  # the only chunk's tables, when one chunk holds every draw
+
+    @classmethod
+    def make(cls, study: Study, plan: DrawPlan, seed: int) -> DrawnTables:
+        drawn = cls(study, plan, seed, None)
+        return cls(study, plan, seed, drawn.chunk(0)) if plan.chunks == 1 else drawn
+
+    def chunk(self, index: int) -> Tables:
+        if self.kept is not None and index == 0:
+            return self.kept
+        size = min(self.plan.chunk, self.plan.draws - index * self.plan.chunk)
+        rng = np.random.default_rng(self.seed if index == 0 else [self.seed, index])
+        tables = build_tables(self.study, size, rng)
+        check_tables(tables)
+        return tables
+
+    def chunks(self) -> Iterator[Tables]:
+        return (self.chunk(i) for i in range(self.plan.chunks))
 
 
 @dataclass(frozen=True)
@@ -34,7 +77,7 @@ class Run:
     seed: int
     structure: Structure
     point_tables: Tables
-    draw_tables: Tables
+    drawn: DrawnTables
     pgmpy_model: Any
     results: tuple[ScenarioResult, ...]
 
@@ -42,7 +85,35 @@ class Run:
         return pgmpy_posterior(self.pgmpy_model, self.structure, target, given, do)
 
     def samples(self, given: Mapping[str, str], do: Mapping[str, str], target: str) -> Array:
-        return posterior(self.structure, self.draw_tables.cpts, target, given, do)
+        """P(target | given, do) for every draw: shape (draws, states)."""
+        return answer(self.structure, self.drawn, [Query(target, given, do)])[0]
+
+    def summaries(self, queries: Sequence[Query]) -> list[dict[str, Any]]:
+        """{state: {point, mean, p05, p95}} per query, holding few queries' draws at once.
+
+        The point values come from the numpy engine on the point tables.
+        """
+        out: list[dict[str, Any]] = []
+        group = self.drawn.plan.group
+        for start in range(0, len(queries), group):
+            batch = queries[start : start + group]
+            for query, samples in zip(
+                batch, answer(self.structure, self.drawn, batch), strict=True
+            ):
+                states = self.structure.states[query.target]
+                cpts = self.point_tables.cpts
+                point = posterior(self.structure, cpts, query.target, query.given, query.do)[0]
+                out.append(outcome_summary(states, point, samples))
+        return out
+
+
+def answer(structure: Structure, drawn: DrawnTables, queries: Sequence[Query]) -> list[Array]:
+    """Every query over every draw, chunk by chunk: one (draws, states) array per query."""
+    parts: list[list[Array]] = [[] for _ in queries]
+    for tables in drawn.chunks():
+        for i, q in enumerate(queries):
+            parts[i].append(posterior(structure, tables.cpts, q.target, q.given, q.do))
+    return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
 
 
 def check_tables(tables: Tables) -> None:
@@ -52,21 +123,24 @@ def check_tables(tables: Tables) -> None:
             raise ValueError(f"a column of {node}'s table does not sum to 1 within 1e-12")
 
 
-def run_study(study: Study, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> Run:
-    """Build point and random tables and answer every scenario."""
+def run_study(
+    study: Study, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, plan: DrawPlan | None = None
+) -> Run:
+    """Build point and random tables and answer every scenario.
+
+    `plan` splits the draws into chunks; by default it is made from the model's memory
+    limit (`sizes.check_draws`).
+    """
+    plan = check_draws(study, draws) if plan is None else plan
     structure = structure_of(study.network)
     point_tables = build_tables(study)
-    draw_tables = build_tables(study, draws, np.random.default_rng(seed))
     check_tables(point_tables)
-    check_tables(draw_tables)
+    drawn = DrawnTables.make(study, plan, seed)
     model = build_pgmpy(structure, point_tables.cpts)
     outcome = study.network.outcome
+    queries = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]
     results = tuple(
-        ScenarioResult(
-            sc,
-            pgmpy_posterior(model, structure, outcome, sc.given, sc.do),
-            posterior(structure, draw_tables.cpts, outcome, sc.given, sc.do),
-        )
-        for sc in study.scenarios
+        ScenarioResult(sc, pgmpy_posterior(model, structure, outcome, sc.given, sc.do), samples)
+        for sc, samples in zip(study.scenarios, answer(structure, drawn, queries), strict=True)
     )
-    return Run(study, draws, seed, structure, point_tables, draw_tables, model, results)
+    return Run(study, draws, seed, structure, point_tables, drawn, model, results)

@@ -31,7 +31,15 @@ class InputError(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """The path as a user should see it: relative to the workspace root when inside it."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
+    try:  # links are not followed: a link is shown where it is, not where it leads
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return str(path)
+
+
+class OutputError(Exception):
+    """An output could not be written (permissions, a full disk, another writer); one line."""
+
+
+class DrawsTooLargeError(ValueError):
+    """A `--draws` value whose results would not fit the memory limit; one line."""

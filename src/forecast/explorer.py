@@ -9,9 +9,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from forecast.batched import posterior
-from forecast.engine import Run
-from forecast.summary import outcome_summary
+from forecast.engine import Query, Run
 
 
 def driver_ids(run: Run) -> list[str]:
@@ -25,10 +23,12 @@ def explorer_rows(run: Run) -> list[dict[str, Any]]:
     outcome = network.node(network.outcome)
     drivers = [network.node(d) for d in driver_ids(run)]
     choices = [(None, *d.states) for d in drivers]
-    rows = []
-    for combo in itertools.product(*choices):
-        given = {d.id: s for d, s in zip(drivers, combo, strict=True) if s is not None}
-        point = posterior(run.structure, run.point_tables.cpts, outcome.id, given)[0]
-        samples = run.samples(given, {}, outcome.id)
-        rows.append({"given": given, "outcome": outcome_summary(outcome.states, point, samples)})
-    return rows
+    givens = [
+        {d.id: s for d, s in zip(drivers, combo, strict=True) if s is not None}
+        for combo in itertools.product(*choices)
+    ]
+    summaries = run.summaries([Query(outcome.id, given) for given in givens])
+    return [
+        {"given": given, "outcome": summary}
+        for given, summary in zip(givens, summaries, strict=True)
+    ]

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from forecast.cpt import Tables
 from forecast.domain import Study
 from forecast.network import cpd_values, import_pgmpy
+from forecast.outputs import MARK
 
 Format = Literal["bif", "xmlbif", "json"]
 
@@ -29,9 +30,14 @@ def _provenance(study: Study, node_id: str) -> dict[str, str]:
 
 
 def export_text(study: Study, tables: Tables, model: Any, fmt: Format) -> str:
-    """The network in the requested format, with provenance where the format allows it."""
+    """The network in the requested format, with provenance where the format allows it.
+
+    Every format carries `outputs.MARK` near its start, so a later export may replace the
+    file and nothing else.
+    """
     if fmt == "json":
-        return json.dumps(json_document(study, tables), indent=2, sort_keys=True) + "\n"
+        document = {"generator": MARK, **json_document(study, tables)}
+        return json.dumps(document, indent=2, sort_keys=True) + "\n"
     import_pgmpy()
     annotated = model.copy()
     for node in study.network.ids:
@@ -40,10 +46,14 @@ def export_text(study: Study, tables: Tables, model: Any, fmt: Format) -> str:
     if fmt == "bif":
         from pgmpy.readwrite import BIFWriter
 
-        return str(BIFWriter(annotated))
+        return f"// {MARK}: the point-value network\n" + str(BIFWriter(annotated))
     from pgmpy.readwrite import XMLBIFWriter
 
-    return str(XMLBIFWriter(annotated))
+    text = str(XMLBIFWriter(annotated))
+    declaration, newline, rest = text.partition("\n")
+    if not declaration.startswith("<?xml"):
+        declaration, newline, rest = "", "", text
+    return f"{declaration}{newline}<!-- {MARK}: the point-value network -->\n{rest}"
 
 
 def json_document(study: Study, tables: Tables) -> dict[str, Any]:

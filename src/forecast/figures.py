@@ -30,6 +30,8 @@ plt.rcParams.update(
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
+        # titles and labels come from input files: a '$' is a dollar sign, not mathtext
+        "text.parse_math": False,
     }
 )
 

@@ -77,6 +77,9 @@ FIELD_FIXES = {
     ),
     "quote": "copy the words exactly from the source text",
     "half_life_years": "give the half-life in years, a number above 0",
+    "table_cells": "give a whole number above 0",
+    "memory_mb": "give a whole number of megabytes above 0",
+    "explorer_rows": "give a whole number above 0",
 }
 
 
@@ -119,6 +122,11 @@ def _fix_for(error: Any, model: type[BaseModel]) -> tuple[str, str]:
         )
     if kind.startswith("date"):
         return f"{field}: '{error['input']}' is not a date", "write a real date as YYYY-MM-DD"
+    if kind in ("int_type", "float_type") and isinstance(error["input"], str):
+        return (
+            f"{field}: '{error['input']}' is text, not a number",
+            f"write the number without quotation marks, e.g. {name}: {error['input'].strip()}",
+        )
     if kind == "literal_error":
         return f"{field}: '{error['input']}' is not allowed", _literal_fix(error)
     if name in FIELD_FIXES:
@@ -143,7 +151,7 @@ def parse_document(doc: Document, model: type[M]) -> M:
 def _load(path: Path, ws: Workspace, model: type[M], problems: list[Problem]) -> Loaded[M] | None:
     shown = display_path(path, ws.root)
     try:
-        doc = load_yaml(path, shown)
+        doc = load_yaml(path, shown, ws.root)
         if not isinstance(doc.data, dict):
             raise InputError(
                 [
@@ -166,7 +174,7 @@ def load_inputs(root: Path) -> RawInputs:
     """Load and shape-check the model, evidence and scenario files under `root`."""
     ws = Workspace(root)
     problems: list[Problem] = []
-    if not ws.model_file.is_file():
+    if not ws.model_file.exists() and not ws.model_file.is_symlink():
         shown = display_path(ws.model_file, ws.root)
         raise InputError(
             [

@@ -38,8 +38,17 @@ class Workspace:
 
     def inside(self, relative: str) -> Path | None:
         """Resolve a workspace-relative path; None when it would leave the workspace."""
-        candidate = (self.root / relative).resolve()
-        root = self.root.resolve()
-        if candidate != root and root not in candidate.parents:
-            return None
-        return candidate
+        candidate = self.root / relative
+        return candidate.resolve() if within(candidate, self.root) else None
+
+
+def within(path: Path, folder: Path) -> bool:
+    """Whether `path`, with every link followed, is `folder` or lies inside it.
+
+    A loop of symbolic links counts as outside.
+    """
+    try:
+        resolved, top = path.resolve(), folder.resolve()
+    except (RuntimeError, OSError):
+        return False
+    return resolved == top or top in resolved.parents

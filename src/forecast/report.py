@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from forecast import atomic, figures, grading
+from forecast import atomic, figures, grading, outputs
 from forecast.audit import audit_node
 from forecast.changes import compare, load_previous
 from forecast.coherence import coherence
 from forecast.coverage import coverage
-from forecast.engine import Run
+from forecast.engine import Query, Run
 from forecast.export import export_text
 from forecast.figures import Interval, save, scenario_figure
 from forecast.history import history
@@ -20,7 +20,6 @@ from forecast.influence import claim_influences, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
 from forecast.results import dumps, results_document
 from forecast.sensitivity import all_swings, tornado
-from forecast.summary import outcome_summary
 from forecast.wording import estimate, phrase
 from forecast.yardstick import yardstick
 
@@ -119,14 +118,7 @@ def _driver_effects(run: Run) -> list[dict[str, Any]]:
     for node in run.study.network.nodes:
         if node.kind != "driver":
             continue
-        summaries = [
-            outcome_summary(
-                outcome.states,
-                run.point({node.id: s}, {}, outcome.id),
-                run.samples({node.id: s}, {}, outcome.id),
-            )
-            for s in node.states
-        ]
+        summaries = run.summaries([Query(outcome.id, {node.id: s}) for s in node.states])
         out.append(
             {
                 "id": node.id,
@@ -215,11 +207,21 @@ def _figures(run: Run, context: dict[str, Any], folder: Path) -> None:
     save(fig, folder / "history")
 
 
-def write_report(run: Run, out: Path, progress: Callable[[str], None] = lambda _: None) -> Path:
-    """Build the report in a staging folder and swap it in; the old report survives failure."""
+def write_report(
+    run: Run,
+    out: Path,
+    progress: Callable[[str], None] = lambda _: None,
+    warn: Callable[[str], None] = lambda _: None,
+) -> Path:
+    """Build the report in a staging folder and swap it in; the old report survives failure.
+
+    The caller has checked `out` (`outputs.check_folder`) and holds its lock
+    (`atomic.exclusive`); the folder written carries the stamp that lets a later report
+    replace it.
+    """
     with atomic.staged_folder(out) as stage:
         progress("computing the report context")
-        context = report_context(run, load_previous(out))
+        context = report_context(run, load_previous(out, warn))
         (stage / "figures").mkdir()
         progress("drawing figures")
         _figures(run, context, stage / "figures")
@@ -236,4 +238,5 @@ def write_report(run: Run, out: Path, progress: Callable[[str], None] = lambda _
         }
         (stage / "index.html").write_text(report_html(context, embedded), encoding="utf-8")
         (stage / "README.md").write_text(README, encoding="utf-8")
+        (stage / outputs.STAMP).write_text(outputs.STAMP_TEXT, encoding="utf-8")
     return out

@@ -16,11 +16,12 @@ from pydantic import (
     PlainValidator,
     StringConstraints,
     WithJsonSchema,
-    field_validator,
 )
 
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+IDENTIFIER_MAX = 80
 Identifier = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=80)
+    str, StringConstraints(pattern=IDENTIFIER_PATTERN, max_length=IDENTIFIER_MAX)
 ]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
@@ -102,10 +103,34 @@ class Horizon(Frozen):
     reason: Text
 
 
+class Limits(Frozen):
+    """Sizes checked before anything is computed (see README, "Limits")."""
+
+    table_cells: int = Field(
+        default=1_000_000,
+        gt=0,
+        strict=True,
+        description="Most cells one conditional table may have (parent combinations x states)",
+    )
+    memory_mb: int = Field(
+        default=1024,
+        gt=0,
+        strict=True,
+        description="Memory the draws may use, in MB; larger runs are processed in chunks",
+    )
+    explorer_rows: int = Field(
+        default=1000,
+        gt=0,
+        strict=True,
+        description="Most rows of the what-if explorer (each driver unknown or in a state)",
+    )
+
+
 class Settings(Frozen):
     yardstick: Literal["icd203", "phia"] = "icd203"
     pooling: Literal["logarithmic", "linear"] = "logarithmic"
-    half_life_years: float = Field(default=3.0, gt=0.0)
+    half_life_years: float = Field(default=3.0, gt=0.0, strict=True)
+    limits: Limits = Limits()
 
 
 class About(Frozen):
@@ -175,17 +200,10 @@ class Claim(Frozen):
     kind: Literal["parameter", "forecast"] = "parameter"
     about: About
     probability: ProbabilitySpec
-    credibility: int = Field(ge=1, le=6)
+    credibility: int = Field(ge=1, le=6, strict=True)
     quote: Text
     note: Text
     retracted: Retraction | None = None
-
-    @field_validator("credibility", mode="before")
-    @classmethod
-    def _no_bool(cls, value: object) -> object:
-        if isinstance(value, bool):
-            raise ValueError("credibility is a whole number from 1 to 6")
-        return value
 
 
 class EvidenceFile(Frozen):

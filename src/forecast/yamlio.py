@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from forecast.errors import InputError, Problem
+from forecast.reading import read_text
 
 MAX_BYTES = 1_000_000
 MAX_ALIASES = 100
@@ -219,42 +220,12 @@ def _reader_problem(exc: ReaderError, text: str, shown: str) -> Problem:
     )
 
 
-def load_yaml(path: Path, shown: str) -> Document:
-    """Load one YAML file safely; raise InputError with located problems when it is unusable."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(
-            [Problem(shown, 1, 1, f"cannot read file ({exc.strerror})", "check the path")]
-        ) from None
-    if size > MAX_BYTES:
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    1,
-                    1,
-                    f"file is {size} bytes, over the {MAX_BYTES}-byte limit",
-                    "split it or remove the bulk (input files are small YAML)",
-                )
-            ]
-        )
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    1,
-                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                    "save the file as UTF-8",
-                )
-            ]
-        ) from None
+def load_yaml(path: Path, shown: str, root: Path | None = None) -> Document:
+    """Load one YAML file safely; raise InputError with located problems when it is unusable.
+
+    With `root`, the file must lie inside that folder (see `reading.read_bytes`).
+    """
+    text = read_text(path, shown, MAX_BYTES, root)
     if not text.strip():
         raise InputError([Problem(shown, 1, 1, "file is empty", "fill it in or delete it")])
     yaml = YAML(typ="rt")

@@ -1,0 +1,94 @@
+"""Where the tool may write: one rule for every `--out` folder and `-o` file.
+
+An output may be a new folder or file, or one this tool wrote before: a report folder
+carries a stamp file, an exported file carries a mark in its first line. Nothing is ever
+written at, above or inside the workspace root's inputs (`model/`, `evidence/`,
+`scenarios/`) or `.git`, whatever links the path goes through.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from forecast.paths import within
+
+STAMP = ".forecast-output"
+STAMP_TEXT = (
+    "This folder was written by `forecast report`; the next report replaces it whole.\n"
+    "Keep nothing else here.\n"
+)
+MARK = "written by forecast export"
+PROTECTED = ("model", "evidence", "scenarios", ".git")
+_HEAD_BYTES = 4096
+
+
+class UnsafeOutputError(ValueError):
+    """An output path the tool refuses to write; the message is one line for the user."""
+
+
+def _resolved(path: Path, label: str) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        raise UnsafeOutputError(f"{label}: a loop of symbolic links") from None
+
+
+def _refuse_protected(path: Path, root: Path, label: str) -> None:
+    """Refuse the workspace root, anything above it, and anything in its inputs or .git."""
+    target, top = _resolved(path, label), _resolved(root, label)
+    fix = "choose a new folder or file outside model/, evidence/, scenarios/ and .git"
+    if target == top:
+        raise UnsafeOutputError(f"{label}: is the workspace root; {fix}")
+    if target in top.parents:
+        raise UnsafeOutputError(f"{label}: contains the workspace {top}; {fix}")
+    for name in PROTECTED:
+        if within(target, top / name):
+            raise UnsafeOutputError(f"{label}: lies in the workspace's {name}/; {fix}")
+
+
+def check_folder(path: Path, root: Path, option: str = "--out") -> Path:
+    """`path` as a report folder the tool may replace whole; UnsafeOutputError otherwise."""
+    label = f"{option} {path}"
+    _refuse_protected(path, root, label)
+    if path.is_symlink() or path.exists():
+        if not path.is_dir():
+            raise UnsafeOutputError(f"{label}: is not a folder; choose a new folder")
+        try:
+            foreign = not (path / STAMP).is_file() and any(path.iterdir())
+        except OSError as exc:
+            raise UnsafeOutputError(f"{label}: cannot be listed ({exc.strerror})") from None
+        if foreign:
+            raise UnsafeOutputError(
+                f"{label}: is a folder this tool did not write (no {STAMP} stamp in it), "
+                "and the report would replace it whole; choose a new folder"
+            )
+    return path
+
+
+def _head(path: Path, label: str) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise UnsafeOutputError(f"{label}: cannot be read ({exc.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnsafeOutputError(f"{label}: is not a regular file")
+        return os.read(fd, _HEAD_BYTES)
+    finally:
+        os.close(fd)
+
+
+def check_file(path: Path, root: Path, option: str = "-o") -> Path:
+    """`path` as an export file the tool may write; UnsafeOutputError otherwise."""
+    label = f"{option} {path}"
+    _refuse_protected(path, root, label)
+    if path.is_symlink() or path.exists():
+        if path.is_dir():
+            raise UnsafeOutputError(f"{label}: is a folder; name a file")
+        if MARK.encode() not in _head(path, label):
+            raise UnsafeOutputError(
+                f"{label}: exists and was not written by `forecast export`; choose a new file name"
+            )
+    return path

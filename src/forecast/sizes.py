@@ -1,0 +1,82 @@
+"""Sizes known before computing: table cells, explorer rows and the draws' memory.
+
+Everything here is arithmetic on the network's shape, so a model or a `--draws` that would
+need more than the limits in `settings.limits` is refused before anything is allocated.
+The draws are then processed in chunks small enough for the memory limit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from forecast.domain import Network, Study
+from forecast.errors import DrawsTooLargeError
+
+BYTES_PER_NUMBER = 8
+# Copies of the draw tables alive at once while they are pooled and combined (the tables,
+# their logarithms, the exponentiated and the normalised results).
+TABLE_COPIES = 4
+# numpy's einsum names every axis with one of 52 letters; one goes to the draws.
+MAX_NODES = 51
+
+
+def table_cells(network: Network, node_id: str) -> int:
+    """Cells of a node's conditional table: parent combinations times its states."""
+    node = network.node(node_id)
+    columns = math.prod(len(network.node(p).states) for p in node.parents)
+    return columns * len(node.states)
+
+
+def explorer_rows(network: Network) -> int:
+    """Rows of the what-if table: each driver unknown or in one of its states."""
+    return math.prod(len(n.states) + 1 for n in network.nodes if n.kind == "driver")
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """How a run's draws are split so that its memory stays under the limit."""
+
+    draws: int
+    chunk: int  # draws whose tables are held at once
+    group: int  # queries whose draws are held at once when summarising
+    table_bytes: int  # bytes of one chunk's tables, copies included
+    retained_bytes: int  # bytes of the scenario draws kept for figures
+
+    @property
+    def chunks(self) -> int:
+        return -(-self.draws // self.chunk)
+
+
+def plan_draws(network: Network, scenarios: int, draws: int, memory_mb: int) -> DrawPlan | str:
+    """The chunking for `draws` within `memory_mb`, or why it cannot fit."""
+    budget = memory_mb * 2**20
+    per_draw = sum(table_cells(network, n) for n in network.ids) * BYTES_PER_NUMBER * TABLE_COPIES
+    if per_draw > budget // 2:
+        return (
+            f"one draw of the tables needs {per_draw / 2**20:,.1f} MB, over half the "
+            f"{memory_mb:,} MB memory limit"
+        )
+    outcome_states = len(network.node(network.outcome).states)
+    per_query = draws * max(len(n.states) for n in network.nodes) * BYTES_PER_NUMBER
+    retained = draws * outcome_states * BYTES_PER_NUMBER * (scenarios + 1)
+    if retained + per_query > budget // 2:
+        return (
+            f"{draws:,} draws of {scenarios} scenarios need {(retained + per_query) / 2**20:,.0f} MB "
+            f"of results, over half the {memory_mb:,} MB memory limit"
+        )
+    chunk = min(draws, (budget // 2) // per_draw)
+    group = max(1, (budget // 2 - retained) // per_query)
+    return DrawPlan(draws, chunk, group, chunk * per_draw, retained)
+
+
+def check_draws(study: Study, draws: int) -> DrawPlan:
+    """The chunking of `draws` for a study, or DrawsTooLargeError when it cannot fit."""
+    limits = study.model.settings.limits
+    plan = plan_draws(study.network, len(study.scenarios), draws, limits.memory_mb)
+    if isinstance(plan, str):
+        raise DrawsTooLargeError(
+            f"--draws {draws}: {plan} (settings.limits.memory_mb in the model file); "
+            "use fewer draws or raise the limit"
+        )
+    return plan
