@@ -12,6 +12,7 @@ from forecast import report as report_module
 from forecast.atomic import write_text
 from forecast.checks import build_study
 from forecast.engine import run_study
+from forecast.errors import OutputError
 from forecast.loading import load_inputs
 from forecast.report import write_report
 
@@ -62,7 +63,7 @@ def test_write_text_failure_keeps_old_file(tmp_path: Path, monkeypatch: pytest.M
         raise OSError("simulated crash before rename")
 
     monkeypatch.setattr(Path, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="simulated crash before rename"):
         write_text(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["model.bif"]

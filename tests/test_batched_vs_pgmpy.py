@@ -7,7 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forecast.batched import Structure, posterior
+from forecast.engine import Query, run_study
 from forecast.network import build_pgmpy, pgmpy_posterior
+from forecast.sizes import DrawPlan
+from forecast.summary import outcome_summary
 
 TOL = 1e-9
 
@@ -24,16 +27,43 @@ def test_real_model_every_scenario(real_run) -> None:
         assert abs(result.point.sum() - 1.0) < 1e-12
 
 
-def test_real_model_individual_draws(real_run) -> None:
-    """A few single draws, each rebuilt as its own pgmpy network, match the batched draws."""
-    outcome = real_run.study.network.outcome
-    for d in (0, 17, 1999):
-        tables = {k: v[d : d + 1] for k, v in real_run.draw_tables.cpts.items()}
-        model = build_pgmpy(real_run.structure, tables)
-        for result in real_run.results:
+def _check_draws(run, draws: tuple[int, ...]) -> None:  # type: ignore[no-untyped-def]
+    """Single draws, each rebuilt from its chunk as its own pgmpy network, match the batch."""
+    outcome = run.study.network.outcome
+    chunk = run.drawn.plan.chunk
+    for d in draws:
+        cpts = run.drawn.chunk(d // chunk).cpts
+        tables = {k: v[d % chunk : d % chunk + 1] for k, v in cpts.items()}
+        model = build_pgmpy(run.structure, tables)
+        for result in run.results:
             sc = result.scenario
-            expected = pgmpy_posterior(model, real_run.structure, outcome, sc.given, sc.do)
+            expected = pgmpy_posterior(model, run.structure, outcome, sc.given, sc.do)
             np.testing.assert_allclose(result.samples[d], expected, atol=TOL, rtol=0)
+
+
+def test_real_model_individual_draws(real_run) -> None:
+    assert real_run.drawn.plan.chunks == 1
+    _check_draws(real_run, (0, 17, 1999))
+
+
+def test_chunked_draws_are_the_chunks_in_order(study) -> None:
+    """Draws made in three chunks: every draw is its chunk's table, in order, and no more
+    than one chunk's tables is held by the run."""
+    plan = DrawPlan(draws=2_000, chunk=700, group=2, table_bytes=0, retained_bytes=0)
+    run = run_study(study, 2_000, seed=11, plan=plan)
+    assert plan.chunks == 3 and run.drawn.kept is None
+    assert all(r.samples.shape[0] == 2_000 for r in run.results)
+    _check_draws(run, (0, 699, 700, 1_400, 1_999))
+    # the summaries, made a group of queries at a time, equal the whole-draw summaries
+    queries = [Query(study.network.outcome, sc.given, sc.do) for sc in study.scenarios]
+    grouped = run.summaries(queries)
+    for result, summary in zip(run.results, grouped, strict=True):
+        states = run.structure.states[study.network.outcome]
+        whole = outcome_summary(states, result.point, result.samples)
+        for state, values in summary.items():
+            for key in ("mean", "p05", "p95"):
+                assert values[key] == whole[state][key]
+            assert abs(values["point"] - whole[state]["point"]) < 1e-9
 
 
 def test_every_node_as_target(real_run) -> None:

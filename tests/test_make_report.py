@@ -58,4 +58,4 @@ def test_make_report_writes_every_file_and_is_reproducible(make_workspace: Path)
     assert second.returncode == 0, second.stderr
     assert (reports / "results.json").read_bytes() == results
     assert (reports / "figures" / "scenarios.png").read_bytes() == png
-    assert not list(make_workspace.glob(".reports.*")), "no staging folders left behind"
+    assert not list(make_workspace.glob(".reports.forecast-[no]*")), "no staging left behind"

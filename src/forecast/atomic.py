@@ -21,14 +21,14 @@ from forecast.errors import OutputError
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:
-    reason = exc.strerror or type(exc).__name__
+    reason = exc.strerror or str(exc) or type(exc).__name__
     return OutputError(
         f"cannot write {path}: {reason}; check that the folder exists and is writable, "
         "or choose another output"
     )
 
 
-def write_text(path: Path, text: str) -> None:
+def write_bytes(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,8 +36,8 @@ def write_text(path: Path, text: str) -> None:
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         Path(tmp).replace(path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -45,6 +45,11 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """`write_bytes` for UTF-8 text."""
+    write_bytes(path, text.encode("utf-8"))
 
 
 def _umask() -> int:

@@ -95,6 +95,17 @@ def _literal_fix(error: Any) -> str:
     return f"use one of: {listed}"
 
 
+def _numeric_text(value: object) -> bool:
+    """Whether a value is a number written as text, such as "2" or '0.5'."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _fix_for(error: Any, model: type[BaseModel]) -> tuple[str, str]:
     """Message and fix for one pydantic error."""
     loc: Loc = tuple(error["loc"])
@@ -122,7 +133,7 @@ def _fix_for(error: Any, model: type[BaseModel]) -> tuple[str, str]:
         )
     if kind.startswith("date"):
         return f"{field}: '{error['input']}' is not a date", "write a real date as YYYY-MM-DD"
-    if kind in ("int_type", "float_type") and isinstance(error["input"], str):
+    if kind in ("int_type", "float_type") and _numeric_text(error["input"]):
         return (
             f"{field}: '{error['input']}' is text, not a number",
             f"write the number without quotation marks, e.g. {name}: {error['input'].strip()}",

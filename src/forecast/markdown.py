@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from forecast.coherence import Check
 from forecast.wording import interval, pct
 
+# Characters that can start Markdown or HTML markup in running text (CommonMark lets any
+# ASCII punctuation be escaped with a backslash); '|' also ends a table cell.
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~&#!])")
+
 
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Text from an input file as one line of literal Markdown: no markup, no HTML, and
+    safe inside a table cell."""
+    return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
@@ -114,9 +120,10 @@ def report_markdown(context: dict[str, Any]) -> str:
     lines = [
         f"# {cell(context['title'])}",
         "",
-        f"**Question.** {doc['question']}",
+        f"**Question.** {cell(doc['question'])}",
         "",
-        f"**Horizon.** {context['horizon_label']} ({doc['horizon']}). {context['horizon_reason']}",
+        f"**Horizon.** {cell(context['horizon_label'])} ({doc['horizon']}). "
+        f"{cell(context['horizon_reason'])}",
         "",
         f"As of {doc['as_of']}; newest evidence dated {context['newest_evidence']}. "
         f"{doc['draws']} draws, seed {doc['seed']}; yardstick {context['yardstick_name']}; "
@@ -138,7 +145,7 @@ def report_markdown(context: dict[str, Any]) -> str:
         "",
     ]
     for sc in context["scenarios"]:
-        lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {sc.narrative}"]
+        lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {cell(sc.narrative)}"]
     lines += ["", "## Coherence with the sources' own forecasts", ""]
     lines += coherence_table(context["coherence"]) if context["coherence"] else ["None recorded."]
     lines += ["", "## What changed since the previous report", "", *changes_section(context)]
@@ -147,8 +154,8 @@ def report_markdown(context: dict[str, Any]) -> str:
     lines += ["", "## Uncited analyst assumptions", ""]
     for a in context["assumptions"]:
         lines.append(
-            f"- `{a.id}` — {a.column.label()}, P({a.state}) = {a.stated} "
-            f"({interval(a.low, a.high)}): {a.note}"
+            f"- `{a.id}` — {cell(a.column.label())}, P({cell(a.state)}) = {cell(a.stated)} "
+            f"({interval(a.low, a.high)}): {cell(a.note)}"
         )
     if not context["assumptions"]:
         lines.append("None: every parameter is cited.")
@@ -180,12 +187,12 @@ def audit_markdown(context: dict[str, Any]) -> str:
         lines += [f"## {cell(node['label'])} (`{node['node']}`)", "", cell(node["description"]), ""]
         if node["parents"]:
             lines += [
-                f"Parents: {', '.join(node['parents'])}; baseline state `{node['baseline']}`.",
+                f"Parents: {cell(', '.join(node['parents']))}; baseline state `{node['baseline']}`.",
                 "",
             ]
         for col in node["columns"]:
-            pooled = ", ".join(f"{s} {pct(v)}" for s, v in col["pooled"].items())
-            lines += [f"### {cell(col['column'])} ({col['kind']}): {pooled}", ""]
+            pooled = ", ".join(f"{cell(s)} {pct(v)}" for s, v in col["pooled"].items())
+            lines += [f"### {cell(col['column'])} ({cell(col['kind'])}): {pooled}", ""]
             for st in col["statements"]:
                 who = (
                     f"source `{st['source']}` (grade {st['source_grade']}), credibility "
@@ -194,7 +201,7 @@ def audit_markdown(context: dict[str, Any]) -> str:
                     else "**uncited analyst assumption**"
                 )
                 lines += [
-                    f"- **`{st['id']}`** — P({st['state']}) = {cell(st['stated'])} "
+                    f"- **`{st['id']}`** — P({cell(st['state'])}) = {cell(st['stated'])} "
                     f"({interval(st['low'], st['high'])}); {who}; weight {st['weight']:.3f}, "
                     f"share {pct(st['share'])}",
                 ]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
-from forecast import atomic
+from forecast import atomic, reading
 from forecast.errors import InputError, Problem
 from forecast.paths import Workspace
 from forecast.schemas import schema_line
@@ -56,9 +55,9 @@ def new_source(root: Path, text_path: Path, source_id: str) -> tuple[Path, Path]
     """Copy `text_path` under evidence/sources/ and write evidence/<id>.yaml; never overwrite."""
     ws = Workspace(root)
     shown = str(text_path)
-    if not text_path.is_file():
+    if not text_path.exists() and not text_path.is_symlink():
         raise InputError([Problem(shown, 1, 1, "no such file", "give the path of the source text")])
-    data = text_path.read_bytes()
+    data = reading.read_bytes(text_path, shown, reading.MAX_TEXT_BYTES, None)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -67,7 +66,7 @@ def new_source(root: Path, text_path: Path, source_id: str) -> tuple[Path, Path]
         ) from None
     target_text = ws.evidence_dir / "sources" / text_path.name
     evidence_file = ws.evidence_dir / f"{source_id}.yaml"
-    if evidence_file.exists():
+    if evidence_file.exists() or evidence_file.is_symlink():
         raise InputError(
             [
                 Problem(
@@ -79,7 +78,12 @@ def new_source(root: Path, text_path: Path, source_id: str) -> tuple[Path, Path]
                 )
             ]
         )
-    if target_text.exists() and target_text.read_bytes() != data:
+    existing = target_text.exists() or target_text.is_symlink()
+    if (
+        existing
+        and reading.read_bytes(target_text, str(target_text), reading.MAX_TEXT_BYTES, ws.root)
+        != data
+    ):
         raise InputError(
             [
                 Problem(
@@ -91,11 +95,8 @@ def new_source(root: Path, text_path: Path, source_id: str) -> tuple[Path, Path]
                 )
             ]
         )
-    target_text.parent.mkdir(parents=True, exist_ok=True)
-    if not target_text.exists():
-        tmp = target_text.with_name(f".{target_text.name}.tmp")
-        shutil.copyfile(text_path, tmp)
-        tmp.replace(target_text)
+    if not existing:
+        atomic.write_bytes(target_text, data)
     relative = target_text.relative_to(ws.root).as_posix()
     skeleton = SKELETON.format(
         schema=schema_line("./evidence.schema.json"),
