@@ -99,3 +99,22 @@ def test_an_interrupted_swap_is_restored_and_staging_removed(tmp_path: Path) -> 
 def test_git_ignores_the_helpers_beside_an_output(name: str) -> None:
     ignored = subprocess.run(["git", "check-ignore", "-q", name], cwd=REPO, check=False)
     assert ignored.returncode == 0, f"git does not ignore {name}"
+
+
+def test_an_unreadable_file_is_a_problem_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The permission error a non-root user meets (root reads anything, so it is simulated)."""
+    path = tmp_path / "claims.yaml"
+    path.write_text("source: {}\n")
+
+    def refuse(*_args: object, **_kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(reading.os, "open", refuse)
+    with pytest.raises(InputError) as caught:
+        reading.read_bytes(path, "evidence/claims.yaml", 1000, tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "evidence/claims.yaml:1:1: cannot read: Permission denied; "
+        "give your user read permission (chmod u+r)"
+    ]

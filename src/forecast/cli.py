@@ -457,6 +457,7 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @root_option
+@reports_input_errors
 def schema(root: Path) -> None:
     """Write JSON Schema for the model, evidence and scenario files into the workspace.
 
