@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forecast.errors import InputError
+from forecast.errors import InputError, display_path
 from forecast.reading import read_text
 
 
@@ -64,18 +64,19 @@ def load_previous(folder: Path, warn: Callable[[str], None]) -> dict[str, Any] |
     path = folder / "results.json"
     if not path.exists() and not path.is_symlink():
         return None
+    shown = display_path(path, Path.cwd())
     skipped = "the comparison with the previous report is skipped"
     try:
-        data = json.loads(read_text(path, str(path), MAX_RESULTS_BYTES, None))
+        data = json.loads(read_text(path, shown, MAX_RESULTS_BYTES, None))
     except InputError as exc:
         warn(f"{exc.problems[0]}; {skipped}")
         return None
     except ValueError as exc:
-        warn(f"{path}: previous results are not valid JSON ({exc}); {skipped}")
+        warn(f"{shown}: previous results are not valid JSON ({exc}); {skipped}")
         return None
     problem = _shape_problem(data)
     if problem is not None:
-        warn(f"{path}: previous results are not in the expected shape ({problem}); {skipped}")
+        warn(f"{shown}: previous results are not in the expected shape ({problem}); {skipped}")
         return None
     result: dict[str, Any] = data
     return result

@@ -147,7 +147,9 @@ def _check_conditions(
                     f"'{state}' is not a state of '{node_id}': {did_you_mean(state, states, 'states')}",
                     param_hint=option,
                 )
-    for node_id in sorted(set(observed) & set(forced)):
+    both = sorted(set(observed) & set(forced))
+    if both:
+        node_id = both[0]
         raise click.UsageError(
             f"'{node_id}' is both observed (--given {node_id}={observed[node_id]}) and forced "
             f"(--do {node_id}={forced[node_id]}); keep one of the two"
@@ -303,13 +305,13 @@ def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
     from forecast import atomic, outputs
     from forecast.report import write_report
 
-    target = out if out is not None else Workspace(root).reports_dir
-    outputs.check_folder(target, root)
+    typed = out if out is not None else Workspace(root).reports_dir
+    target = outputs.check_folder(typed, root)
     study = _study(root)
     with atomic.exclusive(target):
         result = _run(study, draws, seed)
         write_report(result, target, progress=_say, warn=lambda text: _say(f"warning: {text}"))
-    click.echo(f"wrote {target}/index.html, report.md, audit.md, results.json, model.bif, figures/")
+    click.echo(f"wrote {typed}/index.html, report.md, audit.md, results.json, model.bif, figures/")
 
 
 def _print_statement(st: dict[str, Any]) -> None:
@@ -442,16 +444,15 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
     from forecast.export import export_text
     from forecast.network import build_pgmpy, structure_of
 
-    if output is not None:
-        outputs.check_file(output, root)
+    target = None if output is None else outputs.check_file(output, root)
     study = _study(root)
     tables = build_tables(study)
     model = build_pgmpy(structure_of(study.network), tables.cpts)
     text = export_text(study, tables, model, cast(Any, fmt))
-    if output is None:
+    if target is None:
         click.echo(text, nl=False)
     else:
-        atomic.write_text(output, text)
+        atomic.write_text(target, text)
         _say(f"wrote {output}")
 
 

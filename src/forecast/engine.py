@@ -41,28 +41,30 @@ class ScenarioResult:
     samples: Array  # (draws, states) from the batched engine
 
 
+def draw_chunk(study: Study, plan: DrawPlan, seed: int, index: int) -> Tables:
+    """The tables of one chunk of draws (chunk 0 from the seed itself, chunk i from
+    [seed, i]), checked column by column."""
+    size = min(plan.chunk, plan.draws - index * plan.chunk)
+    rng = np.random.default_rng(seed if index == 0 else [seed, index])
+    tables = build_tables(study, size, rng)
+    check_tables(tables)
+    return tables
+
+
 @dataclass(frozen=True)
 class DrawnTables:
-    """The draws' tables, made chunk by chunk from the seed (chunk 0 from the seed itself)."""
+    """The draws' tables, made again chunk by chunk when asked for, or kept when one chunk
+    holds every draw."""
 
     study: Study
     plan: DrawPlan
     seed: int
-    kept: Tables | None  # the only chunk's tables, when one chunk holds every draw
-
-    @classmethod
-    def make(cls, study: Study, plan: DrawPlan, seed: int) -> DrawnTables:
-        drawn = cls(study, plan, seed, None)
-        return cls(study, plan, seed, drawn.chunk(0)) if plan.chunks == 1 else drawn
+    kept: Tables | None
 
     def chunk(self, index: int) -> Tables:
-        if self.kept is not None and index == 0:
+        if self.kept is not None:
             return self.kept
-        size = min(self.plan.chunk, self.plan.draws - index * self.plan.chunk)
-        rng = np.random.default_rng(self.seed if index == 0 else [self.seed, index])
-        tables = build_tables(self.study, size, rng)
-        check_tables(tables)
-        return tables
+        return draw_chunk(self.study, self.plan, self.seed, index)
 
     def chunks(self) -> Iterator[Tables]:
         return (self.chunk(i) for i in range(self.plan.chunks))
@@ -135,7 +137,8 @@ def run_study(
     structure = structure_of(study.network)
     point_tables = build_tables(study)
     check_tables(point_tables)
-    drawn = DrawnTables.make(study, plan, seed)
+    kept = draw_chunk(study, plan, seed, 0) if plan.chunks == 1 else None
+    drawn = DrawnTables(study, plan, seed, kept)
     model = build_pgmpy(structure, point_tables.cpts)
     outcome = study.network.outcome
     queries = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]

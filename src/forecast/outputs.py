@@ -35,8 +35,9 @@ def _resolved(path: Path, label: str) -> Path:
         raise UnsafeOutputError(f"{label}: a loop of symbolic links") from None
 
 
-def _refuse_protected(path: Path, root: Path, label: str) -> None:
-    """Refuse the workspace root, anything above it, and anything in its inputs or .git."""
+def _refuse_protected(path: Path, root: Path, label: str) -> Path:
+    """Refuse the workspace root, anything above it, and anything in its inputs or .git;
+    return the path with every link and '..' resolved."""
     target, top = _resolved(path, label), _resolved(root, label)
     fix = "choose a new folder or file outside model/, evidence/, scenarios/ and .git"
     if target == top:
@@ -46,17 +47,19 @@ def _refuse_protected(path: Path, root: Path, label: str) -> None:
     for name in PROTECTED:
         if within(target, top / name):
             raise UnsafeOutputError(f"{label}: lies in the workspace's {name}/; {fix}")
+    return target
 
 
 def check_folder(path: Path, root: Path, option: str = "--out") -> Path:
-    """`path` as a report folder the tool may replace whole; UnsafeOutputError otherwise."""
+    """The folder `path` leads to (links and '..' resolved), which a report may replace
+    whole; UnsafeOutputError otherwise. Write there, not to `path` as typed."""
     label = f"{option} {path}"
-    _refuse_protected(path, root, label)
-    if path.is_symlink() or path.exists():
-        if not path.is_dir():
+    target = _refuse_protected(path, root, label)  # what the swap will replace
+    if target.is_symlink() or target.exists():
+        if not target.is_dir():
             raise UnsafeOutputError(f"{label}: is not a folder; choose a new folder")
         try:
-            foreign = not (path / STAMP).is_file() and any(path.iterdir())
+            foreign = not (target / STAMP).is_file() and any(target.iterdir())
         except OSError as exc:
             raise UnsafeOutputError(f"{label}: cannot be listed ({exc.strerror})") from None
         if foreign:
@@ -64,7 +67,7 @@ def check_folder(path: Path, root: Path, option: str = "--out") -> Path:
                 f"{label}: is a folder this tool did not write (no {STAMP} stamp in it), "
                 "and the report would replace it whole; choose a new folder"
             )
-    return path
+    return target
 
 
 def _head(path: Path, label: str) -> bytes:
@@ -81,14 +84,14 @@ def _head(path: Path, label: str) -> bytes:
 
 
 def check_file(path: Path, root: Path, option: str = "-o") -> Path:
-    """`path` as an export file the tool may write; UnsafeOutputError otherwise."""
+    """The file `path` leads to (links and '..' resolved), which an export may write;
+    UnsafeOutputError otherwise. Write there, not to `path` as typed."""
     label = f"{option} {path}"
-    _refuse_protected(path, root, label)
-    if path.is_symlink() or path.exists():
-        if path.is_dir():
-            raise UnsafeOutputError(f"{label}: is a folder; name a file")
-        if MARK.encode() not in _head(path, label):
-            raise UnsafeOutputError(
-                f"{label}: exists and was not written by `forecast export`; choose a new file name"
-            )
-    return path
+    target = _refuse_protected(path, root, label)
+    if path.name in ("", ".", "..") or target.is_dir():
+        raise UnsafeOutputError(f"{label}: names a folder; name a file")
+    if (path.is_symlink() or target.exists()) and MARK.encode() not in _head(target, label):
+        raise UnsafeOutputError(
+            f"{label}: exists and was not written by `forecast export`; choose a new file name"
+        )
+    return target
