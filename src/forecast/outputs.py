@@ -47,6 +47,9 @@ def _refuse_protected(path: Path, root: Path, label: str) -> Path:
     for name in PROTECTED:
         if within(target, top / name):
             raise UnsafeOutputError(f"{label}: lies in the workspace's {name}/; {fix}")
+    parent = next(p for p in target.parents if p.exists())
+    if not parent.is_dir():
+        raise UnsafeOutputError(f"{label}: {parent} is a file, not a folder; {fix}")
     return target
 
 
