@@ -1,7 +1,9 @@
 """Benchmark: time and peak memory of the full computation (`make bench`).
 
 Not a test: it prints numbers and exits non-zero only when a target is missed.
-Targets: 20 000 draws over every scenario in under 10 s and 1 GiB of peak memory.
+Targets: 20 000 draws over every scenario in under 10 s and 1 GiB of peak memory; with
+`--memory-only`, any draw count within 1 GiB (the draws are made in chunks that fit the
+model's `settings.limits.memory_mb`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", type=Path, default=Path())
     parser.add_argument("--draws", type=int, default=20_000)
+    parser.add_argument(
+        "--memory-only", action="store_true", help="check the memory target, not the time"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     study = build_study(load_inputs(args.root))
@@ -32,9 +37,14 @@ def main() -> int:
     done = time.perf_counter()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(f"load+check   {loaded - start:7.2f} s")
-    print(f"run ({args.draws} draws, {len(run.results)} scenarios) {done - loaded:7.2f} s")
+    chunks = run.drawn.plan.chunks
+    print(
+        f"run ({args.draws} draws in {chunks} chunk{'s' if chunks > 1 else ''}, "
+        f"{len(run.results)} scenarios) {done - loaded:7.2f} s"
+    )
     print(f"peak memory  {peak_mib:7.1f} MiB")
-    ok = (done - start) <= TARGET_SECONDS and peak_mib <= TARGET_MIB
+    fast = args.memory_only or (done - start) <= TARGET_SECONDS
+    ok = fast and peak_mib <= TARGET_MIB
     print("targets met" if ok else f"target missed: {TARGET_SECONDS} s / {TARGET_MIB} MiB")
     return 0 if ok else 1
 
