@@ -566,45 +566,6 @@ def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) 
     return out
 
 
-def _check_sizes(raw: RawInputs, network: Network, problems: list[Problem]) -> None:
-    """Refuse tables, explorers and networks larger than the limits, before any is built."""
-    doc, model = raw.model.doc, raw.model.value
-    limits = model.settings.limits
-    index = {n.id: i for i, n in enumerate(model.nodes)}
-    if len(network.nodes) > sizes.MAX_NODES:
-        problems.append(
-            doc.problem(
-                ("nodes",),
-                f"the network has {len(network.nodes)} nodes; the engine handles at most "
-                f"{sizes.MAX_NODES} for now",
-                "merge or remove nodes",
-            )
-        )
-    for node in network.nodes:
-        cells = sizes.table_cells(network, node.id)
-        if cells > limits.table_cells:
-            problems.append(
-                doc.problem(
-                    ("nodes", index[node.id], "parents"),
-                    f"the table of '{node.id}' would have {cells:,} cells ({len(node.parents)} "
-                    f"parents), over the limit of {limits.table_cells:,}",
-                    "remove parents (each one multiplies the table) or raise "
-                    "settings.limits.table_cells",
-                )
-            )
-    rows = sizes.explorer_rows(network)
-    if rows > limits.explorer_rows:
-        drivers = sum(1 for n in network.nodes if n.kind == "driver")
-        problems.append(
-            doc.problem(
-                ("nodes",),
-                f"the what-if explorer would have {rows:,} rows ({drivers} drivers), over the "
-                f"limit of {limits.explorer_rows:,}",
-                "make some drivers intermediate nodes or raise settings.limits.explorer_rows",
-            )
-        )
-
-
 def build_study(raw: RawInputs) -> Study:
     """Check every cross-reference and return the Study; raise InputError listing all problems."""
     problems: list[Problem] = []
@@ -619,7 +580,7 @@ def build_study(raw: RawInputs) -> Study:
     if not problems:  # a claim refused above would only show up again as a gap in coverage
         _check_coverage(raw, network, statements, problems)
     scenarios = _check_scenarios(raw, network, problems)
-    _check_sizes(raw, network, problems)
+    problems += sizes.size_problems(raw.model.doc, raw.model.value, network)
     if not raw.scenarios:
         shown = display_path(raw.workspace.scenarios_dir, raw.workspace.root)
         problems.append(

@@ -11,7 +11,9 @@ import math
 from dataclasses import dataclass
 
 from forecast.domain import Network, Study
-from forecast.errors import DrawsTooLargeError
+from forecast.errors import DrawsTooLargeError, Problem
+from forecast.schema import ModelFile
+from forecast.yamlio import Document
 
 BYTES_PER_NUMBER = 8
 # Copies of the draw tables alive at once while they are pooled and combined (the tables,
@@ -31,6 +33,46 @@ def table_cells(network: Network, node_id: str) -> int:
 def explorer_rows(network: Network) -> int:
     """Rows of the what-if table: each driver unknown or in one of its states."""
     return math.prod(len(n.states) + 1 for n in network.nodes if n.kind == "driver")
+
+
+def size_problems(doc: Document, model: ModelFile, network: Network) -> list[Problem]:
+    """Tables, explorers and networks larger than the limits, placed in the model file."""
+    problems: list[Problem] = []
+    limits = model.settings.limits
+    index = {n.id: i for i, n in enumerate(model.nodes)}
+    if len(network.nodes) > MAX_NODES:
+        problems.append(
+            doc.problem(
+                ("nodes",),
+                f"the network has {len(network.nodes)} nodes; the engine handles at most "
+                f"{MAX_NODES} for now",
+                "merge or remove nodes",
+            )
+        )
+    for node in network.nodes:
+        cells = table_cells(network, node.id)
+        if cells > limits.table_cells:
+            problems.append(
+                doc.problem(
+                    ("nodes", index[node.id], "parents"),
+                    f"the table of '{node.id}' would have {cells:,} cells ({len(node.parents)} "
+                    f"parents), over the limit of {limits.table_cells:,}",
+                    "remove parents (each one multiplies the table) or raise "
+                    "settings.limits.table_cells",
+                )
+            )
+    rows = explorer_rows(network)
+    if rows > limits.explorer_rows:
+        drivers = sum(1 for n in network.nodes if n.kind == "driver")
+        problems.append(
+            doc.problem(
+                ("nodes",),
+                f"the what-if explorer would have {rows:,} rows ({drivers} drivers), over the "
+                f"limit of {limits.explorer_rows:,}",
+                "make some drivers intermediate nodes or raise settings.limits.explorer_rows",
+            )
+        )
+    return problems
 
 
 @dataclass(frozen=True)
