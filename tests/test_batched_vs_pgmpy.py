@@ -49,7 +49,7 @@ def test_real_model_individual_draws(real_run) -> None:
 def test_chunked_draws_are_the_chunks_in_order(study) -> None:
     """Draws made in three chunks: every draw is its chunk's table, in order, and no more
     than one chunk's tables is held by the run."""
-    plan = DrawPlan(draws=2_000, chunk=700, group=2, table_bytes=0, retained_bytes=0)
+    plan = DrawPlan(draws=2_000, chunk=700, group=2)
     run = run_study(study, 2_000, seed=11, plan=plan)
     assert plan.chunks == 3 and run.drawn.kept is None
     assert all(r.samples.shape[0] == 2_000 for r in run.results)

@@ -82,8 +82,6 @@ class DrawPlan:
     draws: int
     chunk: int  # draws whose tables are held at once
     group: int  # queries whose draws are held at once when summarising
-    table_bytes: int  # bytes of one chunk's tables, copies included
-    retained_bytes: int  # bytes of the scenario draws kept for figures
 
     @property
     def chunks(self) -> int:
@@ -109,7 +107,7 @@ def plan_draws(network: Network, scenarios: int, draws: int, memory_mb: int) -> 
         )
     chunk = min(draws, (budget // 2) // per_draw)
     group = max(1, (budget // 2 - retained) // per_query)
-    return DrawPlan(draws, chunk, group, chunk * per_draw, retained)
+    return DrawPlan(draws, chunk, group)
 
 
 def check_draws(study: Study, draws: int) -> DrawPlan:
