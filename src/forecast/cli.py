@@ -293,7 +293,10 @@ def query(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Output folder (default: ROOT/reports).",
+    help=(
+        "Output folder (default: ROOT/reports). It is replaced whole, so it must be new, "
+        "empty, or written by an earlier report; never the workspace or its inputs."
+    ),
 )
 @reports_input_errors
 def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
@@ -434,7 +437,10 @@ def audit(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="File to write (default: standard output).",
+    help=(
+        "File to write (default: standard output): a new file or one an earlier export "
+        "wrote; never an input of the workspace."
+    ),
 )
 @reports_input_errors
 def export(root: Path, fmt: str, output: Path | None) -> None:
