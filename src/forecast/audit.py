@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from forecast.cpt import PooledColumn, Tables
-from forecast.domain import Node, Statement, Study
+from forecast.domain import ColumnKey, Node, Statement, Study
 
 
 def _statement_entry(study: Study, statement: Statement, share: float) -> dict[str, Any]:
@@ -49,26 +49,38 @@ def _column_entry(study: Study, node: Node, pooled: PooledColumn) -> dict[str, A
     }
 
 
+def _origin_label(start: ColumnKey | None, moved: tuple[tuple[str, str], ...]) -> str:
+    """How a column was made: pooled claims, or a start column times the other effects."""
+    covered = dict(start.moved) if start is not None else {}
+    effects = [f"{p}={s}" for p, s in moved if p not in covered]
+    if (start is None and len(effects) <= 1) or (start is not None and not effects):
+        return "claims (pooled)"
+    begin = (
+        "base"
+        if start is None
+        else "pinned (" + ", ".join(f"{p}={s}" for p, s in start.moved) + ")"
+    )
+    return f"log-linear: {begin} × " + " × ".join(effects)
+
+
 def _derived_rows(study: Study, node: Node, tables: Tables) -> list[dict[str, Any]]:
-    """Every column of the node's table, saying which parameters produced it."""
+    """Every column of the node's table, with where the table builder says it came from."""
     parents = [study.network.node(p) for p in node.parents]
     table = tables.cpts[node.id][0]
-    pinned = {k.moved for k in tables.columns if k.node == node.id and len(k.moved) > 1}
+    origin = tables.origins[node.id]
     rows = []
     for combo in itertools.product(*(range(len(p.states)) for p in parents)):
         given = {p.id: p.states[i] for p, i in zip(parents, combo, strict=True)}
         moved = tuple((p.id, given[p.id]) for p in parents if given[p.id] != p.baseline)
-        if len(moved) <= 1 or moved in pinned:
-            source = "claims (pooled)"
-        else:
-            source = "log-linear: base × " + " × ".join(f"{p}={s}" for p, s in moved)
+        start_index = int(origin.starts[combo])
+        start = origin.pinned[start_index] if start_index >= 0 else None
         rows.append(
             {
                 "given": given,
                 "values": {
                     s: round(float(table[(*combo, i)]), 6) for i, s in enumerate(node.states)
                 },
-                "from": source,
+                "from": _origin_label(start, moved),
             }
         )
     return rows

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from forecast.domain import ColumnKey, Node, Statement, Study
 from forecast.pooling import Array, PoolKind, normalise, pool_claims
@@ -26,12 +27,27 @@ class PooledColumn:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where each column of a node's table starts, as the builder decided it.
+
+    `starts` has one entry per parent combination (axes in the model's parent order): -1
+    when the column starts from the base column, i when it starts from `pinned[i]`, a
+    column claims pin on several parents at once. The effects of the moved parents the
+    start does not cover are applied on top of it, log-linearly in the odds.
+    """
+
+    starts: npt.NDArray[np.int64]
+    pinned: tuple[ColumnKey, ...]
+
+
+@dataclass(frozen=True)
 class Tables:
     """CPTs for every node plus the pooled columns they were assembled from."""
 
     draws: int
     cpts: dict[str, Array]
     columns: dict[ColumnKey, PooledColumn]
+    origins: dict[str, Origin]
 
 
 def base_weights(statements: tuple[Statement, ...]) -> Array:
@@ -78,16 +94,20 @@ def _combine(start: Array, deltas: list[Array | None]) -> Array:
     return normalise(np.exp(log_table - log_table.max(axis=-1, keepdims=True)))
 
 
-def _assemble(node: Node, parents: list[Node], columns: dict[ColumnKey, PooledColumn]) -> Array:
+def _assemble(
+    node: Node, parents: list[Node], columns: dict[ColumnKey, PooledColumn]
+) -> tuple[Array, Origin]:
     """Combine the base column and single-parent effects log-linearly in the odds.
 
     A column pinned by claims on several parents at once replaces the base for every
     combination that contains it: the effects of the remaining moved parents are then
-    applied on top of it (the most specific pinned column wins).
+    applied on top of it (the most specific pinned column wins). The Origin records
+    which start each column got.
     """
     base = columns[ColumnKey(node.id)].column
+    starts = np.full(tuple(len(p.states) for p in parents), -1, dtype=np.int64)
     if not parents:
-        return base
+        return base, Origin(starts, ())
     n, k = base.shape
     log_base = np.log(base)
     deltas: list[Array] = []
@@ -99,8 +119,11 @@ def _assemble(node: Node, parents: list[Node], columns: dict[ColumnKey, PooledCo
                 delta[:, s, :] = np.log(effect) - log_base
         deltas.append(delta)
     table = _combine(base, list(deltas))
-    pinned = [c for key, c in columns.items() if key.node == node.id and len(key.moved) > 1]
-    for pooled in sorted(pinned, key=lambda c: len(c.key.moved)):
+    pinned = sorted(
+        (c for key, c in columns.items() if key.node == node.id and len(key.moved) > 1),
+        key=lambda c: len(c.key.moved),
+    )
+    for index, pooled in enumerate(pinned):
         moved = dict(pooled.key.moved)
         sub = _combine(
             pooled.column,
@@ -109,7 +132,8 @@ def _assemble(node: Node, parents: list[Node], columns: dict[ColumnKey, PooledCo
         target = tuple(p.index(moved[p.id]) if p.id in moved else slice(None) for p in parents)
         source = tuple(0 if p.id in moved else slice(None) for p in parents)
         table[(slice(None), *target)] = sub[(slice(None), *source)]
-    return table
+        starts[target] = index
+    return table, Origin(starts, tuple(c.key for c in pinned))
 
 
 def build_tables(study: Study, draws: int = 1, rng: np.random.Generator | None = None) -> Tables:
@@ -121,6 +145,7 @@ def build_tables(study: Study, draws: int = 1, rng: np.random.Generator | None =
         by_column[statement.column].append(statement)
     columns: dict[ColumnKey, PooledColumn] = {}
     cpts: dict[str, Array] = {}
+    origins: dict[str, Origin] = {}
     for node in study.network.nodes:
         uniform = np.full((n, len(node.states)), 1.0 / len(node.states))
         base_key = ColumnKey(node.id)
@@ -133,8 +158,8 @@ def build_tables(study: Study, draws: int = 1, rng: np.random.Generator | None =
         for key in sorted(effects, key=str):
             columns[key] = _pool_column(key, node, tuple(by_column[key]), reference, kind, rng)
         parents = [study.network.node(p) for p in node.parents]
-        cpts[node.id] = _assemble(node, parents, columns)
-    return Tables(n, cpts, columns)
+        cpts[node.id], origins[node.id] = _assemble(node, parents, columns)
+    return Tables(n, cpts, columns, origins)
 
 
 def column_sums_ok(table: Array, tolerance: float = 1e-12) -> bool:
