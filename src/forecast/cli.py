@@ -341,32 +341,64 @@ def _shift_text(shift: dict[str, float] | None) -> str:
     return ", ".join(f"{s} {100 * v:+.1f} pts" for s, v in shift.items())
 
 
+def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
+    from forecast.claimfit import fit_rows
+
+    rows = fit_rows(study, tables)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    misses = sum(1 for r in rows if not r["honoured"])
+    click.echo(f"{len(rows)} claims, {misses} missed by the point network (misses first)")
+    for r in rows:
+        where = ", ".join(f"{k}={v}" for k, v in r["given"].items()) or "no conditions"
+        verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
+        click.echo(
+            f"{r['id']:<40} P({r['target']['node']}={r['target']['state']} | {where}) = "
+            f"{100 * r['fitted']:.1f} %, claimed {100 * r['low']:.0f}–{100 * r['high']:.0f} %: "
+            f"{verdict}"
+        )
+
+
 @main.command()
 @root_option
 @click.argument("node", required=False)
 @click.option("--source", "source_id", default=None, help="Audit one source: what it feeds.")
 @click.option("--claim", "claim_id", default=None, help="Audit one claim.")
+@click.option(
+    "--fit", "fit", is_flag=True, help="Every claim's value under the model beside its range."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @reports_input_errors
 def audit(
-    root: Path, node: str | None, source_id: str | None, claim_id: str | None, as_json: bool
+    root: Path,
+    node: str | None,
+    source_id: str | None,
+    claim_id: str | None,
+    fit: bool,
+    as_json: bool,
 ) -> None:
-    """Trace numbers to quotes: by NODE (default: the outcome), --source ID or --claim ID.
+    """Trace numbers to quotes: by NODE (default: the outcome), --source ID, --claim ID or --fit.
 
     \b
     audit NODE         every CPT column and parent effect, the claims pooled into it,
                        their weights, shares, quotes and notes; assumptions flagged
     audit --source ID  every parameter that source feeds and what leaving it out moves
     audit --claim ID   one claim, its share of its column and its influence
+    audit --fit        every claim's value under the point network beside its range,
+                       the misses first (retracted claims left out)
     """
     from forecast.audit import audit_claim, audit_node, audit_source
     from forecast.cpt import build_tables
     from forecast.suggest import did_you_mean
 
-    if sum(x is not None for x in (node, source_id, claim_id)) > 1:
-        raise click.UsageError("give one of NODE, --source or --claim")
+    if sum(x is not None for x in (node, source_id, claim_id)) + fit > 1:
+        raise click.UsageError("give one of NODE, --source, --claim or --fit")
     study = _study(root)
     tables = build_tables(study)
+    if fit:
+        _print_fit(study, tables, as_json)
+        return
     doc: dict[str, Any]
     if source_id is not None:
         ids = [s.id for s in study.sources]

@@ -1,0 +1,65 @@
+"""How well the point network honours each claim: its value under the model beside its range.
+
+A column claim's value is its node's probability of the claimed state with every parent
+observed in the column's state (baselines included), so anyone can recompute it from
+`model.bif`. A source's forecast is the outcome's unconditional probability. Misses come
+first, largest first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forecast.batched import posterior
+from forecast.cpt import Tables
+from forecast.domain import Statement, Study
+from forecast.network import structure_of
+
+
+def conditions(study: Study, statement: Statement) -> dict[str, str]:
+    """The full conditions a statement's value is computed under (node to state)."""
+    if statement.kind == "forecast":
+        return {}
+    node = study.network.node(statement.column.node)
+    moved = dict(statement.column.moved)
+    return {p: moved.get(p, study.network.node(p).baseline) for p in node.parents}
+
+
+def miss(value: float, low: float, high: float) -> float:
+    """How far a value lies outside [low, high]: 0 inside, negative below, positive above."""
+    if value < low:
+        return value - low
+    if value > high:
+        return value - high
+    return 0.0
+
+
+def fit_rows(study: Study, tables: Tables) -> list[dict[str, Any]]:
+    """One row per active claim (retracted ones and analyst assumptions left out)."""
+    structure = structure_of(study.network)
+    rows = []
+    for statement in study.statements:
+        if not statement.cited or statement.retracted:
+            continue
+        node = statement.column.node
+        given = conditions(study, statement)
+        distribution = posterior(structure, tables.cpts, node, given)[0]
+        fitted = float(distribution[study.network.node(node).index(statement.state)])
+        off = miss(fitted, statement.low, statement.high)
+        rows.append(
+            {
+                "id": statement.id,
+                "source": statement.source_id,
+                "kind": statement.kind,
+                "target": {"node": node, "state": statement.state},
+                "given": given,
+                "do": {},
+                "stated": statement.stated,
+                "low": statement.low,
+                "high": statement.high,
+                "fitted": round(fitted, 10),
+                "honoured": off == 0.0,
+                "miss_points": round(100 * off, 6),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["honoured"], -abs(r["miss_points"]), r["id"]))

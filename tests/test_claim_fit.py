@@ -1,0 +1,70 @@
+"""`forecast audit --fit`: every claim's value under the point network beside its range."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from forecast.checks import build_study
+from forecast.claimfit import fit_rows, miss
+from forecast.cpt import build_tables
+from forecast.loading import load_inputs
+from forecast.network import build_pgmpy, pgmpy_posterior, structure_of
+
+from .test_audit_trail import _retract, invoke
+
+
+def test_every_fitted_value_is_pgmpys_answer_on_the_point_network(study) -> None:  # type: ignore[no-untyped-def]
+    """Recomputed from the row's own conditions by pgmpy, to 1e-9 (the row keeps 10 places)."""
+    tables = build_tables(study)
+    structure = structure_of(study.network)
+    model = build_pgmpy(structure, tables.cpts)
+    rows = fit_rows(study, tables)
+    assert {r["id"] for r in rows} == {
+        s.id for s in study.statements if s.cited and not s.retracted
+    }
+    for row in rows:
+        node, state = row["target"]["node"], row["target"]["state"]
+        expected = pgmpy_posterior(model, structure, node, row["given"], row["do"])
+        index = study.network.node(node).index(state)
+        assert abs(row["fitted"] - expected[index]) < 1e-9, row["id"]
+        assert row["honoured"] == (row["low"] <= row["fitted"] <= row["high"])
+
+
+def test_column_claims_list_every_parent_and_forecasts_none(study) -> None:  # type: ignore[no-untyped-def]
+    for row in fit_rows(study, build_tables(study)):
+        node = study.network.node(row["target"]["node"])
+        expected = set() if row["kind"] == "forecast" else set(node.parents)
+        assert set(row["given"]) == expected, row["id"]
+
+
+def test_misses_come_first_largest_first(study) -> None:  # type: ignore[no-untyped-def]
+    rows = fit_rows(study, build_tables(study))
+    honoured = [r["honoured"] for r in rows]
+    assert honoured == sorted(honoured), "a miss after an honoured claim"
+    misses = [abs(r["miss_points"]) for r in rows if not r["honoured"]]
+    assert misses == sorted(misses, reverse=True)
+
+
+def test_miss_is_signed_distance_to_the_range() -> None:
+    assert miss(0.3, 0.2, 0.45) == 0.0
+    assert abs(miss(0.1, 0.2, 0.45) - (-0.1)) < 1e-12
+    assert abs(miss(0.5, 0.2, 0.45) - 0.05) < 1e-12
+
+
+def test_audit_fit_json_leaves_retracted_claims_out(workspace: Path) -> None:
+    _retract(workspace / "evidence" / "lin-2023.yaml", "lin-2023-taiwan-lean-on-moscow")
+    result = invoke("audit", "--fit", "--json", "--root", str(workspace))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert "lin-2023-taiwan-lean-on-moscow" not in {r["id"] for r in rows}
+    keys = {"id", "source", "target", "given", "do", "low", "high", "fitted", "honoured"}
+    assert all(keys <= set(r) for r in rows)
+    study = build_study(load_inputs(workspace))
+    assert len(rows) == sum(1 for s in study.statements if s.cited and not s.retracted)
+
+
+def test_audit_fit_refuses_a_second_selector(workspace: Path) -> None:
+    result = invoke("audit", "--fit", "trajectory", "--root", str(workspace), ok=False)
+    assert result.exit_code == 2
+    assert "give one of NODE, --source, --claim or --fit" in result.output
