@@ -67,4 +67,44 @@ def test_audit_fit_json_leaves_retracted_claims_out(workspace: Path) -> None:
 def test_audit_fit_refuses_a_second_selector(workspace: Path) -> None:
     result = invoke("audit", "--fit", "trajectory", "--root", str(workspace), ok=False)
     assert result.exit_code == 2
-    assert "give one of NODE, --source, --claim or --fit" in result.output
+    assert "give one of NODE, --source, --claim, --fit or --holdout" in result.output
+
+
+def test_holdout_values_come_from_the_other_sources_alone(study) -> None:  # type: ignore[no-untyped-def]
+    """Each row's `others` is pgmpy's answer on the network built without its source."""
+    from forecast.holdout import holdout_rows, without_source
+
+    structure = structure_of(study.network)
+    rows = holdout_rows(study)
+    assert {r["id"] for r in rows} == {
+        s.id for s in study.statements if s.cited and not s.retracted
+    }
+    models = {}
+    for row in rows:
+        if row["source"] not in models:
+            tables = build_tables(without_source(study, row["source"]))
+            models[row["source"]] = build_pgmpy(structure, tables.cpts)
+        node, state = row["target"]["node"], row["target"]["state"]
+        expected = pgmpy_posterior(models[row["source"]], structure, node, row["given"])
+        assert abs(row["others"] - expected[study.network.node(node).index(state)]) < 1e-9
+        assert row["coherent"] == (row["low"] <= row["others"] <= row["high"])
+
+
+def test_holdout_summary_names_the_source_the_baseline_leans_on(study) -> None:  # type: ignore[no-untyped-def]
+    from forecast.holdout import holdout_rows, holdout_summary
+    from forecast.influence import source_influence
+
+    rows = holdout_rows(study)
+    summary = holdout_summary(study, rows)
+    sizes = {s.id: source_influence(study, s.id).size for s in study.sources}
+    assert sizes[summary["leans_on"]] == max(sizes.values())
+    assert summary["disagree"] == sorted({r["source"] for r in rows if not r["coherent"]})
+
+
+def test_audit_holdout_json(workspace: Path) -> None:
+    result = invoke("audit", "--holdout", "--json", "--root", str(workspace))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert {"claims", "disagree", "leans_on"} <= set(doc)
+    keys = {"id", "source", "target", "given", "do", "low", "high", "others", "coherent"}
+    assert all(keys <= set(r) for r in doc["claims"])

@@ -34,32 +34,39 @@ def miss(value: float, low: float, high: float) -> float:
     return 0.0
 
 
+def active_claims(study: Study) -> list[Statement]:
+    """The cited, unretracted statements: the claims a fit is held against."""
+    return [s for s in study.statements if s.cited and not s.retracted]
+
+
+def claim_row(study: Study, tables: Tables, statement: Statement) -> dict[str, Any]:
+    """A claim, the conditions it is about, and its value under `tables` beside its range."""
+    node = statement.column.node
+    given = conditions(study, statement)
+    distribution = posterior(structure_of(study.network), tables.cpts, node, given)[0]
+    fitted = float(distribution[study.network.node(node).index(statement.state)])
+    off = miss(fitted, statement.low, statement.high)
+    return {
+        "id": statement.id,
+        "source": statement.source_id,
+        "kind": statement.kind,
+        "target": {"node": node, "state": statement.state},
+        "given": given,
+        "do": {},
+        "stated": statement.stated,
+        "low": statement.low,
+        "high": statement.high,
+        "fitted": round(fitted, 10),
+        "honoured": off == 0.0,
+        "miss_points": round(100 * off, 6),
+    }
+
+
+def misses_first(rows: list[dict[str, Any]], ok: str = "honoured") -> list[dict[str, Any]]:
+    """Rows sorted with the misses (`ok` false) first, largest first, then by id."""
+    return sorted(rows, key=lambda r: (r[ok], -abs(r["miss_points"]), r["id"]))
+
+
 def fit_rows(study: Study, tables: Tables) -> list[dict[str, Any]]:
     """One row per active claim (retracted ones and analyst assumptions left out)."""
-    structure = structure_of(study.network)
-    rows = []
-    for statement in study.statements:
-        if not statement.cited or statement.retracted:
-            continue
-        node = statement.column.node
-        given = conditions(study, statement)
-        distribution = posterior(structure, tables.cpts, node, given)[0]
-        fitted = float(distribution[study.network.node(node).index(statement.state)])
-        off = miss(fitted, statement.low, statement.high)
-        rows.append(
-            {
-                "id": statement.id,
-                "source": statement.source_id,
-                "kind": statement.kind,
-                "target": {"node": node, "state": statement.state},
-                "given": given,
-                "do": {},
-                "stated": statement.stated,
-                "low": statement.low,
-                "high": statement.high,
-                "fitted": round(fitted, 10),
-                "honoured": off == 0.0,
-                "miss_points": round(100 * off, 6),
-            }
-        )
-    return sorted(rows, key=lambda r: (r["honoured"], -abs(r["miss_points"]), r["id"]))
+    return misses_first([claim_row(study, tables, s) for s in active_claims(study)])

@@ -341,6 +341,12 @@ def _shift_text(shift: dict[str, float] | None) -> str:
     return ", ".join(f"{s} {100 * v:+.1f} pts" for s, v in shift.items())
 
 
+def _probability_text(row: dict[str, Any]) -> str:
+    """P(node=state | conditions) of a claim row."""
+    where = ", ".join(f"{k}={v}" for k, v in row["given"].items()) or "no conditions"
+    return f"P({row['target']['node']}={row['target']['state']} | {where})"
+
+
 def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
     from forecast.claimfit import fit_rows
 
@@ -351,12 +357,35 @@ def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
     misses = sum(1 for r in rows if not r["honoured"])
     click.echo(f"{len(rows)} claims, {misses} missed by the point network (misses first)")
     for r in rows:
-        where = ", ".join(f"{k}={v}" for k, v in r["given"].items()) or "no conditions"
         verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
         click.echo(
-            f"{r['id']:<40} P({r['target']['node']}={r['target']['state']} | {where}) = "
-            f"{100 * r['fitted']:.1f} %, claimed {100 * r['low']:.0f}–{100 * r['high']:.0f} %: "
-            f"{verdict}"
+            f"{r['id']:<40} {_probability_text(r)} = {100 * r['fitted']:.1f} %, "
+            f"claimed {100 * r['low']:.0f}–{100 * r['high']:.0f} %: {verdict}"
+        )
+
+
+def _print_holdout(study: Study, as_json: bool) -> None:
+    from forecast.holdout import holdout_rows, holdout_summary
+
+    rows = holdout_rows(study)
+    summary = holdout_summary(study, rows)
+    if as_json:
+        doc = {"claims": rows, **summary}
+        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    for r in rows:
+        verdict = "coherent" if r["coherent"] else f"others {r['miss_points']:+.1f} points away"
+        click.echo(
+            f"{r['source']:<16} {r['id']:<40} {_probability_text(r)} claimed "
+            f"{100 * r['low']:.0f}–{100 * r['high']:.0f} %, the others give "
+            f"{100 * r['others']:.1f} %: {verdict}"
+        )
+    disagree = ", ".join(summary["disagree"]) or "none"
+    click.echo(f"\nsources the others contradict: {disagree}")
+    if summary["leans_on"] is not None:
+        click.echo(
+            f"the baseline leans most on {summary['leans_on']}: leaving it out moves it by "
+            f"{_shift_text(summary['leans_on_shift'])}"
         )
 
 
@@ -368,6 +397,12 @@ def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
 @click.option(
     "--fit", "fit", is_flag=True, help="Every claim's value under the model beside its range."
 )
+@click.option(
+    "--holdout",
+    "holdout",
+    is_flag=True,
+    help="Leave each source out: each of its claims beside what the other sources imply.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @reports_input_errors
 def audit(
@@ -376,9 +411,10 @@ def audit(
     source_id: str | None,
     claim_id: str | None,
     fit: bool,
+    holdout: bool,
     as_json: bool,
 ) -> None:
-    """Trace numbers to quotes: by NODE (default: the outcome), --source ID, --claim ID or --fit.
+    """Trace numbers to quotes: NODE (default: the outcome), --source, --claim, --fit, --holdout.
 
     \b
     audit NODE         every CPT column and parent effect, the claims pooled into it,
@@ -387,14 +423,19 @@ def audit(
     audit --claim ID   one claim, its share of its column and its influence
     audit --fit        every claim's value under the point network beside its range,
                        the misses first (retracted claims left out)
+    audit --holdout    leave each source out: each of its claims beside the point value
+                       the other sources imply; coherent only when inside its range
     """
     from forecast.audit import audit_claim, audit_node, audit_source
     from forecast.cpt import build_tables
     from forecast.suggest import did_you_mean
 
-    if sum(x is not None for x in (node, source_id, claim_id)) + fit > 1:
-        raise click.UsageError("give one of NODE, --source, --claim or --fit")
+    if sum(x is not None for x in (node, source_id, claim_id)) + fit + holdout > 1:
+        raise click.UsageError("give one of NODE, --source, --claim, --fit or --holdout")
     study = _study(root)
+    if holdout:
+        _print_holdout(study, as_json)
+        return
     tables = build_tables(study)
     if fit:
         _print_fit(study, tables, as_json)
