@@ -62,6 +62,13 @@ def claim_row(study: Study, tables: Tables, statement: Statement) -> dict[str, A
     }
 
 
+def probability_text(row: dict[str, Any]) -> str:
+    """'P(node=state | parent=state, ...)' for a claim row ('P(node=state)' without conditions)."""
+    target = f"{row['target']['node']}={row['target']['state']}"
+    where = ", ".join(f"{k}={v}" for k, v in row["given"].items())
+    return f"P({target} | {where})" if where else f"P({target})"
+
+
 def misses_first(rows: list[dict[str, Any]], ok: str = "honoured") -> list[dict[str, Any]]:
     """Rows sorted with the misses (`ok` false) first, largest first, then by id."""
     return sorted(rows, key=lambda r: (r[ok], -abs(r["miss_points"]), r["id"]))

@@ -341,14 +341,8 @@ def _shift_text(shift: dict[str, float] | None) -> str:
     return ", ".join(f"{s} {100 * v:+.1f} pts" for s, v in shift.items())
 
 
-def _probability_text(row: dict[str, Any]) -> str:
-    """P(node=state | conditions) of a claim row."""
-    where = ", ".join(f"{k}={v}" for k, v in row["given"].items()) or "no conditions"
-    return f"P({row['target']['node']}={row['target']['state']} | {where})"
-
-
 def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
-    from forecast.claimfit import fit_rows
+    from forecast.claimfit import fit_rows, probability_text
 
     rows = fit_rows(study, tables)
     if as_json:
@@ -359,13 +353,14 @@ def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
     for r in rows:
         verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
         click.echo(
-            f"{r['id']:<40} {_probability_text(r)} = {100 * r['fitted']:.1f} %, "
+            f"{r['id']:<40} {probability_text(r)} = {100 * r['fitted']:.1f} %, "
             f"claimed {100 * r['low']:.0f}–{100 * r['high']:.0f} %: {verdict}"
         )
 
 
 def _print_holdout(study: Study, as_json: bool) -> None:
-    from forecast.holdout import holdout_rows, holdout_summary
+    from forecast.claimfit import probability_text
+    from forecast.holdout import holdout_rows, holdout_summary, summary_sentence
 
     rows = holdout_rows(study)
     summary = holdout_summary(study, rows)
@@ -376,17 +371,11 @@ def _print_holdout(study: Study, as_json: bool) -> None:
     for r in rows:
         verdict = "coherent" if r["coherent"] else f"others {r['miss_points']:+.1f} points away"
         click.echo(
-            f"{r['source']:<16} {r['id']:<40} {_probability_text(r)} claimed "
+            f"{r['source']:<16} {r['id']:<40} {probability_text(r)} claimed "
             f"{100 * r['low']:.0f}–{100 * r['high']:.0f} %, the others give "
             f"{100 * r['others']:.1f} %: {verdict}"
         )
-    disagree = ", ".join(summary["disagree"]) or "none"
-    click.echo(f"\nsources the others contradict: {disagree}")
-    if summary["leans_on"] is not None:
-        click.echo(
-            f"the baseline leans most on {summary['leans_on']}: leaving it out moves it by "
-            f"{_shift_text(summary['leans_on_shift'])}"
-        )
+    click.echo("\n" + summary_sentence(summary, len(study.sources)))
 
 
 @main.command()

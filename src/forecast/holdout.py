@@ -51,3 +51,21 @@ def holdout_summary(study: Study, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "leans_on": None if leans is None else leans.source,
         "leans_on_shift": None if leans is None else leans.shift,
     }
+
+
+def summary_sentence(summary: dict[str, Any], sources: int) -> str:
+    """The holdout in one sentence: who disagrees, and what the forecast leans on."""
+    disagree = summary["disagree"]
+    who = (
+        f"the other sources contradict {len(disagree)} of {sources}: {', '.join(disagree)}"
+        if disagree
+        else f"the other sources imply a value inside the range of every claim of all {sources}"
+    )
+    sentence = f"Left out one at a time, {who}."
+    if summary["leans_on"] is not None:
+        moves = ", ".join(f"{s} {100 * v:+.1f}" for s, v in summary["leans_on_shift"].items())
+        sentence += (
+            f" The baseline leans most on {summary['leans_on']}: without it, it moves by "
+            f"{moves} points."
+        )
+    return sentence

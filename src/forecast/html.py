@@ -7,6 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from forecast.claimfit import probability_text
 from forecast.wording import interval, pct
 
 
@@ -19,6 +20,7 @@ def _environment() -> Environment:
     )
     env.filters["pct"] = pct
     env.filters["interval"] = interval
+    env.filters["probability"] = probability_text
     return env
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from forecast.coherence import Check
+from forecast.claimfit import probability_text
 from forecast.wording import interval, pct
 
 # Characters that can start Markdown or HTML markup in running text (CommonMark lets any
@@ -38,16 +38,36 @@ def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
     return rows
 
 
-def coherence_table(checks: list[Check]) -> list[str]:
+def holdout_table(context: dict[str, Any]) -> list[str]:
+    """Each source left out: its claims beside the point value the others imply."""
     rows = [
-        "| Source forecast | State | Source says | Model (mean, 90 % interval) | Verdict |",
-        "|---|---|---|---|---|",
+        context["holdout_sentence"],
+        "",
+        "| Source | Claim | Probability | Source says | The others give | Verdict |",
+        "|---|---|---|---|---|---|",
     ]
-    for c in checks:
-        st = c.statement
+    for r in context["holdout"]:
+        verdict = "coherent" if r["coherent"] else f"{r['miss_points']:+.1f} points away"
         rows.append(
-            f"| {cell(st.id)} | {cell(st.state)} | {cell(st.stated)} ({interval(st.low, st.high)}) "
-            f"| {pct(c.mean)} ({interval(c.low, c.high)}) | {c.verdict} |"
+            f"| {cell(r['source'])} | {cell(r['id'])} | {cell(probability_text(r))} | "
+            f"{cell(r['stated'])} ({interval(r['low'], r['high'])}) | {pct(r['others'])} | "
+            f"{verdict} |"
+        )
+    return rows
+
+
+def fit_table(context: dict[str, Any]) -> list[str]:
+    """Every claim's value under the point network beside its range, misses first."""
+    rows = [
+        "| Claim | Source | Probability | Claimed | Model | Verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in context["fit"]:
+        verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
+        rows.append(
+            f"| {cell(r['id'])} | {cell(r['source'])} | {cell(probability_text(r))} | "
+            f"{cell(r['stated'])} ({interval(r['low'], r['high'])}) | {pct(r['fitted'])} | "
+            f"{verdict} |"
         )
     return rows
 
@@ -114,7 +134,7 @@ def changes_section(context: dict[str, Any]) -> list[str]:
 
 
 def report_markdown(context: dict[str, Any]) -> str:
-    """The analyst's summary: headline, scenario table, assumptions, sources, coherence."""
+    """The analyst's summary: headline, scenarios, coherence, assumptions, sources."""
     doc = context["results"]
     states = context["states"]
     lines = [
@@ -146,8 +166,7 @@ def report_markdown(context: dict[str, Any]) -> str:
     ]
     for sc in context["scenarios"]:
         lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {cell(sc.narrative)}"]
-    lines += ["", "## Coherence with the sources' own forecasts", ""]
-    lines += coherence_table(context["coherence"]) if context["coherence"] else ["None recorded."]
+    lines += ["", "## Coherence: each source against the others", "", *holdout_table(context)]
     lines += ["", "## What changed since the previous report", "", *changes_section(context)]
     lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]
     lines += ["", "## Retracted evidence", "", *retraction_list(context)]
@@ -178,8 +197,8 @@ def report_markdown(context: dict[str, Any]) -> str:
 def audit_markdown(context: dict[str, Any]) -> str:
     """Every node, every parameter column, every statement with its quote and note."""
     lines = ["# Audit trail", "", f"{cell(context['results']['question'])}", ""]
-    lines += ["## Coherence with the sources' own forecasts", ""]
-    lines += coherence_table(context["coherence"]) if context["coherence"] else ["None recorded."]
+    lines += ["## Coherence: each source against the others", "", *holdout_table(context), ""]
+    lines += ["## How the model fits each claim", "", *fit_table(context)]
     lines += ["", "## Influence of each claim", "", *influence_table(context), ""]
     lines += ["## Retracted evidence", "", *retraction_list(context), ""]
     lines += ["## Coverage of every parameter", "", *coverage_table(context), ""]

@@ -9,12 +9,13 @@ from typing import Any
 from forecast import atomic, figures, grading, outputs
 from forecast.audit import audit_node
 from forecast.changes import compare, load_previous
-from forecast.coherence import coherence
+from forecast.claimfit import fit_rows
 from forecast.coverage import coverage
 from forecast.engine import Query, Run
 from forecast.export import export_text
 from forecast.figures import Interval, save, scenario_figure
 from forecast.history import history
+from forecast.holdout import holdout_rows, holdout_summary, summary_sentence
 from forecast.html import report_html, svg_data_uri
 from forecast.influence import claim_influences, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
@@ -60,6 +61,7 @@ def report_context(run: Run, previous: dict[str, Any] | None = None) -> dict[str
                     "phrase": phrase(stick, o["mean"]),
                 }
             )
+    holdout = holdout_rows(study)
     claims_per_source = {
         s.id: sum(1 for st in study.statements if st.source_id == s.id) for s in study.sources
     }
@@ -87,7 +89,9 @@ def report_context(run: Run, previous: dict[str, Any] | None = None) -> dict[str
         "yardstick_name": stick.name,
         "headline": headline,
         "scenarios": study.scenarios,
-        "coherence": coherence(run),
+        "fit": fit_rows(study, run.point_tables),
+        "holdout": holdout,
+        "holdout_sentence": summary_sentence(holdout_summary(study, holdout), len(study.sources)),
         "assumptions": [s for s in study.parameters() if not s.cited],
         "sources": sources,
         "audit": [audit_node(study, run.point_tables, n) for n in study.network.ids],
