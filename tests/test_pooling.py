@@ -126,7 +126,7 @@ def test_log_linear_reproduces_base_and_single_effects(seed: int) -> None:
         ColumnKey("x", (("p2", "hi"),)),
     ]
     columns = {k: col(k) for k in keys}
-    table = _assemble(child, [p1, p2], columns)
+    table, _ = _assemble(child, [p1, p2], columns)
     assert table.shape == (2, 2, 3, 3)
     np.testing.assert_allclose(table[:, 0, 1], columns[keys[0]].column, atol=1e-13)
     np.testing.assert_allclose(table[:, 1, 1], columns[keys[1]].column, atol=1e-13)
@@ -245,7 +245,12 @@ def test_pinned_joint_column_is_the_base_for_wider_combinations() -> None:
     columns = {
         k: PooledColumn(k, (), np.ones((1, 0)), rng.dirichlet(np.ones(3), size=1)) for k in keys
     }
-    table = _assemble(child, [a, b, c], columns)
+    table, origin = _assemble(child, [a, b, c], columns)
+    # the builder's record: both columns with a=yes and b=yes start from the pinned column
+    assert origin.pinned == (keys[4],)
+    expected_starts = np.full((2, 2, 2), -1)
+    expected_starts[1, 1, :] = 0
+    np.testing.assert_array_equal(origin.starts, expected_starts)
     pinned, base, effect_c = (columns[keys[i]].column for i in (4, 0, 3))
     np.testing.assert_allclose(table[:, 1, 1, 0], pinned, atol=1e-13)
     expected = pinned * effect_c / base
