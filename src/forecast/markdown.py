@@ -38,6 +38,13 @@ def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
     return rows
 
 
+def _claim_cells(row: dict[str, Any], value: str) -> str:
+    """The cells a claim row shares in every table: what it is about, what it says, and
+    the value it is held against (`value`: the row's key for it)."""
+    stated = f"{cell(row['stated'])} ({interval(row['low'], row['high'])})"
+    return f"{cell(probability_text(row))} | {stated} | {pct(row[value])}"
+
+
 def holdout_table(context: dict[str, Any]) -> list[str]:
     """Each source left out: its claims beside the point value the others imply."""
     rows = [
@@ -49,9 +56,7 @@ def holdout_table(context: dict[str, Any]) -> list[str]:
     for r in context["holdout"]:
         verdict = "coherent" if r["coherent"] else f"{r['miss_points']:+.1f} points away"
         rows.append(
-            f"| {cell(r['source'])} | {cell(r['id'])} | {cell(probability_text(r))} | "
-            f"{cell(r['stated'])} ({interval(r['low'], r['high'])}) | {pct(r['others'])} | "
-            f"{verdict} |"
+            f"| {cell(r['source'])} | {cell(r['id'])} | {_claim_cells(r, 'others')} | {verdict} |"
         )
     return rows
 
@@ -65,9 +70,7 @@ def fit_table(context: dict[str, Any]) -> list[str]:
     for r in context["fit"]:
         verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
         rows.append(
-            f"| {cell(r['id'])} | {cell(r['source'])} | {cell(probability_text(r))} | "
-            f"{cell(r['stated'])} ({interval(r['low'], r['high'])}) | {pct(r['fitted'])} | "
-            f"{verdict} |"
+            f"| {cell(r['id'])} | {cell(r['source'])} | {_claim_cells(r, 'fitted')} | {verdict} |"
         )
     return rows
 
