@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from forecast.errors import InputError, display_path
+from forecast.paths import present
 from forecast.reading import read_text
 
 
@@ -62,7 +63,7 @@ def load_previous(folder: Path, warn: Callable[[str], None]) -> dict[str, Any] |
     An unreadable or oddly shaped document is reported through `warn` and skipped.
     """
     path = folder / "results.json"
-    if not path.exists() and not path.is_symlink():
+    if not present(path):
         return None
     shown = display_path(path, Path.cwd())
     skipped = "the comparison with the previous report is skipped"

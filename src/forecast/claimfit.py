@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecast.batched import posterior
+from forecast.batched import Structure, posterior
 from forecast.cpt import Tables
 from forecast.domain import Statement, Study
 from forecast.network import structure_of
@@ -39,11 +39,13 @@ def active_claims(study: Study) -> list[Statement]:
     return [s for s in study.statements if s.cited and not s.retracted]
 
 
-def claim_row(study: Study, tables: Tables, statement: Statement) -> dict[str, Any]:
+def claim_row(
+    study: Study, structure: Structure, tables: Tables, statement: Statement
+) -> dict[str, Any]:
     """A claim, the conditions it is about, and its value under `tables` beside its range."""
     node = statement.column.node
     given = conditions(study, statement)
-    distribution = posterior(structure_of(study.network), tables.cpts, node, given)[0]
+    distribution = posterior(structure, tables.cpts, node, given)[0]
     fitted = float(distribution[study.network.node(node).index(statement.state)])
     off = miss(fitted, statement.low, statement.high)
     return {
@@ -76,4 +78,5 @@ def misses_first(rows: list[dict[str, Any]], ok: str = "honoured") -> list[dict[
 
 def fit_rows(study: Study, tables: Tables) -> list[dict[str, Any]]:
     """One row per active claim (retracted ones and analyst assumptions left out)."""
-    return misses_first([claim_row(study, tables, s) for s in active_claims(study)])
+    structure = structure_of(study.network)
+    return misses_first([claim_row(study, structure, tables, s) for s in active_claims(study)])

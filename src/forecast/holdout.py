@@ -7,23 +7,18 @@ value lies inside its range; in-sample agreement proves nothing.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from forecast.claimfit import active_claims, claim_row, misses_first
 from forecast.cpt import build_tables
 from forecast.domain import Study
-from forecast.influence import source_influence
-
-
-def without_source(study: Study, source_id: str) -> Study:
-    """The study with every statement of one source left out."""
-    kept = tuple(s for s in study.statements if s.source_id != source_id)
-    return dataclasses.replace(study, statements=kept)
+from forecast.influence import outcome_point, source_influence, without_source
+from forecast.network import structure_of
 
 
 def holdout_rows(study: Study) -> list[dict[str, Any]]:
     """One row per active claim, valued by the network built from the other sources."""
+    structure = structure_of(study.network)
     rows = []
     for source in study.sources:
         claims = [s for s in active_claims(study) if s.source_id == source.id]
@@ -31,7 +26,7 @@ def holdout_rows(study: Study) -> list[dict[str, Any]]:
             continue
         others = build_tables(without_source(study, source.id))
         for statement in claims:
-            row = claim_row(study, others, statement)
+            row = claim_row(study, structure, others, statement)
             row["coherent"] = row.pop("honoured")
             row["others"] = row.pop("fitted")
             rows.append(row)
@@ -41,8 +36,9 @@ def holdout_rows(study: Study) -> list[dict[str, Any]]:
 def holdout_summary(study: Study, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Which sources the others contradict, and which source the baseline leans on most."""
     disagree = sorted({r["source"] for r in rows if not r["coherent"]})
+    base = outcome_point(study)
     leans = max(
-        (source_influence(study, s.id) for s in study.sources if not s.meta.retracted),
+        (source_influence(study, s.id, base) for s in study.sources if not s.meta.retracted),
         key=lambda inf: (inf.size, inf.what),
         default=None,
     )

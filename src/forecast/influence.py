@@ -81,10 +81,18 @@ def claim_influences(study: Study) -> list[Influence]:
     return out
 
 
-def source_influence(study: Study, source_id: str) -> Influence:
-    """The effect of leaving out every active claim of one source at once."""
-    changed = _without(study, lambda s: s.source_id == source_id)
-    return Influence(f"source {source_id}", source_id, "all its columns", _shift(study, changed))
+def without_source(study: Study, source_id: str) -> Study:
+    """The study with every claim of one source left out."""
+    return _without(study, lambda s: s.source_id == source_id)
+
+
+def source_influence(study: Study, source_id: str, base: Array | None = None) -> Influence:
+    """The effect of leaving out every active claim of one source at once; pass `base` to
+    reuse the study's point forecast."""
+    changed = without_source(study, source_id)
+    return Influence(
+        f"source {source_id}", source_id, "all its columns", _shift(study, changed, base)
+    )
 
 
 def retraction_effects(study: Study) -> list[Influence]:

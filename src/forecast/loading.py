@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from forecast.errors import InputError, Problem, display_path
-from forecast.paths import Workspace
+from forecast.paths import Workspace, present
 from forecast.schema import EvidenceFile, ModelFile, ScenarioFile
 from forecast.suggest import closest, did_you_mean
 from forecast.yamlio import Document, Loc, load_yaml
@@ -185,7 +185,7 @@ def load_inputs(root: Path) -> RawInputs:
     """Load and shape-check the model, evidence and scenario files under `root`."""
     ws = Workspace(root)
     problems: list[Problem] = []
-    if not ws.model_file.exists() and not ws.model_file.is_symlink():
+    if not present(ws.model_file):
         shown = display_path(ws.model_file, ws.root)
         raise InputError(
             [

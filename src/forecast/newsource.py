@@ -7,7 +7,7 @@ from pathlib import Path
 
 from forecast import atomic, reading
 from forecast.errors import InputError, Problem
-from forecast.paths import Workspace
+from forecast.paths import Workspace, present
 from forecast.schemas import schema_line
 
 SKELETON = """{schema}
@@ -55,7 +55,7 @@ def new_source(root: Path, text_path: Path, source_id: str) -> tuple[Path, Path]
     """Copy `text_path` under evidence/sources/ and write evidence/<id>.yaml; never overwrite."""
     ws = Workspace(root)
     shown = str(text_path)
-    if not text_path.exists() and not text_path.is_symlink():
+    if not present(text_path):
         raise InputError([Problem(shown, 1, 1, "no such file", "give the path of the source text")])
     data = reading.read_bytes(text_path, shown, reading.MAX_TEXT_BYTES, None)
     try:
@@ -66,7 +66,7 @@ def new_source(root: Path, text_path: Path, source_id: str) -> tuple[Path, Path]
         ) from None
     target_text = ws.evidence_dir / "sources" / text_path.name
     evidence_file = ws.evidence_dir / f"{source_id}.yaml"
-    if evidence_file.exists() or evidence_file.is_symlink():
+    if present(evidence_file):
         raise InputError(
             [
                 Problem(
@@ -78,7 +78,7 @@ def new_source(root: Path, text_path: Path, source_id: str) -> tuple[Path, Path]
                 )
             ]
         )
-    existing = target_text.exists() or target_text.is_symlink()
+    existing = present(target_text)
     if (
         existing
         and reading.read_bytes(target_text, str(target_text), reading.MAX_TEXT_BYTES, ws.root)

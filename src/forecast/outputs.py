@@ -8,11 +8,11 @@ written at, above or inside the workspace root's inputs (`model/`, `evidence/`,
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
-from forecast.paths import within
+from forecast.errors import InputError
+from forecast.paths import present, within
+from forecast.reading import read_head
 
 STAMP = ".forecast-output"
 STAMP_TEXT = (
@@ -58,7 +58,7 @@ def check_folder(path: Path, root: Path, option: str = "--out") -> Path:
     whole; UnsafeOutputError otherwise. Write there, not to `path` as typed."""
     label = f"{option} {path}"
     target = _refuse_protected(path, root, label)  # what the swap will replace
-    if target.is_symlink() or target.exists():
+    if present(target):
         if not target.is_dir():
             raise UnsafeOutputError(f"{label}: is not a folder; choose a new folder")
         try:
@@ -75,15 +75,9 @@ def check_folder(path: Path, root: Path, option: str = "--out") -> Path:
 
 def _head(path: Path, label: str) -> bytes:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise UnsafeOutputError(f"{label}: cannot be read ({exc.strerror})") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise UnsafeOutputError(f"{label}: is not a regular file")
-        return os.read(fd, _HEAD_BYTES)
-    finally:
-        os.close(fd)
+        return read_head(path, label, _HEAD_BYTES)
+    except InputError as exc:
+        raise UnsafeOutputError(f"{label}: {exc.problems[0].message}") from None
 
 
 def check_file(path: Path, root: Path, option: str = "-o") -> Path:
@@ -93,7 +87,7 @@ def check_file(path: Path, root: Path, option: str = "-o") -> Path:
     target = _refuse_protected(path, root, label)
     if path.name in ("", ".", "..") or target.is_dir():
         raise UnsafeOutputError(f"{label}: names a folder; name a file")
-    if (path.is_symlink() or target.exists()) and MARK.encode() not in _head(target, label):
+    if (present(path) or present(target)) and MARK.encode() not in _head(target, label):
         raise UnsafeOutputError(
             f"{label}: exists and was not written by `forecast export`; choose a new file name"
         )

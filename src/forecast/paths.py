@@ -52,3 +52,8 @@ def within(path: Path, folder: Path) -> bool:
     except (RuntimeError, OSError):
         return False
     return resolved == top or top in resolved.parents
+
+
+def present(path: Path) -> bool:
+    """Whether anything is at `path`, a link to nothing included."""
+    return path.exists() or path.is_symlink()

@@ -60,6 +60,16 @@ def read_bytes(path: Path, shown: str, limit: int, root: Path | None) -> bytes:
     without blocking and checked on the open descriptor, so a pipe swapped in after the
     check cannot hang the read.
     """
+    return _read(path, shown, limit, root, whole=True)
+
+
+def read_head(path: Path, shown: str, size: int) -> bytes:
+    """The first `size` bytes of a regular file of any size (see `read_bytes`)."""
+    return _read(path, shown, size, None, whole=False)
+
+
+def _read(path: Path, shown: str, limit: int, root: Path | None, *, whole: bool) -> bytes:
+    """Up to `limit` bytes of a regular file; with `whole`, a larger file is refused."""
     try:
         mode = path.stat().st_mode  # a missing file, a link loop or a closed folder: OSError
         if root is not None and not within(path, root):
@@ -78,7 +88,7 @@ def read_bytes(path: Path, shown: str, limit: int, root: Path | None) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _not_regular(shown, info.st_mode)
-        if info.st_size > limit:
+        if whole and info.st_size > limit:
             raise _refuse(
                 shown,
                 f"file is {info.st_size} bytes, over the {limit}-byte limit",
@@ -97,9 +107,9 @@ def read_bytes(path: Path, shown: str, limit: int, root: Path | None) -> bytes:
         raise _os_problem(path, shown, exc) from None
     finally:
         os.close(fd)
-    if len(data) > limit:  # the file grew while it was read
+    if len(data) > limit and whole:  # the file grew while it was read
         raise _refuse(shown, f"file is over the {limit}-byte limit", "split it or remove the bulk")
-    return data
+    return data[:limit]
 
 
 def read_text(path: Path, shown: str, limit: int, root: Path | None) -> str:
