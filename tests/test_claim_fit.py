@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from forecast.batched import structure_of
 from forecast.checks import build_study
 from forecast.claimfit import fit_rows, miss
 from forecast.cpt import build_tables
 from forecast.loading import load_inputs
-from forecast.network import build_pgmpy, pgmpy_posterior, structure_of
+from forecast.network import build_pgmpy, pgmpy_posterior
 
 from .test_audit_trail import _retract, invoke
 

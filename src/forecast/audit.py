@@ -19,6 +19,8 @@ def _statement_entry(study: Study, statement: Statement, share: float) -> dict[s
         "low": statement.low,
         "high": statement.high,
         "weight": round(statement.weight, 6),
+        "direction": statement.direction,
+        "reader": statement.reader,
         "share": round(share, 6),
         "note": statement.note,
     }
@@ -104,6 +106,9 @@ def audit_node(study: Study, tables: Tables, node_id: str) -> dict[str, Any]:
 
 
 def _share_of(tables: Tables, statement: Statement) -> float:
+    """A column statement's share of its column's pool (0 for a query statement)."""
+    if statement.column is None:
+        return 0.0
     pooled = tables.columns[statement.column]
     for i, st in enumerate(pooled.statements):
         if st.id == statement.id:
@@ -112,11 +117,9 @@ def _share_of(tables: Tables, statement: Statement) -> float:
 
 
 def _claim_entry(study: Study, tables: Tables, statement: Statement) -> dict[str, Any]:
-    share = (
-        0.0 if statement.retracted or statement.kind == "forecast" else _share_of(tables, statement)
-    )
+    share = 0.0 if statement.retracted else _share_of(tables, statement)
     entry = _statement_entry(study, statement, share)
-    entry["column"] = statement.column.label()
+    entry["column"] = statement.target_label()
     entry["retraction"] = statement.retraction
     return entry
 
@@ -137,9 +140,7 @@ def audit_source(study: Study, tables: Tables, source_id: str) -> dict[str, Any]
         "reliability": meta.reliability.grade,
         "rationale": meta.reliability.rationale,
         "retraction": f"{meta.retracted.date}: {meta.retracted.reason}" if meta.retracted else None,
-        "parameters": sorted(
-            {s.column.label() for s in mine if s.kind == "claim" and not s.retracted}
-        ),
+        "parameters": sorted({s.target_label() for s in mine if not s.retracted}),
         "claims": [_claim_entry(study, tables, s) for s in mine],
         "without_it": source_influence(study, source_id).shift,
     }
@@ -151,9 +152,9 @@ def audit_claim(study: Study, tables: Tables, claim_id: str) -> dict[str, Any]:
 
     statement = next(s for s in study.statements if s.id == claim_id)
     entry = _claim_entry(study, tables, statement)
-    shift = claim_influence(study, statement).shift if statement.kind == "claim" else None
+    shift = claim_influence(study, statement).shift if statement.cited else None
     entry["if_reinstated" if statement.retracted else "without_it"] = shift
-    if statement.column in tables.columns and statement.kind != "forecast":
+    if statement.column is not None and statement.column in tables.columns:
         node = study.network.node(statement.column.node)
         pooled = tables.columns[statement.column].column[0]
         entry["pooled_column"] = {s: round(float(pooled[i]), 6) for i, s in enumerate(node.states)}

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from forecast.domain import Network
 from forecast.pooling import Array
 
 
@@ -22,6 +23,15 @@ class Structure:
     nodes: tuple[str, ...]
     states: Mapping[str, tuple[str, ...]]
     parents: Mapping[str, tuple[str, ...]]
+
+
+def structure_of(network: Network) -> Structure:
+    """The engine's view of a checked network."""
+    return Structure(
+        network.ids,
+        {n.id: n.states for n in network.nodes},
+        {n.id: n.parents for n in network.nodes},
+    )
 
 
 class ImpossibleEvidenceError(ValueError):

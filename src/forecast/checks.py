@@ -6,13 +6,25 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from forecast import grading, quotes, reading, sizes
+from forecast import grading, pushes, quotes, reading, sizes
 from forecast.coverage import Coverage
-from forecast.domain import ColumnKey, Network, Node, Scenario, Source, Statement, Study
+from forecast.domain import (
+    ColumnKey,
+    Conditions,
+    Direction,
+    Network,
+    Node,
+    Pairs,
+    Scenario,
+    Source,
+    Statement,
+    Study,
+)
 from forecast.errors import InputError, Problem, display_path
 from forecast.loading import Loaded, RawInputs
-from forecast.schema import About, EvidenceFile, ModelFile
+from forecast.schema import About, Claim, EvidenceFile, ModelFile
 from forecast.suggest import did_you_mean
 from forecast.yamlio import Document, Loc
 from forecast.yardstick import Yardstick, yardstick
@@ -152,10 +164,67 @@ def _check_network(loaded: Loaded[ModelFile], problems: list[Problem]) -> Networ
     return Network(tuple(nodes[n] for n in order), model.outcome)
 
 
-def _resolve_column(
+def _check_conditions(
+    network: Network,
+    target: str,
+    conditions: Mapping[str, Mapping[str, str]],
+    doc: Document,
+    loc: Loc,
+    problems: list[Problem],
+) -> Conditions | None:
+    """`given` and `do` checked (known nodes and states, not the target, not both) and
+    sorted, or None after recording what is wrong."""
+    ok = True
+    for part, pairs in conditions.items():
+        for node_id, state in pairs.items():
+            where = (*loc, part, node_id)
+            if node_id not in network.ids:
+                problems.append(
+                    doc.problem(
+                        where,
+                        f"unknown node '{node_id}'",
+                        did_you_mean(node_id, network.ids, "nodes"),
+                    )
+                )
+                ok = False
+            elif state not in network.node(node_id).states:
+                problems.append(
+                    doc.problem(
+                        where,
+                        f"'{state}' is not a state of '{node_id}'",
+                        did_you_mean(state, network.node(node_id).states, "states"),
+                    )
+                )
+                ok = False
+            elif node_id == target:
+                problems.append(
+                    doc.problem(
+                        where,
+                        f"a claim about '{target}' cannot condition on '{target}' itself",
+                        f"remove '{node_id}' from '{part}'",
+                    )
+                )
+                ok = False
+    given, do = conditions.get("given", {}), conditions.get("do", {})
+    for node_id in sorted(set(given) & set(do)):
+        problems.append(
+            doc.problem(
+                (*loc, "do", node_id),
+                f"'{node_id}' is both observed (given) and forced (do)",
+                "keep it in one of the two",
+            )
+        )
+        ok = False
+    if not ok:
+        return None
+    return Conditions(tuple(sorted(given.items())), tuple(sorted(do.items())))
+
+
+def _resolve_about(
     network: Network, about: About, doc: Document, loc: Loc, problems: list[Problem]
-) -> ColumnKey | None:
-    """The column a statement speaks to, or None after recording what is wrong."""
+) -> tuple[Conditions, ColumnKey | None] | None:
+    """The conditions a statement is about and its column when they name exactly the node's
+    parents (None for a query statement); None after recording what is wrong."""
     if about.node not in network.ids:
         problems.append(
             doc.problem(
@@ -176,36 +245,16 @@ def _resolve_column(
             )
         )
         ok = False
-    moved: dict[str, str] = {}
-    for parent_id, state in about.given.items():
-        if parent_id not in node.parents:
-            fix = (
-                did_you_mean(parent_id, node.parents, f"parents of '{node.id}'")
-                if node.parents
-                else f"'{node.id}' has no parents: remove 'given'"
-            )
-            problems.append(
-                doc.problem(
-                    (*loc, "given", parent_id), f"'{parent_id}' is not a parent of '{node.id}'", fix
-                )
-            )
-            ok = False
-            continue
-        parent = network.node(parent_id)
-        if state not in parent.states:
-            problems.append(
-                doc.problem(
-                    (*loc, "given", parent_id),
-                    f"'{state}' is not a state of '{parent_id}'",
-                    did_you_mean(state, parent.states, "states"),
-                )
-            )
-            ok = False
-        elif state != parent.baseline:
-            moved[parent_id] = state
-    if not ok:
+    conditions = _check_conditions(
+        network, node.id, {"given": about.given, "do": about.do}, doc, loc, problems
+    )
+    if conditions is None or not ok:
         return None
-    return ColumnKey(node.id, tuple((p, moved[p]) for p in node.parents if p in moved))
+    named = {**about.given, **about.do}
+    if set(named) != set(node.parents):
+        return conditions, None
+    moved = tuple((p, named[p]) for p in node.parents if named[p] != network.node(p).baseline)
+    return conditions, ColumnKey(node.id, moved)
 
 
 def _phrase_fix(spec: str, stick: Yardstick) -> str:
@@ -241,6 +290,149 @@ def _range(
     if isinstance(spec, tuple):
         return spec[0], spec[1], f"{spec[0]:g}–{spec[1]:g}"
     return spec, spec, f"{spec:g}"
+
+
+@dataclass(frozen=True)
+class _Value:
+    """What a claim states: a level (probabilities) or a push (odds ratios, a direction)."""
+
+    low: float
+    high: float
+    stated: str
+    direction: Direction | None = None
+    reference: Conditions | None = None
+
+
+def _baseline_reference(network: Network, conditions: Conditions) -> Conditions:
+    """The same conditions with every named node at its baseline state."""
+
+    def at_baseline(pairs: Pairs) -> Pairs:
+        return tuple((n, network.node(n).baseline) for n, _ in pairs)
+
+    return Conditions(at_baseline(conditions.given), at_baseline(conditions.do))
+
+
+def _push(
+    claim: Claim,
+    network: Network,
+    conditions: Conditions,
+    doc: Document,
+    loc: Loc,
+    problems: list[Problem],
+) -> _Value | None:
+    """A relative claim's odds-ratio range and reference, or None after recording why not."""
+    direction = claim.direction
+    assert direction is not None
+    if claim.size is None and direction != "no_change":
+        problems.append(
+            doc.problem(
+                (*loc, "direction"),
+                f"a claim that {direction} a state needs a size",
+                f"add size: one of {', '.join(pushes.words())}, or an odds-ratio range "
+                "such as [1.5, 3]",
+            )
+        )
+        return None
+    if claim.size is None:
+        low, high = pushes.no_change_range()
+        stated = "no change"
+    elif isinstance(claim.size, str):
+        span = None if direction == "no_change" else pushes.word_range(claim.size)
+        if span is None:
+            fix = (
+                "leave out size (no_change means an odds ratio in "
+                f"{list(pushes.no_change_range())}) or give a range that holds 1"
+                if direction == "no_change"
+                else pushes.suggest(claim.size)
+            )
+            problems.append(
+                doc.problem((*loc, "size"), f"'{claim.size}' is not a relative-scale size", fix)
+            )
+            return None
+        low, high = pushes.oriented(direction, *span)
+        stated = f"{direction} {claim.size}"
+    else:
+        low, high = pushes.oriented(direction, *claim.size)
+        stated = f"{direction} by an odds ratio {claim.size[0]:g}–{claim.size[1]:g}"
+    if not pushes.fits_direction(direction, low, high):
+        problems.append(
+            doc.problem(
+                (*loc, "size"),
+                f"odds-ratio range [{low:g}, {high:g}] does not match '{direction}'",
+                "raises needs odds ratios of 1 or more, lowers of 1 or less, no_change a "
+                "range that holds 1",
+            )
+        )
+        return None
+    if claim.reference is None:
+        reference = _baseline_reference(network, conditions)
+    else:
+        checked = _check_conditions(
+            network,
+            claim.about.node,
+            {"given": claim.reference.given, "do": claim.reference.do},
+            doc,
+            (*loc, "reference"),
+            problems,
+        )
+        if checked is None:
+            return None
+        reference = checked
+    if reference == conditions:
+        problems.append(
+            doc.problem(
+                (*loc, "about"),
+                "a push compares its conditions with a reference, but they are the same here",
+                "condition on a non-baseline state, or give a different 'reference'",
+            )
+        )
+        return None
+    return _Value(low, high, stated, direction, reference)
+
+
+def _claim_value(
+    claim: Claim,
+    network: Network,
+    stick: Yardstick,
+    conditions: Conditions,
+    doc: Document,
+    loc: Loc,
+    problems: list[Problem],
+) -> _Value | None:
+    """A claim's level or push, or None after recording what is wrong."""
+    if claim.direction is not None and claim.probability is not None:
+        problems.append(
+            doc.problem(
+                (*loc, "probability"),
+                "a claim states a level (probability) or a push (direction), not both",
+                "keep probability if the sentence says where it lands, direction and size "
+                "if it says which way it moves",
+            )
+        )
+        return None
+    if claim.direction is not None:
+        return _push(claim, network, conditions, doc, loc, problems)
+    if claim.size is not None or claim.reference is not None:
+        problems.append(
+            doc.problem(
+                (*loc, "size" if claim.size is not None else "reference"),
+                "a relative claim needs a direction",
+                "add direction: raises, lowers or no_change",
+            )
+        )
+        return None
+    if claim.probability is None:
+        problems.append(
+            doc.problem(
+                (*loc, "about"),
+                "the claim states neither a level nor a push",
+                "add probability (where it lands) or direction and size (which way it moves)",
+                key=False,
+            )
+        )
+        return None
+    span = _range(claim.probability, stick, doc, (*loc, "probability"), problems)
+    return None if span is None else _Value(*span)
 
 
 def _check_text(
@@ -367,25 +559,20 @@ def _check_evidence(
                     )
                 )
             first_claim.setdefault(claim.id, doc.path)
-            column = _resolve_column(network, claim.about, doc, (*loc, "about"), problems)
-            span = _range(claim.probability, stick, doc, (*loc, "probability"), problems)
-            if claim.kind == "forecast" and column is not None:
-                if column.node != network.outcome:
-                    problems.append(
-                        doc.problem(
-                            (*loc, "about", "node"),
-                            "a forecast claim must be about the outcome node",
-                            f"use node '{network.outcome}' or kind: parameter",
-                        )
+            about = _resolve_about(network, claim.about, doc, (*loc, "about"), problems)
+            value = (
+                None
+                if about is None
+                else _claim_value(claim, network, stick, about[0], doc, loc, problems)
+            )
+            if claim.kind == "forecast" and claim.about.node != network.outcome:
+                problems.append(
+                    doc.problem(
+                        (*loc, "about", "node"),
+                        "a forecast claim must be about the outcome node",
+                        f"use node '{network.outcome}' or kind: parameter",
                     )
-                elif claim.about.given:
-                    problems.append(
-                        doc.problem(
-                            (*loc, "about", "given"),
-                            "a forecast claim is unconditional",
-                            "remove 'given' or use kind: parameter",
-                        )
-                    )
+                )
             words = len(claim.quote.split())
             if words < quotes.MIN_QUOTE_WORDS:
                 problems.append(
@@ -404,25 +591,31 @@ def _check_evidence(
                         "copy the words exactly from the source text",
                     )
                 )
-            if column is None or span is None:
+            if about is None or value is None:
                 continue
             withdrawn = claim.retracted or meta.retracted
-            retraction = f"{withdrawn.date}: {withdrawn.reason}" if withdrawn else None
+            line, col = doc.where(loc)
             statements.append(
                 Statement(
                     claim.id,
                     "forecast" if claim.kind == "forecast" else "claim",
                     meta.id,
-                    column,
+                    claim.about.node,
                     claim.about.state,
-                    span[0],
-                    span[1],
-                    span[2],
+                    about[0],
+                    None if value.direction is not None else about[1],
+                    value.low,
+                    value.high,
+                    value.stated,
                     weight * grading.credibility_weight(claim.credibility),
                     claim.credibility,
                     " ".join(claim.quote.split()),
                     " ".join(claim.note.split()),
-                    retraction,
+                    f"{withdrawn.date}: {withdrawn.reason}" if withdrawn else None,
+                    value.direction,
+                    value.reference,
+                    claim.reader,
+                    f"{doc.path}:{line}:{col}",
                 )
             )
     return sources, statements
@@ -436,28 +629,45 @@ def _check_assumptions(
     problems: list[Problem],
     warnings: list[str],
 ) -> list[Statement]:
+    """The model file's assumptions: one column each. With settings.assumptions: give_way,
+    one on a column that claims cover is dropped with a warning."""
     doc, model = raw.model.doc, raw.model.value
+    give_way = model.settings.assumptions == "give_way"
     out: list[Statement] = []
     for i, assumption in enumerate(model.assumptions):
         loc: Loc = ("assumptions", i)
-        column = _resolve_column(network, assumption.about, doc, (*loc, "about"), problems)
+        about = _resolve_about(network, assumption.about, doc, (*loc, "about"), problems)
         span = _range(assumption.probability, stick, doc, (*loc, "probability"), problems)
-        if column is None or span is None:
+        if about is None or span is None:
             continue
-        if column in covered:
+        conditions, column = about
+        if column is None:
+            parents = ", ".join(network.node(assumption.about.node).parents)
+            problems.append(
+                doc.problem(
+                    (*loc, "about"),
+                    "an assumption is about one column of its node's table",
+                    f"name every parent in 'given' ({parents})",
+                )
+            )
+            continue
+        if give_way and column in covered:
             line, _ = doc.where(loc)
             warnings.append(
                 f"{doc.path}:{line}: assumption '{assumption.id}' is not used: claims "
                 f"now cover {column.label()}; remove it"
             )
             continue
+        line, col = doc.where(loc)
         out.append(
             Statement(
                 assumption.id,
                 "assumption",
                 None,
-                column,
+                assumption.about.node,
                 assumption.about.state,
+                conditions,
+                column,
                 span[0],
                 span[1],
                 span[2],
@@ -465,20 +675,32 @@ def _check_assumptions(
                 None,
                 "",
                 " ".join(assumption.rationale.split()),
+                location=f"{doc.path}:{line}:{col}",
             )
         )
     return out
+
+
+def _touches(statement: Statement, key: ColumnKey) -> bool:
+    """Whether a statement speaks to a parameter column: a column statement on it, or a query
+    on its node that puts the column's moved parent in its state (any query on the node for
+    the base column)."""
+    if statement.node != key.node:
+        return False
+    if statement.column is not None:
+        return statement.column == key
+    named = {**statement.given, **statement.do}
+    return all(named.get(p) == state for p, state in key.moved)
 
 
 def _check_coverage(
     raw: RawInputs, network: Network, statements: list[Statement], problems: list[Problem]
 ) -> None:
     doc = raw.model.doc
-    active = [s for s in statements if s.kind != "forecast" and not s.retracted]
-    covered = {s.column for s in active}
+    active = [s for s in statements if not s.retracted]
     index = {n.id: i for i, n in enumerate(raw.model.value.nodes)}
     for key in network.parameter_columns():
-        if key not in covered:
+        if not any(_touches(s, key) for s in active):
             problems.append(
                 doc.problem(
                     ("nodes", index[key.node], "id"),
@@ -489,8 +711,11 @@ def _check_coverage(
             )
     justified: dict[str, set[str]] = defaultdict(set)
     for s in active:
-        if s.kind == "claim":
-            justified[s.column.node].update(p for p, _ in s.column.moved)
+        if s.cited:
+            named = {**s.given, **s.do}
+            justified[s.node].update(
+                p for p, state in named.items() if state != network.node(p).baseline
+            )
     for node in network.nodes:
         for j, parent in enumerate(node.parents):
             if parent not in justified[node.id]:
@@ -575,7 +800,7 @@ def build_study(raw: RawInputs) -> Study:
         raise InputError(problems)
     stick = yardstick(raw.model.value.settings.yardstick)
     sources, statements = _check_evidence(raw, network, stick, problems)
-    covered = {s.column for s in statements if s.kind == "claim" and not s.retracted}
+    covered = {s.column for s in statements if s.column is not None and not s.retracted}
     statements += _check_assumptions(raw, network, stick, covered, problems, warnings)
     if not problems:  # a claim refused above would only show up again as a gap in coverage
         _check_coverage(raw, network, statements, problems)

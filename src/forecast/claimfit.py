@@ -1,28 +1,23 @@
 """How well the point network honours each claim: its value under the model beside its range.
 
-A column claim's value is its node's probability of the claimed state with every parent
-observed in the column's state (baselines included), so anyone can recompute it from
-`model.bif`. A source's forecast is the outcome's unconditional probability. Misses come
-first, largest first.
+A claim's value is computed under its full conditions: a column claim names every parent
+(baselines included), a query claim its own `given` and `do`; so anyone can recompute it
+from `model.bif`. A push (relative claim) is an odds ratio: the odds of its state under its
+conditions over the odds under its reference. Misses come first, largest first; a miss is
+counted in probability points (for a push, against the probability the reference's odds
+times the nearest end of the claimed range would give).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from forecast.batched import Structure, posterior
+import numpy as np
+from scipy.special import expit, logit
+
+from forecast.batched import Structure, posterior, structure_of
 from forecast.cpt import Tables
-from forecast.domain import Statement, Study
-from forecast.network import structure_of
-
-
-def conditions(study: Study, statement: Statement) -> dict[str, str]:
-    """The full conditions a statement's value is computed under (node to state)."""
-    if statement.kind == "forecast":
-        return {}
-    node = study.network.node(statement.column.node)
-    moved = dict(statement.column.moved)
-    return {p: moved.get(p, study.network.node(p).baseline) for p in node.parents}
+from forecast.domain import Conditions, Statement, Study
 
 
 def miss(value: float, low: float, high: float) -> float:
@@ -39,36 +34,70 @@ def active_claims(study: Study) -> list[Statement]:
     return [s for s in study.statements if s.cited and not s.retracted]
 
 
+def _probability(
+    study: Study, structure: Structure, tables: Tables, statement: Statement, where: Conditions
+) -> float:
+    node = study.network.node(statement.node)
+    answer = posterior(structure, tables.cpts, node.id, dict(where.given), dict(where.do))[0]
+    return float(answer[node.index(statement.state)])
+
+
+def _conditions(where: Conditions) -> dict[str, dict[str, str]]:
+    return {"given": dict(where.given), "do": dict(where.do)}
+
+
 def claim_row(
     study: Study, structure: Structure, tables: Tables, statement: Statement
 ) -> dict[str, Any]:
     """A claim, the conditions it is about, and its value under `tables` beside its range."""
-    node = statement.column.node
-    given = conditions(study, statement)
-    distribution = posterior(structure, tables.cpts, node, given)[0]
-    fitted = float(distribution[study.network.node(node).index(statement.state)])
-    off = miss(fitted, statement.low, statement.high)
-    return {
+    p = _probability(study, structure, tables, statement, statement.conditions)
+    row: dict[str, Any] = {
         "id": statement.id,
         "source": statement.source_id,
+        "reader": statement.reader,
         "kind": statement.kind,
-        "target": {"node": node, "state": statement.state},
-        "given": given,
-        "do": {},
+        "target": {"node": statement.node, "state": statement.state},
+        **_conditions(statement.conditions),
         "stated": statement.stated,
         "low": statement.low,
         "high": statement.high,
-        "fitted": round(fitted, 10),
-        "honoured": off == 0.0,
-        "miss_points": round(100 * off, 6),
     }
+    if statement.reference is None:
+        off = miss(p, statement.low, statement.high)
+        row.update(fitted=round(p, 10), honoured=off == 0.0, miss_points=round(100 * off, 6))
+        return row
+    r = _probability(study, structure, tables, statement, statement.reference)
+    ratio = float(np.exp(logit(p) - logit(r)))
+    off_ratio = miss(ratio, statement.low, statement.high)
+    end = statement.low if off_ratio < 0 else statement.high
+    off = 0.0 if off_ratio == 0.0 else p - float(expit(logit(r) + np.log(end)))
+    wrong_way = (statement.direction == "raises" and ratio < 1.0) or (
+        statement.direction == "lowers" and ratio > 1.0
+    )
+    row.update(
+        direction=statement.direction,
+        reference=_conditions(statement.reference),
+        fitted=round(ratio, 10),
+        honoured=off_ratio == 0.0,
+        miss_points=round(100 * off, 6),
+        wrong_way=wrong_way,
+    )
+    return row
 
 
 def probability_text(row: dict[str, Any]) -> str:
-    """'P(node=state | parent=state, ...)' for a claim row ('P(node=state)' without conditions)."""
-    target = f"{row['target']['node']}={row['target']['state']}"
-    where = ", ".join(f"{k}={v}" for k, v in row["given"].items())
-    return f"P({target} | {where})" if where else f"P({target})"
+    """'P(node=state | a=x, do(b=y))', or for a push 'odds ratio of P(...) against P(...)'."""
+
+    def text(where: dict[str, dict[str, str]]) -> str:
+        target = f"{row['target']['node']}={row['target']['state']}"
+        parts = [f"{k}={v}" for k, v in where["given"].items()]
+        parts += [f"do({k}={v})" for k, v in where["do"].items()]
+        return f"P({target} | {', '.join(parts)})" if parts else f"P({target})"
+
+    own = text(row)
+    if "reference" not in row:
+        return own
+    return f"odds ratio of {own} to {text(row['reference'])}"
 
 
 def misses_first(rows: list[dict[str, Any]], ok: str = "honoured") -> list[dict[str, Any]]:

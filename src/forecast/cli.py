@@ -508,9 +508,10 @@ def audit(
 def export(root: Path, fmt: str, output: Path | None) -> None:
     """Export the point-value network for other Bayesian-network tools."""
     from forecast import atomic, outputs
+    from forecast.batched import structure_of
     from forecast.cpt import build_tables
     from forecast.export import export_text
-    from forecast.network import build_pgmpy, structure_of
+    from forecast.network import build_pgmpy
 
     target = None if output is None else outputs.check_file(output, root)
     study = _study(root)

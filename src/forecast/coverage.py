@@ -27,10 +27,10 @@ class Coverage:
 def coverage(study: Study) -> list[Coverage]:
     """One row per parameter column (base, single-parent effects, pinned joint columns)."""
     keys = list(study.network.parameter_columns())
-    keys += sorted({s.column for s in study.parameters()} - set(keys), key=str)
+    keys += sorted({s.key() for s in study.parameters()} - set(keys), key=str)
     rows = []
     for key in keys:
-        used = [s for s in study.parameters() if s.column == key]
+        used = [s for s in study.parameters() if s.key() == key]
         cited = [s for s in used if s.cited]
         assumption = next((s.id for s in used if not s.cited), None)
         sources = tuple(sorted({s.source_id for s in cited if s.source_id}))

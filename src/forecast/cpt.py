@@ -6,14 +6,30 @@ Tables have axes (draws, parent_1, ..., parent_k, node): the leading axis holds 
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from forecast.domain import ColumnKey, Node, Statement, Study
-from forecast.pooling import Array, PoolKind, normalise, pool_claims
+from forecast import grading, loglinear, pushes
+from forecast.batched import structure_of
+from forecast.domain import ColumnKey, Network, Node, Statement, Study
+from forecast.fitting import (
+    ColumnTerm,
+    FitProblem,
+    FitResult,
+    NoEffectTerm,
+    PushTerm,
+    QueryTerm,
+    Terms,
+    curvatures,
+    fit,
+)
+from forecast.loglinear import NodeLayout
+from forecast.pooling import Array, PoolKind, pool_claims
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,7 @@ class PooledColumn:
     statements: tuple[Statement, ...]
     shares: Array  # (draws, statements), rows sum to one
     column: Array  # (draws, states)
+    total: Array  # (draws,) the statements' summed weight
 
 
 @dataclass(frozen=True)
@@ -46,14 +63,83 @@ class Tables:
 
     draws: int
     cpts: dict[str, Array]
-    columns: dict[ColumnKey, PooledColumn]
+    columns: dict[ColumnKey, PooledColumn]  # what the column statements say, pooled
     origins: dict[str, Origin]
+    theta: dict[str, Array]  # fitted logits per node (draws, parameter columns, states)
+    fit: FitResult
+
+    plan: dict[str, NodeLayout]
+    problem: FitProblem
+
+    def fitted_column(self, key: ColumnKey) -> Array:
+        """A parameter column under the fitted tables, (draws, states)."""
+        index = self.plan[key.node].index(key)
+        return loglinear.softmax(self.theta[key.node][:, index])
 
 
-def base_weights(statements: tuple[Statement, ...]) -> Array:
-    """Statement weights where a source speaks once per column: its claims share its weight."""
-    per_source = Counter(s.source_id for s in statements)
-    return np.array([s.weight / per_source[s.source_id] for s in statements], dtype=np.float64)
+POINT_TOLERANCE = 1e-9  # largest gradient component left in the point fit
+DRAW_TOLERANCE = 1e-6  # and in each draw's fit
+DRAW_ROUNDS = 40  # Newton rounds for the draws; the few draws still moving are reported
+
+
+def voice(statement: Statement) -> tuple[object, ...]:
+    """What a source speaks once about: a column, or a query (with its reference)."""
+    about: object = (
+        statement.column
+        if statement.column is not None
+        else (statement.node, statement.conditions, statement.reference)
+    )
+    return (statement.source_id or statement.id, about)
+
+
+def base_weights(statements: Sequence[Statement]) -> Array:
+    """Statement weights where a source speaks once per column and per query: its claims on
+    one share its weight."""
+    per_voice = Counter(voice(s) for s in statements)
+    return np.array([s.weight / per_voice[voice(s)] for s in statements], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class ClaimDraws:
+    """Each statement's value (a probability, or a log odds ratio for a push) and weight,
+    per draw. Draw i of a statement comes from its own stream, so adding a statement
+    leaves every other statement's draws as they were."""
+
+    index: dict[str, int]
+    values: Array  # (draws, statements)
+    weights: Array  # (draws, statements)
+
+    def of(self, statement: Statement) -> tuple[Array, Array]:
+        i = self.index[statement.id]
+        return self.values[:, i], self.weights[:, i]
+
+
+def _scale(statement: Statement, u: Array) -> Array:
+    if statement.relative:
+        low, high = np.log(statement.low), np.log(statement.high)
+    else:
+        low, high = statement.low, statement.high
+    out: Array = low + (high - low) * u
+    return out
+
+
+def draw_claims(
+    statements: Sequence[Statement], draws: int, rng: np.random.Generator | None
+) -> ClaimDraws:
+    """Range midpoints and fixed weights (rng None), or values drawn inside each range with
+    weights perturbed by a Bayesian bootstrap."""
+    n = 1 if rng is None else draws
+    weights = np.broadcast_to(base_weights(statements), (n, len(statements))).copy()
+    values = np.empty((n, len(statements)))
+    root = None if rng is None else int(rng.integers(2**63 - 1))
+    for i, statement in enumerate(statements):
+        if root is None:
+            values[:, i] = _scale(statement, np.full(n, 0.5))
+            continue
+        own = np.random.default_rng([root, zlib.crc32(statement.id.encode())])
+        values[:, i] = _scale(statement, own.uniform(size=n))
+        weights[:, i] *= own.exponential(size=n)
+    return ClaimDraws({s.id: i for i, s in enumerate(statements)}, values, weights)
 
 
 def _pool_column(
@@ -62,104 +148,139 @@ def _pool_column(
     statements: tuple[Statement, ...],
     reference: Array,
     kind: PoolKind,
-    rng: np.random.Generator | None,
+    drawn: ClaimDraws,
 ) -> PooledColumn:
     n = reference.shape[0]
     if not statements:  # nothing said: the column stays at its reference (no information)
-        return PooledColumn(key, (), np.ones((n, 0)), reference.copy())
-    lows = np.array([s.low for s in statements])
-    highs = np.array([s.high for s in statements])
-    weights = np.broadcast_to(base_weights(statements), (n, len(statements))).copy()
-    if rng is None:
-        probabilities = np.broadcast_to((lows + highs) / 2.0, (n, len(statements)))
-    else:
-        probabilities = lows + (highs - lows) * rng.uniform(size=(n, len(statements)))
-        weights *= rng.exponential(size=(n, len(statements)))  # Bayesian bootstrap
+        return PooledColumn(key, (), np.ones((n, 0)), reference.copy(), np.zeros(n))
+    probabilities = np.stack([drawn.of(s)[0] for s in statements], axis=1)
+    weights = np.stack([drawn.of(s)[1] for s in statements], axis=1)
     states = [node.index(s.state) for s in statements]
-    shares = weights / weights.sum(axis=1, keepdims=True)
+    total = weights.sum(axis=1)
     pooled = pool_claims(probabilities, states, reference, weights, kind)
-    return PooledColumn(key, statements, shares, pooled)
-
-
-def _combine(start: Array, deltas: list[Array | None]) -> Array:
-    """Normalised exp(log start + the given parent deltas), broadcast over parent axes."""
-    n, k = start.shape
-    log_table = np.log(start).reshape((n,) + (1,) * len(deltas) + (k,))
-    for axis, delta in enumerate(deltas):
-        if delta is None:
-            continue
-        shape = [n] + [1] * len(deltas) + [k]
-        shape[1 + axis] = delta.shape[1]
-        log_table = log_table + delta.reshape(shape)
-    return normalise(np.exp(log_table - log_table.max(axis=-1, keepdims=True)))
+    return PooledColumn(key, statements, weights / total[:, None], pooled, total)
 
 
 def _assemble(
     node: Node, parents: list[Node], columns: dict[ColumnKey, PooledColumn]
 ) -> tuple[Array, Origin]:
-    """Combine the base column and single-parent effects log-linearly in the odds.
-
-    A column pinned by claims on several parents at once replaces the base for every
-    combination that contains it: the effects of the remaining moved parents are then
-    applied on top of it (the most specific pinned column wins). The Origin records
-    which start each column got.
-    """
-    base = columns[ColumnKey(node.id)].column
-    starts = np.full(tuple(len(p.states) for p in parents), -1, dtype=np.int64)
-    if not parents:
-        return base, Origin(starts, ())
-    n, k = base.shape
-    log_base = np.log(base)
-    deltas: list[Array] = []
-    for parent in parents:
-        delta = np.zeros((n, len(parent.states), k))
-        for s, state in enumerate(parent.states):
-            if state != parent.baseline:
-                effect = columns[ColumnKey(node.id, ((parent.id, state),))].column
-                delta[:, s, :] = np.log(effect) - log_base
-        deltas.append(delta)
-    table = _combine(base, list(deltas))
-    pinned = sorted(
-        (c for key, c in columns.items() if key.node == node.id and len(key.moved) > 1),
-        key=lambda c: len(c.key.moved),
-    )
-    for index, pooled in enumerate(pinned):
-        moved = dict(pooled.key.moved)
-        sub = _combine(
-            pooled.column,
-            [None if p.id in moved else d for p, d in zip(parents, deltas, strict=True)],
-        )
-        target = tuple(p.index(moved[p.id]) if p.id in moved else slice(None) for p in parents)
-        source = tuple(0 if p.id in moved else slice(None) for p in parents)
-        table[(slice(None), *target)] = sub[(slice(None), *source)]
-        starts[target] = index
-    return table, Origin(starts, tuple(c.key for c in pinned))
+    """Combine the base column and single-parent effects log-linearly in the odds, each
+    combination starting from the most specific column claims pin (see `loglinear`)."""
+    pinned = [k for k in columns if k.node == node.id and len(k.moved) > 1]
+    layout = node_layout_for(node, parents, pinned)
+    theta = np.stack([np.log(columns[k].column) for k in layout.keys], axis=1)
+    return loglinear.table(layout, theta), Origin(layout.starts, layout.pinned)
 
 
-def build_tables(study: Study, draws: int = 1, rng: np.random.Generator | None = None) -> Tables:
-    """Point tables (rng None: range midpoints, fixed weights) or `draws` random tables."""
-    n = 1 if rng is None else draws
+def node_layout_for(node: Node, parents: list[Node], pinned: list[ColumnKey]) -> NodeLayout:
+    """The layout of one node given its parents (a network of just these nodes)."""
+    return loglinear.node_layout(Network((*parents, node), node.id), node.id, pinned)
+
+
+def _pool_columns(study: Study, drawn: ClaimDraws, n: int) -> dict[ColumnKey, PooledColumn]:
+    """Every parameter column's pooled column statements, base columns first."""
     kind: PoolKind = study.model.settings.pooling
     by_column: dict[ColumnKey, list[Statement]] = defaultdict(list)
     for statement in study.parameters():
-        by_column[statement.column].append(statement)
+        by_column[statement.key()].append(statement)
     columns: dict[ColumnKey, PooledColumn] = {}
-    cpts: dict[str, Array] = {}
-    origins: dict[str, Origin] = {}
     for node in study.network.nodes:
         uniform = np.full((n, len(node.states)), 1.0 / len(node.states))
         base_key = ColumnKey(node.id)
         columns[base_key] = _pool_column(
-            base_key, node, tuple(by_column[base_key]), uniform, kind, rng
+            base_key, node, tuple(by_column[base_key]), uniform, kind, drawn
         )
         reference = columns[base_key].column
         effects = {k for k in study.network.parameter_columns() if k.node == node.id and k.moved}
         effects |= {k for k in by_column if k.node == node.id and k.moved}
         for key in sorted(effects, key=str):
-            columns[key] = _pool_column(key, node, tuple(by_column[key]), reference, kind, rng)
-        parents = [study.network.node(p) for p in node.parents]
-        cpts[node.id], origins[node.id] = _assemble(node, parents, columns)
-    return Tables(n, cpts, columns, origins)
+            columns[key] = _pool_column(key, node, tuple(by_column[key]), reference, kind, drawn)
+    return columns
+
+
+def _terms(
+    study: Study,
+    plan: dict[str, NodeLayout],
+    columns: dict[ColumnKey, PooledColumn],
+    drawn: ClaimDraws,
+) -> Terms:
+    """The fit's terms: pooled columns, default assumptions, query claims and pushes."""
+    compete = study.model.settings.assumptions == "compete"
+    assumed = {s.key() for s in study.parameters() if not s.cited}
+    anchor = grading.default_assumption_weight()
+    scale = float(np.log(pushes.word_range_of(grading.default_effect_size())[1]))
+    terms = Terms()
+    for node_id, layout in plan.items():
+        for index, key in enumerate(layout.keys):
+            pooled = columns[key]
+            if pooled.statements:
+                terms.columns.append(ColumnTerm(node_id, index, pooled.column, pooled.total))
+            if key in assumed or not (compete or not pooled.statements):
+                continue
+            if key.moved and len(key.moved) == 1:
+                terms.no_effects.append(NoEffectTerm(node_id, index, anchor, scale))
+            elif not key.moved:
+                k = layout.states
+                uniform = np.full((drawn.values.shape[0], k), 1.0 / k)
+                weight = np.full(drawn.values.shape[0], anchor)
+                terms.columns.append(ColumnTerm(node_id, index, uniform, weight))
+    for statement in study.queries():
+        value, weight = drawn.of(statement)
+        state = study.network.node(statement.node).index(statement.state)
+        if statement.reference is None:
+            terms.queries.append(
+                QueryTerm(statement.node, statement.conditions, state, value, weight)
+            )
+        else:
+            sign = {"raises": 1, "lowers": -1}.get(statement.direction or "", 0)
+            terms.pushes.append(
+                PushTerm(
+                    statement.node,
+                    statement.conditions,
+                    statement.reference,
+                    state,
+                    value,
+                    weight,
+                    sign,
+                )
+            )
+    return terms
+
+
+def build_tables(
+    study: Study,
+    draws: int = 1,
+    rng: np.random.Generator | None = None,
+    point: Tables | None = None,
+) -> Tables:
+    """Point tables (rng None: range midpoints, fixed weights) or `draws` random tables,
+    fitted to every claim at once.
+
+    The point fit starts from the pooled columns, or from `point`'s fit when its
+    parameters have the same layout (a refit after a small change). The draws start
+    from the point fit (`point`, fitted here when not given) and use its curvature.
+    """
+    n = 1 if rng is None else draws
+    drawn = draw_claims(study.active(), n, rng)
+    columns = _pool_columns(study, drawn, n)
+    pinned = [k for k in columns if len(k.moved) > 1]
+    plan = loglinear.layouts(study.network, pinned)
+    start = {
+        node: np.stack([np.log(columns[k].column) for k in layout.keys], axis=1)
+        for node, layout in plan.items()
+    }
+    problem = FitProblem(structure_of(study.network), plan, _terms(study, plan, columns, drawn), n)
+    if rng is None:
+        if point is not None and all(point.plan[n].keys == plan[n].keys for n in plan):
+            start = {node: point.theta[node].copy() for node in start}
+        result = fit(problem, start, POINT_TOLERANCE)
+    else:
+        point = build_tables(study) if point is None else point
+        start = {node: np.broadcast_to(point.theta[node], start[node].shape) for node in start}
+        curvature = curvatures(point.problem, point.fit.free)
+        result = fit(problem, start, DRAW_TOLERANCE, DRAW_ROUNDS, curvature, refresh_below=0.25)
+    origins = {node: Origin(layout.starts, layout.pinned) for node, layout in plan.items()}
+    return Tables(n, result.cpts, columns, origins, result.theta, result, plan, problem)
 
 
 def column_sums_ok(table: Array, tolerance: float = 1e-12) -> bool:

@@ -74,17 +74,38 @@ class Network:
 
 
 StatementKind = Literal["claim", "assumption", "forecast"]
+Direction = Literal["raises", "lowers", "no_change"]
+Pairs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Observed (`given`) and forced (`do`) nodes, as sorted (node, state) pairs."""
+
+    given: Pairs = ()
+    do: Pairs = ()
+
+    def label(self) -> str:
+        parts = [f"{n}={s}" for n, s in self.given] + [f"do({n}={s})" for n, s in self.do]
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A claim or an analyst assumption, resolved to a column and a probability range."""
+    """A claim or an analyst assumption: a level or a push on P(node=state | conditions).
+
+    A column statement (`column` set) conditions on exactly the node's parents; any other
+    is a query statement. A relative statement (`direction` set) is a push: `low` and
+    `high` are then odds ratios against `reference`; otherwise they are probabilities.
+    """
 
     id: str
     kind: StatementKind
     source_id: str | None
-    column: ColumnKey
+    node: str
     state: str
+    conditions: Conditions
+    column: ColumnKey | None
     low: float
     high: float
     stated: str
@@ -93,6 +114,10 @@ class Statement:
     quote: str
     note: str
     retraction: str | None = None  # "DATE: reason" when the claim or its source is retracted
+    direction: Direction | None = None
+    reference: Conditions | None = None
+    reader: str | None = None
+    location: str = ""  # "path:line:column" of the statement, for messages after the fit
 
     @property
     def retracted(self) -> bool:
@@ -101,6 +126,31 @@ class Statement:
     @property
     def cited(self) -> bool:
         return self.kind != "assumption"
+
+    @property
+    def relative(self) -> bool:
+        return self.direction is not None
+
+    @property
+    def given(self) -> dict[str, str]:
+        return dict(self.conditions.given)
+
+    @property
+    def do(self) -> dict[str, str]:
+        return dict(self.conditions.do)
+
+    def key(self) -> ColumnKey:
+        """The column of a column statement (ValueError for a query statement)."""
+        if self.column is None:
+            raise ValueError(f"{self.id} is a query claim, not a column claim")
+        return self.column
+
+    def target_label(self) -> str:
+        """'node | conditions' for a query statement, the column's label for a column one."""
+        if self.column is not None:
+            return self.column.label()
+        where = self.conditions.label()
+        return f"{self.node} | {where}" if where else f"{self.node} (marginal)"
 
 
 @dataclass(frozen=True)
@@ -133,9 +183,17 @@ class Study:
     scenarios: tuple[Scenario, ...]
     warnings: tuple[str, ...] = field(default=())
 
+    def active(self) -> tuple[Statement, ...]:
+        """Every statement the fit uses: unretracted claims and assumptions in use."""
+        return tuple(s for s in self.statements if not s.retracted)
+
     def parameters(self) -> tuple[Statement, ...]:
-        """Active statements that set parameters (claims and assumptions in use)."""
-        return tuple(s for s in self.statements if s.kind != "forecast" and not s.retracted)
+        """Active column statements: claims and assumptions on one column of a table."""
+        return tuple(s for s in self.active() if s.column is not None)
+
+    def queries(self) -> tuple[Statement, ...]:
+        """Active query statements: marginals, scenario forecasts and pushes."""
+        return tuple(s for s in self.active() if s.column is None)
 
     def forecasts(self) -> tuple[Statement, ...]:
         return tuple(s for s in self.statements if s.kind == "forecast" and not s.retracted)

@@ -13,15 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from forecast.batched import Structure, posterior
+from forecast.batched import Structure, posterior, structure_of
 from forecast.cpt import Tables, build_tables, column_sums_ok
 from forecast.domain import Scenario, Study
-from forecast.network import build_pgmpy, pgmpy_posterior, structure_of
+from forecast.network import build_pgmpy, pgmpy_posterior
 from forecast.pooling import Array
 from forecast.sizes import DrawPlan, check_draws
 from forecast.summary import outcome_summary
 
-DEFAULT_DRAWS = 20_000
+DEFAULT_DRAWS = 500
 DEFAULT_SEED = 20_240_601
 
 
@@ -41,12 +41,12 @@ class ScenarioResult:
     samples: Array  # (draws, states) from the batched engine
 
 
-def draw_chunk(study: Study, plan: DrawPlan, seed: int, index: int) -> Tables:
+def draw_chunk(study: Study, plan: DrawPlan, seed: int, index: int, point: Tables) -> Tables:
     """The tables of one chunk of draws (chunk 0 from the seed itself, chunk i from
-    [seed, i]), checked column by column."""
+    [seed, i]), fitted from the point fit `point`, checked column by column."""
     size = min(plan.chunk, plan.draws - index * plan.chunk)
     rng = np.random.default_rng(seed if index == 0 else [seed, index])
-    tables = build_tables(study, size, rng)
+    tables = build_tables(study, size, rng, point)
     check_tables(tables)
     return tables
 
@@ -60,11 +60,12 @@ class DrawnTables:
     plan: DrawPlan
     seed: int
     kept: Tables | None
+    point: Tables
 
     def chunk(self, index: int) -> Tables:
         if self.kept is not None:
             return self.kept
-        return draw_chunk(self.study, self.plan, self.seed, index)
+        return draw_chunk(self.study, self.plan, self.seed, index, self.point)
 
     def chunks(self) -> Iterator[Tables]:
         return (self.chunk(i) for i in range(self.plan.chunks))
@@ -137,8 +138,8 @@ def run_study(
     structure = structure_of(study.network)
     point_tables = build_tables(study)
     check_tables(point_tables)
-    kept = draw_chunk(study, plan, seed, 0) if plan.chunks == 1 else None
-    drawn = DrawnTables(study, plan, seed, kept)
+    kept = draw_chunk(study, plan, seed, 0, point_tables) if plan.chunks == 1 else None
+    drawn = DrawnTables(study, plan, seed, kept, point_tables)
     model = build_pgmpy(structure, point_tables.cpts)
     outcome = study.network.outcome
     queries = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]

@@ -15,7 +15,7 @@ Format = Literal["bif", "xmlbif", "json"]
 
 def _provenance(study: Study, node_id: str) -> dict[str, str]:
     """Node properties for the export: description and the ids behind its parameters."""
-    used = [s for s in study.parameters() if s.column.node == node_id]
+    used = [s for s in study.active() if s.node == node_id]
     claims = sorted({s.id for s in used if s.cited})
     assumptions = sorted({s.id for s in used if not s.cited})
     sources = sorted({s.source_id for s in used if s.source_id})

@@ -30,7 +30,18 @@ def grade_meaning(scale: str, grade: str | int) -> str:
 
 
 def assumption_weight() -> float:
+    """Weight of an analyst assumption in the model file."""
     return float(_table()["assumption_weight"])
+
+
+def default_assumption_weight() -> float:
+    """Weight of the default assumptions: a uniform base column, no effect of a parent."""
+    return float(_table()["default_assumption"]["weight"])
+
+
+def default_effect_size() -> str:
+    """The relative-scale word whose upper end is the typical size of an unclaimed effect."""
+    return str(_table()["default_assumption"]["effect_scale"])
 
 
 def recency_weight(published: dt.date, as_of: dt.date, half_life_years: float) -> float:

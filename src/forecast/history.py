@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.batched import posterior, summarise
+from forecast.batched import posterior, structure_of, summarise
 from forecast.cpt import build_tables
 from forecast.domain import Study
-from forecast.network import structure_of
 
 
 @dataclass(frozen=True)

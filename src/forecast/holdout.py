@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from forecast.batched import structure_of
 from forecast.claimfit import active_claims, claim_row, misses_first
 from forecast.cpt import build_tables
 from forecast.domain import Study
 from forecast.influence import outcome_point, source_influence, without_source
-from forecast.network import structure_of
 
 
 def holdout_rows(study: Study) -> list[dict[str, Any]]:

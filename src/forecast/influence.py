@@ -12,10 +12,9 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from forecast.batched import posterior
-from forecast.cpt import build_tables
+from forecast.batched import posterior, structure_of
+from forecast.cpt import Tables, build_tables
 from forecast.domain import Statement, Study
-from forecast.network import structure_of
 from forecast.pooling import Array
 
 
@@ -33,21 +32,28 @@ class Influence:
 
 
 def outcome_point(
-    study: Study, given: Mapping[str, str] | None = None, do: Mapping[str, str] | None = None
+    study: Study,
+    given: Mapping[str, str] | None = None,
+    do: Mapping[str, str] | None = None,
+    warm: Tables | None = None,
 ) -> Array:
-    """The point forecast of the outcome (numpy engine on the point tables)."""
-    tables = build_tables(study)
+    """The point forecast of the outcome (numpy engine on the point tables); `warm` is a
+    fit of a similar study to start from."""
+    tables = build_tables(study, point=warm)
     result: Array = posterior(
         structure_of(study.network), tables.cpts, study.network.outcome, given, do
     )[0]
     return result
 
 
-def _shift(study: Study, changed: Study, base: Array | None = None) -> dict[str, float]:
-    """Outcome change from `study` to `changed`; pass `base` to reuse study's point forecast."""
+def _shift(
+    study: Study, changed: Study, base: Array | None = None, warm: Tables | None = None
+) -> dict[str, float]:
+    """Outcome change from `study` to `changed`; pass `base` to reuse study's point forecast
+    and `warm`, its point tables, to start the refit from."""
     states = study.network.node(study.network.outcome).states
     reference = outcome_point(study) if base is None else base
-    delta = outcome_point(changed) - reference
+    delta = outcome_point(changed, warm=warm) - reference
     return {s: round(float(delta[i]), 10) for i, s in enumerate(states)}
 
 
@@ -63,20 +69,26 @@ def _reinstated(study: Study, statement: Statement) -> Study:
     return dataclasses.replace(study, statements=statements)
 
 
-def claim_influence(study: Study, statement: Statement, base: Array | None = None) -> Influence:
+def claim_influence(
+    study: Study, statement: Statement, base: Array | None = None, warm: Tables | None = None
+) -> Influence:
     """One claim's effect on the baseline: left out if active, reinstated if retracted."""
     changed = (
         _reinstated(study, statement) if statement.retracted else _without(study, statement.__eq__)
     )
     return Influence(
-        statement.id, statement.source_id, statement.column.label(), _shift(study, changed, base)
+        statement.id,
+        statement.source_id,
+        statement.target_label(),
+        _shift(study, changed, base, warm),
     )
 
 
 def claim_influences(study: Study) -> list[Influence]:
     """Every cited parameter claim's leave-one-out effect on the baseline, largest first."""
-    base = outcome_point(study)
-    out = [claim_influence(study, s, base) for s in study.parameters() if s.cited]
+    warm = build_tables(study)
+    base = outcome_point(study, warm=warm)
+    out = [claim_influence(study, s, base, warm) for s in study.active() if s.cited]
     out.sort(key=lambda inf: (-inf.size, inf.what))
     return out
 

@@ -13,7 +13,6 @@ import numpy as np
 
 from forecast.batched import Structure
 from forecast.cpt import column_sums_ok
-from forecast.domain import Network
 from forecast.pooling import Array
 
 
@@ -25,15 +24,6 @@ def import_pgmpy() -> None:
         import pgmpy.inference
         import pgmpy.models
         import pgmpy.readwrite  # noqa: F401
-
-
-def structure_of(network: Network) -> Structure:
-    """The engine's view of a checked network."""
-    return Structure(
-        network.ids,
-        {n.id: n.states for n in network.nodes},
-        {n.id: n.parents for n in network.nodes},
-    )
 
 
 def cpd_values(table: Array) -> Array:

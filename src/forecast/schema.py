@@ -130,13 +130,72 @@ class Settings(Frozen):
     yardstick: Literal["icd203", "phia"] = "icd203"
     pooling: Literal["logarithmic", "linear"] = "logarithmic"
     half_life_years: float = Field(default=3.0, gt=0.0, strict=True)
+    assumptions: Literal["compete", "give_way"] = Field(
+        default="compete",
+        description="compete: assumptions stay in the fit as weak claims; give_way: an "
+        "assumption is dropped once a claim covers its column",
+    )
     limits: Limits = Limits()
 
 
+Conditions = dict[Identifier, Identifier]
+
+
 class About(Frozen):
+    """The probability a statement is about: P(node=state | given, do(...)).
+
+    Conditions naming exactly the node's parents make a column claim; any other
+    conditions (none: the node's marginal) make a query claim.
+    """
+
     node: Identifier
     state: Identifier
-    given: dict[Identifier, Identifier] = Field(default_factory=dict)
+    given: Conditions = Field(default_factory=dict, description="Observed nodes and states")
+    do: Conditions = Field(default_factory=dict, description="Forced nodes and states")
+
+
+class Reference(Frozen):
+    """The condition a relative claim compares against."""
+
+    given: Conditions = Field(default_factory=dict)
+    do: Conditions = Field(default_factory=dict)
+
+
+def _parse_odds_ratio(value: object) -> str | tuple[float, float]:
+    """A word from the relative scale, or an odds-ratio range [low, high] with 0 < low <= high."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("the size is empty")
+        return " ".join(value.split())
+    if isinstance(value, list | tuple):
+        if len(value) != 2 or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        ):
+            raise ValueError("an odds-ratio range is two numbers: [low, high]")
+        low, high = float(value[0]), float(value[1])
+        if not (0.0 < low <= high < float("inf")):
+            raise ValueError(f"odds-ratio range [{low}, {high}] needs 0 < low <= high")
+        return (low, high)
+    raise ValueError("expected a word from the relative scale or an odds-ratio range [low, high]")
+
+
+SizeSpec = Annotated[
+    str | tuple[float, float],
+    PlainValidator(_parse_odds_ratio),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "string", "description": "a word from the relative scale"},
+                {
+                    "type": "array",
+                    "items": {"type": "number", "exclusiveMinimum": 0},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            ]
+        }
+    ),
+]
 
 
 class Assumption(Frozen):
@@ -196,10 +255,27 @@ class SourceMeta(Frozen):
 
 
 class Claim(Frozen):
+    """A level (`probability`) or a push (`direction` and `size` against `reference`)."""
+
     id: Identifier
     kind: Literal["parameter", "forecast"] = "parameter"
     about: About
-    probability: ProbabilitySpec
+    probability: ProbabilitySpec | None = Field(
+        default=None, description="A level: number, range or yardstick phrase"
+    )
+    direction: Literal["raises", "lowers", "no_change"] | None = Field(
+        default=None, description="A push: which way the conditions move the odds of the state"
+    )
+    size: SizeSpec | None = Field(
+        default=None, description="A push's size: odds-ratio range or relative-scale word"
+    )
+    reference: Reference | None = Field(
+        default=None,
+        description="What a push compares against (default: the conditions at baseline)",
+    )
+    reader: Identifier | None = Field(
+        default=None, description="Who read the source and made this claim"
+    )
     credibility: int = Field(ge=1, le=6, strict=True)
     quote: Text
     note: Text

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.batched import posterior
+from forecast.batched import posterior, structure_of
 from forecast.cpt import build_tables
 from forecast.domain import Study
 from forecast.influence import outcome_point
-from forecast.network import structure_of
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,8 @@ def driver_swings(study: Study) -> list[Swing]:
 
 def parameter_swings(study: Study) -> list[Swing]:
     """Each parameter column with its claims at the low ends, then at the high ends."""
-    columns = sorted({s.column for s in study.parameters()}, key=str)
+    columns = sorted({s.key() for s in study.parameters()}, key=str)
+    warm = build_tables(study)
     swings = []
     for column in columns:
         ends = []
@@ -75,7 +75,7 @@ def parameter_swings(study: Study) -> list[Swing]:
                 else s
                 for s in study.statements
             )
-            ends.append(outcome_point(dataclasses.replace(study, statements=moved)))
+            ends.append(outcome_point(dataclasses.replace(study, statements=moved), warm=warm))
         swings.append(
             Swing(column.label(), "parameter", _as_dict(study, ends[0]), _as_dict(study, ends[1]))
         )
