@@ -48,4 +48,4 @@ def real_run(study):  # type: ignore[no-untyped-def]
     """The real study computed once with a modest number of draws."""
     from forecast.engine import run_study
 
-    return run_study(study, draws=2_000, seed=7)
+    return run_study(study, draws=300, seed=7)

@@ -51,12 +51,12 @@ def test_influence_is_sorted_and_matches_a_recomputation(study) -> None:
 
 
 def test_retracted_claim_feeds_nothing_and_is_reported(workspace: Path) -> None:
-    claim = "lin-2023-taiwan-lean-on-moscow"  # shares its column with other claims
+    claim = "lin-2023-taiwan-lean-on-moscow"  # shares its query with another claim
     before = build_study(load_inputs(workspace))
     _retract(workspace / "evidence" / "lin-2023.yaml", claim)
     after = build_study(load_inputs(workspace))
-    assert claim in {s.id for s in before.parameters()}
-    assert claim not in {s.id for s in after.parameters()}
+    assert claim in {s.id for s in before.active()}
+    assert claim not in {s.id for s in after.active()}
     shown = invoke("audit", "--root", str(workspace), "--claim", claim)
     assert "RETRACTED 2026-01-10: quote taken out of context" in shown.stdout
     assert "reinstating it would move the baseline" in shown.stdout

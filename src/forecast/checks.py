@@ -655,7 +655,7 @@ def _check_assumptions(
             line, _ = doc.where(loc)
             warnings.append(
                 f"{doc.path}:{line}: assumption '{assumption.id}' is not used: claims "
-                f"now cover {column.label()}; remove it"
+                f"now speak to {column.label()}; remove it"
             )
             continue
         line, col = doc.where(loc)
@@ -681,18 +681,6 @@ def _check_assumptions(
     return out
 
 
-def _touches(statement: Statement, key: ColumnKey) -> bool:
-    """Whether a statement speaks to a parameter column: a column statement on it, or a query
-    on its node that puts the column's moved parent in its state (any query on the node for
-    the base column)."""
-    if statement.node != key.node:
-        return False
-    if statement.column is not None:
-        return statement.column == key
-    named = {**statement.given, **statement.do}
-    return all(named.get(p) == state for p, state in key.moved)
-
-
 def _check_coverage(
     raw: RawInputs, network: Network, statements: list[Statement], problems: list[Problem]
 ) -> None:
@@ -700,7 +688,7 @@ def _check_coverage(
     active = [s for s in statements if not s.retracted]
     index = {n.id: i for i, n in enumerate(raw.model.value.nodes)}
     for key in network.parameter_columns():
-        if not any(_touches(s, key) for s in active):
+        if not any(s.touches(key) for s in active):
             problems.append(
                 doc.problem(
                     ("nodes", index[key.node], "id"),
@@ -800,7 +788,11 @@ def build_study(raw: RawInputs) -> Study:
         raise InputError(problems)
     stick = yardstick(raw.model.value.settings.yardstick)
     sources, statements = _check_evidence(raw, network, stick, problems)
-    covered = {s.column for s in statements if s.column is not None and not s.retracted}
+    covered = {
+        key
+        for key in network.parameter_columns()
+        if any(s.touches(key) for s in statements if not s.retracted)
+    }
     statements += _check_assumptions(raw, network, stick, covered, problems, warnings)
     if not problems:  # a claim refused above would only show up again as a gap in coverage
         _check_coverage(raw, network, statements, problems)

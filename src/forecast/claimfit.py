@@ -19,6 +19,8 @@ from forecast.batched import Structure, posterior, structure_of
 from forecast.cpt import Tables
 from forecast.domain import Conditions, Statement, Study
 
+WRONG_WAY = 5e-3  # a push is the wrong way round when its odds move by more than 0.5 %
+
 
 def miss(value: float, low: float, high: float) -> float:
     """How far a value lies outside [low, high]: 0 inside, negative below, positive above."""
@@ -71,8 +73,8 @@ def claim_row(
     off_ratio = miss(ratio, statement.low, statement.high)
     end = statement.low if off_ratio < 0 else statement.high
     off = 0.0 if off_ratio == 0.0 else p - float(expit(logit(r) + np.log(end)))
-    wrong_way = (statement.direction == "raises" and ratio < 1.0) or (
-        statement.direction == "lowers" and ratio > 1.0
+    wrong_way = (statement.direction == "raises" and ratio < 1.0 - WRONG_WAY) or (
+        statement.direction == "lowers" and ratio > 1.0 + WRONG_WAY
     )
     row.update(
         direction=statement.direction,

@@ -27,6 +27,7 @@ from forecast.fitting import (
     Terms,
     curvatures,
     fit,
+    fit_draws,
 )
 from forecast.loglinear import NodeLayout
 from forecast.pooling import Array, PoolKind, pool_claims
@@ -71,6 +72,12 @@ class Tables:
     plan: dict[str, NodeLayout]
     problem: FitProblem
 
+    def correction(self, node: str) -> Array:
+        """How far the fit moved a node's logits from its pooled columns (point: (1, C, k))."""
+        pooled = np.stack([np.log(self.columns[k].column) for k in self.plan[node].keys], axis=1)
+        shift: Array = self.theta[node] - pooled
+        return shift - shift[..., -1:]
+
     def fitted_column(self, key: ColumnKey) -> Array:
         """A parameter column under the fitted tables, (draws, states)."""
         index = self.plan[key.node].index(key)
@@ -79,7 +86,7 @@ class Tables:
 
 POINT_TOLERANCE = 1e-9  # largest gradient component left in the point fit
 DRAW_TOLERANCE = 1e-6  # and in each draw's fit
-DRAW_ROUNDS = 40  # Newton rounds for the draws; the few draws still moving are reported
+DRAW_ROUNDS = 300  # quasi-Newton rounds for the draws; any draw still moving is reported
 
 
 def voice(statement: Statement) -> tuple[object, ...]:
@@ -207,6 +214,7 @@ def _terms(
     """The fit's terms: pooled columns, default assumptions, query claims and pushes."""
     compete = study.model.settings.assumptions == "compete"
     assumed = {s.key() for s in study.parameters() if not s.cited}
+    claims = [s for s in study.active() if s.cited]
     anchor = grading.default_assumption_weight()
     scale = float(np.log(pushes.word_range_of(grading.default_effect_size())[1]))
     terms = Terms()
@@ -215,7 +223,7 @@ def _terms(
             pooled = columns[key]
             if pooled.statements:
                 terms.columns.append(ColumnTerm(node_id, index, pooled.column, pooled.total))
-            if key in assumed or not (compete or not pooled.statements):
+            if key in assumed or not (compete or not any(s.touches(key) for s in claims)):
                 continue
             if key.moved and len(key.moved) == 1:
                 terms.no_effects.append(NoEffectTerm(node_id, index, anchor, scale))
@@ -257,8 +265,9 @@ def build_tables(
     fitted to every claim at once.
 
     The point fit starts from the pooled columns, or from `point`'s fit when its
-    parameters have the same layout (a refit after a small change). The draws start
-    from the point fit (`point`, fitted here when not given) and use its curvature.
+    parameters have the same layout (a refit after a small change). Each draw starts from
+    its own pooled columns moved as the point fit moved the point's (`point`, fitted here
+    when not given), and uses the point fit's curvature.
     """
     n = 1 if rng is None else draws
     drawn = draw_claims(study.active(), n, rng)
@@ -276,9 +285,9 @@ def build_tables(
         result = fit(problem, start, POINT_TOLERANCE)
     else:
         point = build_tables(study) if point is None else point
-        start = {node: np.broadcast_to(point.theta[node], start[node].shape) for node in start}
+        start = {node: start[node] + point.correction(node) for node in start}
         curvature = curvatures(point.problem, point.fit.free)
-        result = fit(problem, start, DRAW_TOLERANCE, DRAW_ROUNDS, curvature, refresh_below=0.25)
+        result = fit_draws(problem, start, curvature, DRAW_TOLERANCE, DRAW_ROUNDS)
     origins = {node: Origin(layout.starts, layout.pinned) for node, layout in plan.items()}
     return Tables(n, result.cpts, columns, origins, result.theta, result, plan, problem)
 

@@ -145,6 +145,17 @@ class Statement:
             raise ValueError(f"{self.id} is a query claim, not a column claim")
         return self.column
 
+    def touches(self, key: ColumnKey) -> bool:
+        """Whether this statement speaks to a parameter column: a column statement on it, or a
+        query on its node that puts the column's moved parents in their states (any query
+        on the node, for the base column)."""
+        if self.node != key.node:
+            return False
+        if self.column is not None:
+            return self.column == key
+        named = {**self.given, **self.do}
+        return all(named.get(p) == state for p, state in key.moved)
+
     def target_label(self) -> str:
         """'node | conditions' for a query statement, the column's label for a column one."""
         if self.column is not None:

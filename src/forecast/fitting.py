@@ -38,7 +38,7 @@ from forecast.pooling import CLIP, Array
 
 Index = npt.NDArray[np.intp]
 Chain = Callable[[str, Conditions, int, Array], None]
-HINGE = 100.0  # extra cost per unit squared log odds ratio of a push the wrong way round
+HINGE = 1e2  # extra cost per unit squared log odds ratio of a push the wrong way round
 TINY = 1e-12
 
 
@@ -289,6 +289,7 @@ def _newton_steps(hessian: Array, grad: Array, damping: Array) -> Array:
 
 
 STEP = 1e-6
+SLOW = 0.25  # a round that cuts a draw's gradient by less than this remakes its Hessian
 MAX_STEP = 1.0  # largest change of one logit in one Newton step
 
 
@@ -304,56 +305,96 @@ def curvatures(problem: FitProblem, phi: Array) -> Array:
     return np.stack(out) if out else np.zeros((0, phi.shape[1], phi.shape[1]))
 
 
-def fit(
-    problem: FitProblem,
-    start: Mapping[str, Array],
-    tolerance: float = 1e-9,
-    rounds: int = 80,
-    curvature: Array | None = None,
-    refresh_below: float = 1.0,
-) -> FitResult:
-    """Minimise every draw's loss from `start` (logits per node): batched Newton steps with
-    exact gradients and a backtracking line search per draw. A draw's Hessian comes from
-    differences of exact gradients; it is kept while its steps go through whole and made
-    again when they do not (so most rounds cost one evaluation of every draw). Stops when
-    every draw's largest gradient component is below `tolerance`.
+def _inverse(hessian: Array, damping: float) -> Array:
+    """(|H| + damping I)^-1 for every draw: eigenvalues made positive, then damped."""
+    values, vectors = np.linalg.eigh(hessian)
+    values = np.abs(values) + damping
+    out: Array = (vectors / values[:, None, :]) @ vectors.transpose(0, 2, 1)
+    return out
 
-    With `curvature` (each term's Hessian per unit weight, from `curvatures` at the point
-    fit), a draw's first Hessian is the sum of those weighted by its own term weights,
-    which costs nothing. A draw's Hessian is made again from differences when its line
-    search cuts the step below `refresh_below`.
-    """
+
+def _result(
+    problem: FitProblem, phi: Array, loss: Array, grad: Array, rounds: int, tol: float
+) -> FitResult:
+    worst = float(np.abs(grad).max()) if grad.size else 0.0
+    theta = problem.logits(phi)
+    cpts = tables(problem.plan, theta)
+    return FitResult(theta, cpts, loss, phi, rounds, worst, worst <= tol)
+
+
+def fit(
+    problem: FitProblem, start: Mapping[str, Array], tolerance: float = 1e-9, rounds: int = 80
+) -> FitResult:
+    """Minimise every draw's loss from `start` (logits per node) by Newton steps: exact
+    gradients, each round's Hessian from differences of them (all perturbations of all
+    draws evaluated as one batch), made positive definite and damped (Levenberg-Marquardt),
+    and a backtracking line search per draw. Stops when every draw's largest gradient
+    component is below `tolerance`. Meant for few draws: the point fit."""
     phi = problem.free(start)
     rows = np.arange(phi.shape[0])
     loss, grad = problem.evaluate(phi, rows)
-    size = phi.shape[1]
-    stale = np.ones(len(rows), dtype=bool)
-    if curvature is not None and len(curvature):
-        hessian = np.einsum("dt,tpq->dpq", problem.terms.weights(len(rows)), curvature)
-        stale[:] = False
-    else:
-        hessian = np.zeros((len(rows), size, size))
     damping = np.full(len(rows), 1e-6)
     done = 0
     for done in range(rounds):  # noqa: B007 (the count is reported)
         left = np.flatnonzero(np.abs(grad).max(axis=1) > tolerance)
         if not left.size:
             break
-        fresh = left[stale[left]]
-        if fresh.size:
-            hessian[fresh] = _hessians(problem, phi[fresh], grad[fresh], fresh)
-            stale[fresh] = False
-        step = _newton_steps(hessian[left], grad[left], damping[left])
+        hessian = _hessians(problem, phi[left], grad[left], left)
+        step = _newton_steps(hessian, grad[left], damping[left])
         largest = np.abs(step).max(axis=1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))  # a trust region
         alpha = _line_search(problem, phi, loss, grad, left, step)
         full = alpha == 1.0
-        stale[left[alpha < refresh_below]] = True
         damping[left] = np.where(full, np.maximum(damping[left] / 4, 1e-12), damping[left] * 8)
-    worst = float(np.abs(grad).max()) if grad.size else 0.0
-    theta = problem.logits(phi)
-    cpts = tables(problem.plan, theta)
-    return FitResult(theta, cpts, loss, phi, done, worst, worst <= tolerance)
+    return _result(problem, phi, loss, grad, done, tolerance)
+
+
+def fit_draws(
+    problem: FitProblem,
+    start: Mapping[str, Array],
+    curvature: Array,
+    tolerance: float = 1e-6,
+    rounds: int = 200,
+) -> FitResult:
+    """Minimise many draws' losses at once by quasi-Newton (BFGS) steps, batched: each
+    draw's first inverse Hessian comes from `curvature` (every term's Hessian at the point
+    fit, per unit weight) weighted by the draw's own term weights, and is updated from its
+    own steps, so a round costs one evaluation of the draws still moving."""
+    phi = problem.free(start)
+    rows = np.arange(phi.shape[0])
+    loss, grad = problem.evaluate(phi, rows)
+    size = phi.shape[1]
+    if len(curvature):
+        hessian = np.einsum("dt,tpq->dpq", problem.terms.weights(len(rows)), curvature)
+        inverse = _inverse(hessian, 1e-6)
+    else:
+        inverse = np.broadcast_to(np.eye(size), (len(rows), size, size)).copy()
+    done = 0
+    for done in range(rounds):  # noqa: B007 (the count is reported)
+        left = np.flatnonzero(np.abs(grad).max(axis=1) > tolerance)
+        if not left.size:
+            break
+        step = -np.einsum("dpq,dq->dp", inverse[left], grad[left])
+        descent = (step * grad[left]).sum(axis=1) < 0
+        step[~descent] = -grad[left][~descent]  # a lost direction: fall back to the gradient
+        inverse[left[~descent]] = np.eye(size)
+        largest = np.abs(step).max(axis=1, keepdims=True)
+        step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))
+        old_phi, old_grad = phi[left].copy(), grad[left].copy()
+        _line_search(problem, phi, loss, grad, left, step)
+        s_vec, y_vec = phi[left] - old_phi, grad[left] - old_grad
+        curv = (s_vec * y_vec).sum(axis=1)
+        ok = curv > 1e-12 * np.linalg.norm(s_vec, axis=1) * np.linalg.norm(y_vec, axis=1)
+        if ok.any():
+            at = left[ok]
+            rho = 1.0 / curv[ok]
+            s_ok, y_ok = s_vec[ok], y_vec[ok]
+            eye = np.eye(size)[None]
+            left_factor = eye - rho[:, None, None] * s_ok[:, :, None] * y_ok[:, None, :]
+            inverse[at] = left_factor @ inverse[at] @ left_factor.transpose(0, 2, 1) + (
+                rho[:, None, None] * s_ok[:, :, None] * s_ok[:, None, :]
+            )
+    return _result(problem, phi, loss, grad, done, tolerance)
 
 
 def _line_search(

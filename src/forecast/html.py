@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from forecast.claimfit import probability_text
-from forecast.wording import interval, pct
+from forecast.wording import claimed, interval, pct, value
 
 
 def _environment() -> Environment:
@@ -21,6 +21,8 @@ def _environment() -> Environment:
     env.filters["pct"] = pct
     env.filters["interval"] = interval
     env.filters["probability"] = probability_text
+    env.filters["claimed"] = claimed
+    env.filters["value"] = value
     return env
 
 

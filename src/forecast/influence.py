@@ -93,6 +93,11 @@ def claim_influences(study: Study) -> list[Influence]:
     return out
 
 
+def without_claim(study: Study, statement: Statement) -> Study:
+    """The study with one active claim left out."""
+    return _without(study, statement.__eq__)
+
+
 def without_source(study: Study, source_id: str) -> Study:
     """The study with every claim of one source left out."""
     return _without(study, lambda s: s.source_id == source_id)

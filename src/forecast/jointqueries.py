@@ -1,7 +1,7 @@
 """Many queries and their exact gradients from one joint table, for networks small enough.
 
-The joint P(all nodes) of every draw comes from one compiled contraction of the tables.
-Each query P(target, given | do) is then a masked sum of it (a forced node's factor is
+The joint P(all nodes) of every draw is the product of each node's table entry gathered
+at every cell (index maps made once, when the queries are set up). Each query P(target, given | do) is then a masked sum of it (a forced node's factor is
 left out of the product), and the derivative of any query with respect to a table entry
 θ(x | u) is the sum, over the joint's cells in which X=x and U=u, of the query's cells
 divided by θ (Darwiche 2003), here computed as the product of the other factors so that
@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
-import opt_einsum as oe
 
 from forecast.batched import Structure
 from forecast.domain import Conditions
@@ -66,59 +65,58 @@ class JointQueries:
             mask[np.arange(self.cells), cells[:, position[target]]] = allowed
             self.masks.append(mask)
         self.forced = [{n for n, _ in cond.do} for _, cond in self.slots]
-        terms = ",".join(
-            "".join(oe.get_symbol(1 + position[m]) for m in [*structure.parents[n], n])
-            for n in nodes
-        )
-        batch = oe.get_symbol(0)
-        inputs = ",".join(batch + t for t in terms.split(","))
-        output = batch + "".join(oe.get_symbol(1 + i) for i in range(len(nodes)))
-        shapes = [
-            (draws, *(len(structure.states[m]) for m in [*structure.parents[n], n])) for n in nodes
+        del draws  # the joint is a product of gathered entries: any batch size will do
+
+    def _factors(self, cpts: Mapping[str, Array]) -> list[Array]:
+        """Each node's table entry in every cell: (draws, cells), in the structure's order."""
+        return [
+            cpts[n].reshape(cpts[n].shape[0], -1)[:, self.entry[n]] for n in self.structure.nodes
         ]
-        self._joint = oe.contract_expression(f"{inputs}->{output}", *shapes, optimize="greedy")
 
-    def _factors(self, cpts: Mapping[str, Array]) -> dict[str, Array]:
-        """Each node's table entry in every cell: (draws, cells)."""
-        return {
-            n: cpts[n].reshape(cpts[n].shape[0], -1)[:, self.entry[n]] for n in self.structure.nodes
-        }
+    def _leave_one_out(self, factors: list[Array]) -> list[Array]:
+        """For each node, the product of every other node's factor (prefix times suffix)."""
+        count = len(factors)
+        prefix = [np.ones_like(factors[0])]
+        for f in factors[:-1]:
+            prefix.append(prefix[-1] * f)
+        out = [np.empty(0)] * count
+        suffix = np.ones_like(factors[0])
+        for i in range(count - 1, -1, -1):
+            out[i] = prefix[i] * suffix
+            suffix = suffix * factors[i]
+        return out
 
-    def _without(self, factors: Mapping[str, Array], left_out: set[str]) -> Array:
-        out = None
-        for n, f in factors.items():
+    def _without(self, factors: list[Array], left_out: set[str]) -> Array:
+        out = np.ones_like(factors[0])
+        for n, f in zip(self.structure.nodes, factors, strict=True):
             if n not in left_out:
-                out = f if out is None else out * f
-        assert out is not None
+                out = out * f
         return out
 
     def answers(self, cpts: Mapping[str, Array]) -> list[Array]:
         """Unnormalised answers, one (draws, target states) array per slot."""
-        draws = next(iter(cpts.values())).shape[0]
-        joint = self._joint(*(cpts[n] for n in self.structure.nodes)).reshape(draws, -1)
-        factors: dict[str, Array] | None = None
-        out = []
-        for mask, forced in zip(self.masks, self.forced, strict=True):
-            if forced:
-                factors = self._factors(cpts) if factors is None else factors
-                out.append(self._without(factors, forced) @ mask)
-            else:
-                out.append(joint @ mask)
-        return out
+        factors = self._factors(cpts)
+        joint = self._without(factors, set())
+        return [
+            (self._without(factors, forced) if forced else joint) @ mask
+            for mask, forced in zip(self.masks, self.forced, strict=True)
+        ]
 
     def backward(self, cpts: Mapping[str, Array], upstream: Sequence[Array]) -> dict[str, Array]:
         """d/d(table) of sum over slots of sum(upstream[slot] * answers[slot])."""
         factors = self._factors(cpts)
-        draws = next(iter(factors.values())).shape[0]
         by_forced: dict[frozenset[str], Array] = {}
         for mask, forced, up in zip(self.masks, self.forced, upstream, strict=True):
             key = frozenset(forced)
             by_forced[key] = by_forced.get(key, 0.0) + up @ mask.T
+        others = self._leave_one_out(factors)
         out: dict[str, Array] = {}
-        for n in self.structure.nodes:
-            total = np.zeros((draws, self.cells))
+        for i, n in enumerate(self.structure.nodes):
+            total = np.zeros_like(factors[0])
             for cut, weight in by_forced.items():
-                if n not in cut:
-                    total += weight * self._without(factors, set(cut) | {n})
+                if n in cut:
+                    continue
+                rest = others[i] if not cut else self._without(factors, set(cut) | {n})
+                total += weight * rest
             out[n] = (total @ self.scatter[n]).reshape(cpts[n].shape)
         return out

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from forecast.claimfit import probability_text
-from forecast.wording import interval, pct
+from forecast.wording import claimed, interval, pct
+from forecast.wording import value as value_of
 
 # Characters that can start Markdown or HTML markup in running text (CommonMark lets any
 # ASCII punctuation be escaped with a backslash); '|' also ends a table cell.
@@ -41,8 +42,7 @@ def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
 def _claim_cells(row: dict[str, Any], value: str) -> str:
     """The cells a claim row shares in every table: what it is about, what it says, and
     the value it is held against (`value`: the row's key for it)."""
-    stated = f"{cell(row['stated'])} ({interval(row['low'], row['high'])})"
-    return f"{cell(probability_text(row))} | {stated} | {pct(row[value])}"
+    return f"{cell(probability_text(row))} | {cell(claimed(row))} | {value_of(row, value)}"
 
 
 def holdout_table(context: dict[str, Any]) -> list[str]:
@@ -72,6 +72,46 @@ def fit_table(context: dict[str, Any]) -> list[str]:
         rows.append(
             f"| {cell(r['id'])} | {cell(r['source'])} | {_claim_cells(r, 'fitted')} | {verdict} |"
         )
+    return rows
+
+
+def pulls_table(context: dict[str, Any]) -> list[str]:
+    """The claims that pull against each other."""
+    if not context["pulls"]:
+        return ["No two claims pull against each other by more than a tenth of a point."]
+    rows = [
+        "Each missed claim beside the claim whose removal most reduces its miss.",
+        "",
+        "| Missed claim | Pulled by | Miss | Miss without it |",
+        "|---|---|---|---|",
+    ]
+    for p in context["pulls"]:
+        rows.append(
+            f"| {cell(p['claim'])} | {cell(p['dropped'])} | {p['miss_points']:+.1f} points | "
+            f"{p['miss_without']:+.1f} points |"
+        )
+    return rows
+
+
+def steps_table(context: dict[str, Any]) -> list[str]:
+    """How much each newly added source moved and narrowed the baseline, and why."""
+    steps = context["steps"]
+    if not steps:
+        return ["All the evidence carries one date: there is no earlier forecast to compare."]
+    states = context["states"]
+    head = " | ".join(f"{cell(s)}: moved / narrowed" for s in states)
+    rows = [
+        "The baseline recomputed as the evidence came in (same seed and draws each time): "
+        "how far each newly added source moved each state's mean and narrowed its 90 % "
+        "interval, in points (a negative narrowing is a widening).",
+        "",
+        f"| Date | Added | {head} | Why |",
+        "|---|---|" + "---|" * len(states) + "---|",
+    ]
+    for step in steps:
+        cells = " | ".join(f"{step.moved[s]:+.1f} / {step.narrowed[s]:+.1f}" for s in states)
+        added = ", ".join(step.added)
+        rows.append(f"| {step.date} | {cell(added)} | {cells} | {cell(context['why'][added])} |")
     return rows
 
 
@@ -170,6 +210,7 @@ def report_markdown(context: dict[str, Any]) -> str:
     for sc in context["scenarios"]:
         lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {cell(sc.narrative)}"]
     lines += ["", "## Coherence: each source against the others", "", *holdout_table(context)]
+    lines += ["", "## What each new source did", "", *steps_table(context)]
     lines += ["", "## What changed since the previous report", "", *changes_section(context)]
     lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]
     lines += ["", "## Retracted evidence", "", *retraction_list(context)]
@@ -201,7 +242,8 @@ def audit_markdown(context: dict[str, Any]) -> str:
     """Every node, every parameter column, every statement with its quote and note."""
     lines = ["# Audit trail", "", f"{cell(context['results']['question'])}", ""]
     lines += ["## Coherence: each source against the others", "", *holdout_table(context), ""]
-    lines += ["## How the model fits each claim", "", *fit_table(context)]
+    lines += ["## How the model fits each claim", "", *fit_table(context), ""]
+    lines += ["## Claims that pull against each other", "", *pulls_table(context)]
     lines += ["", "## Influence of each claim", "", *influence_table(context), ""]
     lines += ["## Retracted evidence", "", *retraction_list(context), ""]
     lines += ["## Coverage of every parameter", "", *coverage_table(context), ""]

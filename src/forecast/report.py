@@ -14,11 +14,12 @@ from forecast.coverage import coverage
 from forecast.engine import Query, Run
 from forecast.export import export_text
 from forecast.figures import Interval, save, scenario_figure
-from forecast.history import history
+from forecast.history import Step, history, steps
 from forecast.holdout import holdout_rows, holdout_summary, summary_sentence
 from forecast.html import report_html, svg_data_uri
 from forecast.influence import claim_influences, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
+from forecast.pulls import pulling_pairs
 from forecast.results import dumps, results_document
 from forecast.sensitivity import all_swings, tornado
 from forecast.wording import estimate, phrase
@@ -78,6 +79,7 @@ def report_context(run: Run, previous: dict[str, Any] | None = None) -> dict[str
         }
         for s in study.sources
     ]
+    snapshots = history(study)
     return {
         "title": f"{outcome.label}: scenario forecast",
         "results": doc,
@@ -102,11 +104,32 @@ def report_context(run: Run, previous: dict[str, Any] | None = None) -> dict[str
         "drivers": _driver_effects(run),
         "tornado": {state: tornado(swings, state) for state in outcome.states},
         "baseline_point": _baseline_point(run),
-        "history": history(study),
+        "history": snapshots,
+        "steps": steps(snapshots),
+        "why": {", ".join(step.added): why_sentence(step, holdout) for step in steps(snapshots)},
+        "pulls": pulling_pairs(study, run.point_tables),
         "changes": compare(previous, doc) if previous is not None else None,
         "drivers_nodes": [n for n in study.network.nodes if n.kind == "driver"],
         "explorer_default": next(r["outcome"] for r in doc["explorer"] if not r["given"]),
     }
+
+
+def why_sentence(step: Step, holdout: list[dict[str, Any]]) -> str:
+    """Why a step moved or narrowed the baseline, from the added sources' holdout rows."""
+    mine = [r for r in holdout if r["source"] in step.added]
+    agree = sum(1 for r in mine if r["coherent"])
+    state = max(step.moved, key=lambda s: abs(step.moved[s]))
+    widened = sum(step.narrowed.values()) < 0
+    mood = (
+        "its claims mostly agree with the others, so it mainly adds weight"
+        if 2 * agree >= len(mine)
+        else "its claims mostly disagree with the others, so it pulls the forecast"
+    )
+    spread = " and, disagreeing, widens the intervals" if widened else ""
+    return (
+        f"{agree} of {len(mine)} of its claims hold against the other sources: {mood}{spread}; "
+        f"the largest move is {state} ({step.moved[state]:+.1f} points)."
+    )
 
 
 def _baseline_point(run: Run) -> dict[str, float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from forecast.yardstick import Yardstick
 
 
@@ -27,3 +29,21 @@ def phrase(stick: Yardstick, probability: float) -> str:
     if term is None:
         return ""
     return f"{term.phrases[0]}, {interval(term.low, term.high)}"
+
+
+def ratio(value: float) -> str:
+    """An odds ratio: '×1.50'."""
+    return f"×{value:.2f}"
+
+
+def claimed(row: dict[str, Any]) -> str:
+    """What a fit row's claim states, with its range: a probability range, or for a push an
+    odds-ratio range."""
+    if "direction" in row:
+        return f"{row['stated']} ({ratio(row['low'])}–{ratio(row['high'])})"
+    return f"{row['stated']} ({interval(row['low'], row['high'])})"
+
+
+def value(row: dict[str, Any], key: str) -> str:
+    """A fit row's value under a model: a percentage, or an odds ratio for a push."""
+    return ratio(row[key]) if "direction" in row else pct(row[key])
