@@ -19,7 +19,7 @@ from forecast.batched import Structure, posterior, structure_of
 from forecast.cpt import Tables
 from forecast.domain import Conditions, Statement, Study
 
-WRONG_WAY = 5e-3  # a push is the wrong way round when its odds move by more than 0.5 %
+WRONG_WAY = 2e-2  # a push is the wrong way round when its odds move by more than 2 %
 
 
 def miss(value: float, low: float, high: float) -> float:

@@ -22,7 +22,7 @@ together (L-BFGS with exact gradients), warm-started from the point fit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +37,6 @@ from forecast.loglinear import NodeLayout, pull_back, softmax, tables
 from forecast.pooling import CLIP, Array
 
 Index = npt.NDArray[np.intp]
-Chain = Callable[[str, Conditions, int, Array], None]
 HINGE = 1e2  # extra cost per unit squared log odds ratio of a push the wrong way round
 TINY = 1e-12
 
@@ -153,11 +152,37 @@ class FitProblem:
             wanted += [(push.node, push.conditions), (push.node, push.reference)]
         self.slots = list(dict.fromkeys(wanted))
         self.slot = {s: i for i, s in enumerate(self.slots)}
+        self._index_uses(terms)
         small = joint_cells(structure) <= JOINT_LIMIT
         engine = JointQueries if small else ContractedQueries
         self.engine = engine(structure, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
         self.sizes = {n: (len(lay.keys), lay.states) for n, lay in plan.items()}
         self.parameters = sum(c * (k - 1) for c, k in self.sizes.values())
+
+    def _index_uses(self, terms: Terms) -> None:
+        """Where each level and push reads a probability: its slot and state, as index
+        arrays and one-hot maps, so every claim term is computed in one pass."""
+        uses = [(self.slot[(t.node, t.conditions)], t.state) for t in terms.queries]
+        uses += [(self.slot[(p.node, p.conditions)], p.state) for p in terms.pushes]
+        uses += [(self.slot[(p.node, p.reference)], p.state) for p in terms.pushes]
+        sizes = [len(self.structure.states[node]) for node, _ in self.slots]
+        self.width = max(sizes, default=1)
+        self.use_slot = np.array([u[0] for u in uses], dtype=np.intp)
+        self.use_state = np.array([u[1] for u in uses], dtype=np.intp)
+        self.use_onehot = np.zeros((len(uses), len(self.slots) * self.width))
+        self.use_slot_onehot = np.zeros((len(uses), len(self.slots)))
+        for i, (slot, state) in enumerate(uses):
+            self.use_onehot[i, slot * self.width + state] = 1.0
+            self.use_slot_onehot[i, slot] = 1.0
+
+        def stacked(values: list[Array]) -> Array:
+            return np.stack(values, axis=1) if values else np.zeros((self.draws, 0))
+
+        self.level_value = np.clip(stacked([t.value for t in terms.queries]), CLIP, 1.0 - CLIP)
+        self.level_weight = stacked([t.weight for t in terms.queries])
+        self.push_ratio = stacked([p.log_odds_ratio for p in terms.pushes])
+        self.push_weight = stacked([p.weight for p in terms.pushes])
+        self.push_sign = np.array([p.sign for p in terms.pushes], dtype=np.float64)
 
     def free(self, theta: Mapping[str, Array]) -> Array:
         """Free parameters (draws, P) from logits: each column shifted so its last is zero."""
@@ -188,25 +213,8 @@ class FitProblem:
         total = self._column_terms(theta, grad, rows)
         if self.engine is not None:
             joints = self.engine.answers(cpts)
-            answers = [j / j.sum(axis=-1, keepdims=True) for j in joints]
-            upstream = [np.zeros_like(j) for j in joints]
-
-            def chain(node: str, conditions: Conditions, state: int, d_prob: Array) -> None:
-                """d(loss)/dP(state) into the unnormalised answer of its slot."""
-                i = self.slot[(node, conditions)]
-                p, z = answers[i], joints[i].sum(axis=-1)
-                onehot = np.zeros(p.shape[1])
-                onehot[state] = 1.0
-                upstream[i] += d_prob[:, None] * (onehot[None, :] - p[:, [state]]) / z[:, None]
-
-            for term in self.terms.queries:
-                p = answers[self.slot[(term.node, term.conditions)]][:, term.state]
-                claimed = np.clip(term.value[rows], CLIP, 1.0 - CLIP)
-                value, d_p, _ = _binary_kl(p, claimed)
-                total += term.weight[rows] * value
-                chain(term.node, term.conditions, term.state, term.weight[rows] * d_p)
-            for push in self.terms.pushes:
-                total += self._push(push, answers, chain, rows)
+            upstream, claims = self._claim_terms(joints, rows)
+            total += claims
             for node, g in self.engine.backward(cpts, upstream).items():
                 grad[node] += pull_back(self.plan[node], cpts[node], g)
         # the last logit of each column is held at zero: its gradient goes with it
@@ -234,26 +242,45 @@ class FitProblem:
             grad[anchor.node][:, 0] -= factor * centred
         return total
 
-    def _push(self, push: PushTerm, answers: list[Array], chain: Chain, rows: Index) -> Array:
-        at = self.slot[(push.node, push.conditions)]
-        ref = self.slot[(push.node, push.reference)]
-        p = np.clip(answers[at][:, push.state], TINY, 1 - TINY)
-        r = np.clip(answers[ref][:, push.state], TINY, 1 - TINY)
-        weight = push.weight[rows]
-        target = expit(logit(r) + push.log_odds_ratio[rows])
-        value, d_p, d_target = _binary_kl(p, target)
-        total = weight * value
-        d_p = weight * d_p
-        d_r = weight * d_target * target * (1.0 - target) / (r * (1.0 - r))
-        if push.sign:
-            wrong = np.maximum(0.0, -push.sign * (logit(p) - logit(r)))
-            total = total + HINGE * weight * wrong**2
-            d_x = -2.0 * HINGE * weight * wrong * push.sign  # d(hinge)/d(log odds ratio)
-            d_p = d_p + d_x / (p * (1.0 - p))
-            d_r = d_r - d_x / (r * (1.0 - r))
-        chain(push.node, push.conditions, push.state, d_p)
-        chain(push.node, push.reference, push.state, d_r)
-        return total
+    def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
+        """Levels and pushes, all at once: their loss per draw and the gradient with respect
+        to each slot's unnormalised answer."""
+        width = self.width
+        padded = np.zeros((len(rows), len(self.slots), width))
+        for i, joint in enumerate(joints):
+            padded[:, i, : joint.shape[1]] = joint
+        z = padded.sum(axis=2)
+        answers = padded / z[:, :, None]
+        used = np.clip(answers[:, self.use_slot, self.use_state], TINY, 1.0 - TINY)
+        levels, pushes = len(self.terms.queries), len(self.terms.pushes)
+        d_used = np.zeros_like(used)
+        total = np.zeros(len(rows))
+        if levels:
+            p = used[:, :levels]
+            value, d_p, _ = _binary_kl(p, self.level_value[rows])
+            weight = self.level_weight[rows]
+            total += (weight * value).sum(axis=1)
+            d_used[:, :levels] = weight * d_p
+        if pushes:
+            p = used[:, levels : levels + pushes]
+            r = used[:, levels + pushes :]
+            weight = self.push_weight[rows]
+            target = expit(logit(r) + self.push_ratio[rows])
+            value, d_p, d_target = _binary_kl(p, target)
+            d_p = weight * d_p
+            d_r = weight * d_target * target * (1.0 - target) / (r * (1.0 - r))
+            wrong = np.maximum(0.0, -self.push_sign * (logit(p) - logit(r)))
+            total += (weight * (value + HINGE * wrong**2)).sum(axis=1)
+            d_x = -2.0 * HINGE * weight * wrong * self.push_sign  # d(hinge)/d(log odds ratio)
+            d_used[:, levels : levels + pushes] = d_p + d_x / (p * (1.0 - p))
+            d_used[:, levels + pushes :] = d_r - d_x / (r * (1.0 - r))
+        # d(loss)/d(unnormalised answer j of slot s) = (sum of d/dP over uses of state j
+        # in s - sum over uses in s of d/dP times P) / z_s
+        spread = (d_used @ self.use_onehot).reshape(len(rows), len(self.slots), width)
+        spread -= ((d_used * used) @ self.use_slot_onehot)[:, :, None]
+        spread /= z[:, :, None]
+        upstream = [spread[:, i, : joint.shape[1]] for i, joint in enumerate(joints)]
+        return upstream, total
 
 
 @dataclass(frozen=True)
