@@ -77,3 +77,16 @@ def summarise(samples: Array, quantiles: Sequence[float] = (0.05, 0.95)) -> dict
     for q in quantiles:
         out[f"p{round(q * 100):02d}"] = np.quantile(samples, q, axis=0)
     return out
+
+
+def quantile_error(samples: Array, q: float) -> Array:
+    """Monte Carlo standard error of the q-quantile over the draw axis, per state, from
+    the order statistics one binomial standard deviation either side of it (needs no
+    assumption about the draws' distribution)."""
+    n = samples.shape[0]
+    spread = np.sqrt(n * q * (1.0 - q))
+    ordered = np.sort(samples, axis=0)
+    low = ordered[max(0, int(np.floor(n * q - spread)))]
+    high = ordered[min(n - 1, int(np.ceil(n * q + spread)))]
+    out: Array = (high - low) / 2.0
+    return out

@@ -226,6 +226,10 @@ def run(root: Path, draws: int, seed: int, as_json: bool) -> None:
             cells.append(f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]")
         click.echo(f"{sc['title']:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
     click.echo(f"\nmean % of {doc['draws']} draws [90 % interval]; horizon {doc['horizon']}.")
+    click.echo(
+        "Monte Carlo error of the interval ends: at most "
+        f"{100 * doc['monte_carlo_error']:.2f} points (one standard error)."
+    )
 
 
 @main.command()

@@ -85,7 +85,7 @@ class Tables:
 
 
 POINT_TOLERANCE = 1e-9  # largest gradient component left in the point fit
-DRAW_TOLERANCE = 1e-6  # and in each draw's fit
+DRAW_TOLERANCE = 1e-5  # and in each draw's fit
 DRAW_ROUNDS = 300  # quasi-Newton rounds for the draws; any draw still moving is reported
 
 

@@ -59,7 +59,7 @@ def steps(snapshots: list[Snapshot]) -> list[Step]:
     return out
 
 
-def history(study: Study, draws: int = 300, seed: int = 0) -> list[Snapshot]:
+def history(study: Study, draws: int = 200, seed: int = 0) -> list[Snapshot]:
     """One snapshot per distinct evidence date, oldest first."""
     structure = structure_of(study.network)
     outcome = study.network.node(study.network.outcome)

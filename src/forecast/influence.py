@@ -84,11 +84,39 @@ def claim_influence(
     )
 
 
-def claim_influences(study: Study) -> list[Influence]:
-    """Every cited parameter claim's leave-one-out effect on the baseline, largest first."""
+@dataclass(frozen=True)
+class LeftOut:
+    """The study with one claim left out, and its point tables refitted."""
+
+    study: Study
+    tables: Tables
+
+
+def leave_one_out(study: Study, warm: Tables) -> dict[str, LeftOut]:
+    """Every active cited claim left out in turn, each refit started from `warm`."""
+    out = {}
+    for statement in study.active():
+        if statement.cited:
+            changed = without_claim(study, statement)
+            out[statement.id] = LeftOut(changed, build_tables(changed, point=warm))
+    return out
+
+
+def claim_influences(study: Study, refits: dict[str, LeftOut] | None = None) -> list[Influence]:
+    """Every cited claim's leave-one-out effect on the baseline, largest first; `refits`
+    (from `leave_one_out`) saves fitting them again."""
     warm = build_tables(study)
-    base = outcome_point(study, warm=warm)
-    out = [claim_influence(study, s, base, warm) for s in study.active() if s.cited]
+    refits = leave_one_out(study, warm) if refits is None else refits
+    structure = structure_of(study.network)
+    outcome = study.network.node(study.network.outcome)
+    base = posterior(structure, warm.cpts, outcome.id)[0]
+    out = []
+    for statement in study.active():
+        if statement.id not in refits:
+            continue
+        delta = posterior(structure, refits[statement.id].tables.cpts, outcome.id)[0] - base
+        shift = {s: round(float(delta[i]), 10) for i, s in enumerate(outcome.states)}
+        out.append(Influence(statement.id, statement.source_id, statement.target_label(), shift))
     out.sort(key=lambda inf: (-inf.size, inf.what))
     return out
 

@@ -190,7 +190,8 @@ def report_markdown(context: dict[str, Any]) -> str:
         "",
         f"As of {doc['as_of']}; newest evidence dated {context['newest_evidence']}. "
         f"{doc['draws']} draws, seed {doc['seed']}; yardstick {context['yardstick_name']}; "
-        f"{doc['pooling']} pooling.",
+        f"{doc['pooling']} pooling; the interval ends carry a Monte Carlo error of at most "
+        f"{100 * doc['monte_carlo_error']:.2f} points.",
         "",
         "## Baseline forecast",
         "",

@@ -7,24 +7,27 @@ from typing import Any
 
 from forecast.batched import structure_of
 from forecast.claimfit import active_claims, claim_row, fit_rows
-from forecast.cpt import Tables, build_tables
+from forecast.cpt import Tables
 from forecast.domain import Study
-from forecast.influence import without_claim
+from forecast.influence import LeftOut, leave_one_out
 
 MIN_GAIN = 0.1  # points of miss a drop must remove to count as a pull
 
 
-def pulling_pairs(study: Study, tables: Tables, limit: int = 10) -> list[dict[str, Any]]:
-    """For each missed claim, the claim whose removal (a refit from `tables`) most reduces
-    its miss; the `limit` largest reductions, one row per unordered pair."""
+def pulling_pairs(
+    study: Study, tables: Tables, refits: dict[str, LeftOut] | None = None, limit: int = 10
+) -> list[dict[str, Any]]:
+    """For each missed claim, the claim whose removal (a refit from `tables`; `refits` from
+    `leave_one_out` saves fitting again) most reduces its miss; the `limit` largest
+    reductions, one row per unordered pair."""
     missed = {r["id"]: r for r in fit_rows(study, tables) if not r["honoured"]}
     if not missed:
         return []
+    refits = leave_one_out(study, tables) if refits is None else refits
     structure = structure_of(study.network)
     best: dict[frozenset[str], dict[str, Any]] = {}
     for dropped in active_claims(study):
-        changed = without_claim(study, dropped)
-        refit = build_tables(changed, point=tables)
+        changed, refit = refits[dropped.id].study, refits[dropped.id].tables
         for claim in active_claims(changed):
             if claim.id not in missed:
                 continue

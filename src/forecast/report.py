@@ -17,7 +17,7 @@ from forecast.figures import Interval, save, scenario_figure
 from forecast.history import Step, history, steps
 from forecast.holdout import holdout_rows, holdout_summary, summary_sentence
 from forecast.html import report_html, svg_data_uri
-from forecast.influence import claim_influences, retraction_effects
+from forecast.influence import claim_influences, leave_one_out, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
 from forecast.pulls import pulling_pairs
 from forecast.results import dumps, results_document
@@ -80,6 +80,7 @@ def report_context(run: Run, previous: dict[str, Any] | None = None) -> dict[str
         for s in study.sources
     ]
     snapshots = history(study)
+    refits = leave_one_out(study, run.point_tables)
     return {
         "title": f"{outcome.label}: scenario forecast",
         "results": doc,
@@ -97,7 +98,7 @@ def report_context(run: Run, previous: dict[str, Any] | None = None) -> dict[str
         "assumptions": [s for s in study.parameters() if not s.cited],
         "sources": sources,
         "audit": [audit_node(study, run.point_tables, n) for n in study.network.ids],
-        "influence": claim_influences(study),
+        "influence": claim_influences(study, refits),
         "retracted": retraction_effects(study),
         "retracted_statements": {s.id: s for s in study.statements if s.retracted},
         "coverage": coverage(study),
@@ -107,7 +108,7 @@ def report_context(run: Run, previous: dict[str, Any] | None = None) -> dict[str
         "history": snapshots,
         "steps": steps(snapshots),
         "why": {", ".join(step.added): why_sentence(step, holdout) for step in steps(snapshots)},
-        "pulls": pulling_pairs(study, run.point_tables),
+        "pulls": pulling_pairs(study, run.point_tables, refits),
         "changes": compare(previous, doc) if previous is not None else None,
         "drivers_nodes": [n for n in study.network.nodes if n.kind == "driver"],
         "explorer_default": next(r["outcome"] for r in doc["explorer"] if not r["given"]),

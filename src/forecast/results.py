@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from forecast.batched import quantile_error
 from forecast.engine import Run
 from forecast.explorer import explorer_rows
-from forecast.summary import outcome_summary
+from forecast.summary import number, outcome_summary
 
 
 def results_document(run: Run) -> dict[str, Any]:
@@ -34,6 +35,13 @@ def results_document(run: Run) -> dict[str, Any]:
             for r in run.results
         ],
         "explorer": explorer_rows(run),
+        "monte_carlo_error": number(
+            max(
+                float(quantile_error(r.samples, q).max())
+                for r in run.results
+                for q in (0.05, 0.95)
+            )
+        ),
         "claims": [
             {"id": st.id, "source": st.source_id, "kind": st.kind, "retracted": st.retracted}
             for st in sorted(study.statements, key=lambda st: st.id)

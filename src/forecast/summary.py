@@ -10,7 +10,8 @@ from forecast.pooling import Array
 DECIMALS = 10
 
 
-def _number(value: float) -> float:
+def number(value: float) -> float:
+    """A value rounded to the shared number of decimals."""
     return round(float(value), DECIMALS)
 
 
@@ -19,10 +20,10 @@ def outcome_summary(states: tuple[str, ...], point: Array, samples: Array) -> di
     stats = summarise(samples)
     return {
         state: {
-            "point": _number(point[i]),
-            "mean": _number(stats["mean"][i]),
-            "p05": _number(stats["p05"][i]),
-            "p95": _number(stats["p95"][i]),
+            "point": number(point[i]),
+            "mean": number(stats["mean"][i]),
+            "p05": number(stats["p05"][i]),
+            "p95": number(stats["p95"][i]),
         }
         for i, state in enumerate(states)
     }
