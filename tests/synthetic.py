@@ -94,7 +94,7 @@ def statement(
     return Statement(
         ident,
         kind,  # type: ignore[arg-type]
-        source if source is not None else (None if kind == "assumption" else f"src-{ident}"),
+        source,
         node,
         state,
         conditions,

@@ -306,3 +306,22 @@ def test_no_push_in_the_real_evidence_comes_out_the_wrong_way(study) -> None:  #
     pushes = [r for r in rows if "direction" in r]
     assert pushes, "the real evidence has pushes"
     assert [r["id"] for r in pushes if r["wrong_way"]] == []
+
+
+def test_conditions_of_probability_zero_are_refused_with_their_place() -> None:
+    """A claim conditioned on a state the tables make impossible is a problem line at the
+    claim, not a division by zero."""
+    import dataclasses as dc
+
+    from forecast.claimfit import impossible_conditions
+
+    net = random_network(np.random.default_rng(0), {"x": 2, "y": 2}, {"y": ("x",)})
+    claim = statement(net, "about-x", "x", "s1", 0.5, given={"y": "s1"})
+    claim = dc.replace(claim, location="evidence/e.yaml:12:5")
+    study = study_of(net, [claim])
+    possible = {"x": np.array([[0.5, 0.5]]), "y": np.array([[[0.5, 0.5], [0.2, 0.8]]])}
+    assert impossible_conditions(study, possible) == []
+    never = {"x": possible["x"], "y": np.array([[[1.0, 0.0], [1.0, 0.0]]])}
+    [problem] = impossible_conditions(study, never)
+    assert str(problem).startswith("evidence/e.yaml:12:5: 'about-x' conditions on y=s1")
+    assert "probability zero" in problem.message

@@ -10,14 +10,17 @@ times the nearest end of the claimed range would give).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from scipy.special import expit, logit
 
-from forecast.batched import Structure, posterior, structure_of
+from forecast.batched import ImpossibleEvidenceError, Structure, posterior, structure_of
 from forecast.cpt import Tables
 from forecast.domain import Conditions, Statement, Study
+from forecast.errors import Problem
+from forecast.pooling import Array
 
 WRONG_WAY = 2e-2  # a push is the wrong way round when its odds move by more than 2 %
 
@@ -111,3 +114,39 @@ def fit_rows(study: Study, tables: Tables) -> list[dict[str, Any]]:
     """One row per active claim (retracted ones and analyst assumptions left out)."""
     structure = structure_of(study.network)
     return misses_first([claim_row(study, structure, tables, s) for s in active_claims(study)])
+
+
+def _problem_at(statement: Statement, message: str, fix: str) -> Problem:
+    path, line, column = statement.location.rsplit(":", 2)
+    return Problem(path, int(line), int(column), message, fix)
+
+
+def impossible_conditions(
+    study: Study, cpts: Mapping[str, Array], floor: float = 1e-12
+) -> list[Problem]:
+    """A problem for every claim whose conditions (or reference) have probability zero
+    under the tables: nothing can be said about P(. | something that cannot happen)."""
+    structure = structure_of(study.network)
+    problems = []
+    for statement in study.active():
+        for where in (statement.conditions, statement.reference):
+            if where is None or not where.given:
+                continue
+            observed = next(iter(dict(where.given)))
+            rest = dict(where.given)
+            state = rest.pop(observed)
+            try:
+                p = posterior(structure, cpts, observed, rest, dict(where.do))[0]
+                chance = float(p[study.network.node(observed).index(state)])
+            except ImpossibleEvidenceError:
+                chance = 0.0
+            if not chance > floor:  # a zero (or a nan from an impossible rest) alike
+                problems.append(
+                    _problem_at(
+                        statement,
+                        f"'{statement.id}' conditions on {where.label()}, which has "
+                        "probability zero under the model",
+                        "condition on states that can happen together",
+                    )
+                )
+    return problems

@@ -347,6 +347,7 @@ def _shift_text(shift: dict[str, float] | None) -> str:
 
 def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
     from forecast.claimfit import fit_rows, probability_text
+    from forecast.wording import claimed, value
 
     rows = fit_rows(study, tables)
     if as_json:
@@ -356,15 +357,18 @@ def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
     click.echo(f"{len(rows)} claims, {misses} missed by the point network (misses first)")
     for r in rows:
         verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
+        if r.get("wrong_way"):
+            verdict += ", THE WRONG WAY ROUND"
         click.echo(
-            f"{r['id']:<40} {probability_text(r)} = {100 * r['fitted']:.1f} %, "
-            f"claimed {100 * r['low']:.0f}–{100 * r['high']:.0f} %: {verdict}"
+            f"{r['id']:<40} {probability_text(r)} = {value(r, 'fitted')}, "
+            f"claimed {claimed(r)}: {verdict}"
         )
 
 
 def _print_holdout(study: Study, as_json: bool) -> None:
     from forecast.claimfit import probability_text
     from forecast.holdout import holdout_rows, holdout_summary, summary_sentence
+    from forecast.wording import claimed, value
 
     rows = holdout_rows(study)
     summary = holdout_summary(study, rows)
@@ -376,8 +380,7 @@ def _print_holdout(study: Study, as_json: bool) -> None:
         verdict = "coherent" if r["coherent"] else f"others {r['miss_points']:+.1f} points away"
         click.echo(
             f"{r['source']:<16} {r['id']:<40} {probability_text(r)} claimed "
-            f"{100 * r['low']:.0f}–{100 * r['high']:.0f} %, the others give "
-            f"{100 * r['others']:.1f} %: {verdict}"
+            f"{claimed(r)}, the others give {value(r, 'others')}: {verdict}"
         )
     click.echo("\n" + summary_sentence(summary, len(study.sources)))
 

@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 
 from forecast.batched import Structure, posterior, structure_of
+from forecast.claimfit import impossible_conditions
 from forecast.cpt import Tables, build_tables, column_sums_ok
 from forecast.domain import Scenario, Study
+from forecast.errors import InputError
 from forecast.network import build_pgmpy, pgmpy_posterior
 from forecast.pooling import Array
 from forecast.sizes import DrawPlan, check_draws
@@ -138,6 +140,9 @@ def run_study(
     structure = structure_of(study.network)
     point_tables = build_tables(study)
     check_tables(point_tables)
+    impossible = impossible_conditions(study, point_tables.cpts)
+    if impossible:
+        raise InputError(impossible)
     kept = draw_chunk(study, plan, seed, 0, point_tables) if plan.chunks == 1 else None
     drawn = DrawnTables(study, plan, seed, kept, point_tables)
     model = build_pgmpy(structure, point_tables.cpts)

@@ -37,9 +37,7 @@ def results_document(run: Run) -> dict[str, Any]:
         "explorer": explorer_rows(run),
         "monte_carlo_error": number(
             max(
-                float(quantile_error(r.samples, q).max())
-                for r in run.results
-                for q in (0.05, 0.95)
+                float(quantile_error(r.samples, q).max()) for r in run.results for q in (0.05, 0.95)
             )
         ),
         "claims": [
