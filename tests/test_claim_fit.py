@@ -15,6 +15,21 @@ from forecast.network import build_pgmpy, pgmpy_posterior
 from .test_audit_trail import _retract, invoke
 
 
+def _pgmpy_value(model, structure, study, row) -> float:  # type: ignore[no-untyped-def]
+    """A fit row's value recomputed by pgmpy from the row alone: a probability, or for a
+    push the odds ratio against its reference."""
+    import math
+
+    node, state = row["target"]["node"], row["target"]["state"]
+    index = study.network.node(node).index(state)
+    p = pgmpy_posterior(model, structure, node, row["given"], row["do"])[index]
+    if "reference" not in row:
+        return float(p)
+    ref = row["reference"]
+    r = pgmpy_posterior(model, structure, node, ref["given"], ref["do"])[index]
+    return math.exp(math.log(p / (1 - p)) - math.log(r / (1 - r)))
+
+
 def test_every_fitted_value_is_pgmpys_answer_on_the_point_network(study) -> None:  # type: ignore[no-untyped-def]
     """Recomputed from the row's own conditions by pgmpy, to 1e-9 (the row keeps 10 places)."""
     tables = build_tables(study)
@@ -25,18 +40,24 @@ def test_every_fitted_value_is_pgmpys_answer_on_the_point_network(study) -> None
         s.id for s in study.statements if s.cited and not s.retracted
     }
     for row in rows:
-        node, state = row["target"]["node"], row["target"]["state"]
-        expected = pgmpy_posterior(model, structure, node, row["given"], row["do"])
-        index = study.network.node(node).index(state)
-        assert abs(row["fitted"] - expected[index]) < 1e-9, row["id"]
+        assert abs(row["fitted"] - _pgmpy_value(model, structure, study, row)) < 1e-9, row["id"]
         assert row["honoured"] == (row["low"] <= row["fitted"] <= row["high"])
 
 
-def test_column_claims_list_every_parent_and_forecasts_none(study) -> None:  # type: ignore[no-untyped-def]
+def test_rows_carry_the_full_conditions_and_pushes_their_reference(study) -> None:  # type: ignore[no-untyped-def]
+    """A column claim names every parent; a push names its direction and reference."""
+    statements = {s.id: s for s in study.statements}
     for row in fit_rows(study, build_tables(study)):
-        node = study.network.node(row["target"]["node"])
-        expected = set() if row["kind"] == "forecast" else set(node.parents)
-        assert set(row["given"]) == expected, row["id"]
+        statement = statements[row["id"]]
+        named = {**row["given"], **row["do"]}
+        if statement.column is not None:
+            assert set(named) == set(study.network.node(statement.node).parents), row["id"]
+        else:
+            assert named == {**statement.given, **statement.do}, row["id"]
+        assert ("reference" in row) == statement.relative
+        if statement.relative:
+            assert row["direction"] == statement.direction
+    assert sum(1 for s in statements.values() if s.kind == "forecast" and s.column is None) >= 6
 
 
 def test_misses_come_first_largest_first(study) -> None:  # type: ignore[no-untyped-def]
@@ -85,9 +106,8 @@ def test_holdout_values_come_from_the_other_sources_alone(study) -> None:  # typ
         if row["source"] not in models:
             tables = build_tables(without_source(study, row["source"]))
             models[row["source"]] = build_pgmpy(structure, tables.cpts)
-        node, state = row["target"]["node"], row["target"]["state"]
-        expected = pgmpy_posterior(models[row["source"]], structure, node, row["given"])
-        assert abs(row["others"] - expected[study.network.node(node).index(state)]) < 1e-9
+        expected = _pgmpy_value(models[row["source"]], structure, study, row)
+        assert abs(row["others"] - expected) < 1e-9
         assert row["coherent"] == (row["low"] <= row["others"] <= row["high"])
 
 

@@ -142,8 +142,11 @@ def test_audit_outcome_lists_claims_and_quotes(workspace: Path) -> None:
     kinds = {c["kind"] for c in doc["columns"]}
     assert {"base", "effect"} <= kinds
     for col in doc["columns"]:
-        assert col["statements"]
-        assert abs(sum(s["share"] for s in col["statements"]) - 1) < 1e-5
+        assert abs(sum(col["fitted"].values()) - 1) < 1e-5
+        if col["statements"]:
+            assert abs(sum(s["share"] for s in col["statements"]) - 1) < 1e-5
+    assert doc["queries"], "the outcome has level and push claims beyond its columns"
+    assert all(q["about"].startswith("trajectory") for q in doc["queries"])
     assert len(doc["table"]) == 2**6
 
 

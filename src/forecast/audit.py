@@ -7,6 +7,7 @@ from typing import Any
 
 from forecast.cpt import PooledColumn, Tables
 from forecast.domain import ColumnKey, Node, Statement, Study
+from forecast.pooling import Array
 
 
 def _statement_entry(study: Study, statement: Statement, share: float) -> dict[str, Any]:
@@ -36,7 +37,9 @@ def _statement_entry(study: Study, statement: Statement, share: float) -> dict[s
     return entry
 
 
-def _column_entry(study: Study, node: Node, pooled: PooledColumn) -> dict[str, Any]:
+def _column_entry(study: Study, node: Node, pooled: PooledColumn, fitted: Array) -> dict[str, Any]:
+    """A parameter column: what its column statements say pooled, what the fit made of it
+    (`fitted`, the column under the point network), and the statements with their shares."""
     moved = dict(pooled.key.moved)
     kind = "base" if not moved else ("effect" if len(moved) == 1 else "joint")
     return {
@@ -44,6 +47,7 @@ def _column_entry(study: Study, node: Node, pooled: PooledColumn) -> dict[str, A
         "kind": kind,
         "given": moved,
         "pooled": {s: round(float(pooled.column[0, i]), 6) for i, s in enumerate(node.states)},
+        "fitted": {s: round(float(fitted[0, i]), 6) for i, s in enumerate(node.states)},
         "statements": [
             _statement_entry(study, st, float(pooled.shares[0, i]))
             for i, st in enumerate(pooled.statements)
@@ -56,7 +60,7 @@ def _origin_label(start: ColumnKey | None, moved: tuple[tuple[str, str], ...]) -
     covered = dict(start.moved) if start is not None else {}
     effects = [f"{p}={s}" for p, s in moved if p not in covered]
     if (start is None and len(effects) <= 1) or (start is not None and not effects):
-        return "claims (pooled)"
+        return "fitted column"
     begin = (
         "base"
         if start is None
@@ -100,7 +104,12 @@ def audit_node(study: Study, tables: Tables, node_id: str) -> dict[str, Any]:
         "states": list(node.states),
         "baseline": node.baseline,
         "parents": list(node.parents),
-        "columns": [_column_entry(study, node, c) for c in columns],
+        "columns": [_column_entry(study, node, c, tables.fitted_column(c.key)) for c in columns],
+        "queries": [
+            {**_statement_entry(study, s, 0.0), "about": s.target_label()}
+            for s in study.queries()
+            if s.node == node_id
+        ],
         "table": _derived_rows(study, node, tables) if node.parents else [],
     }
 

@@ -327,10 +327,12 @@ def _print_statement(st: dict[str, Any]) -> None:
         if st["cited"]
         else "UNCITED analyst assumption"
     )
+    from forecast.wording import claimed
+
     click.echo(
-        f"  - {st['id']}: P({st['state']}) = {st['stated']} "
-        f"[{100 * st['low']:.0f}–{100 * st['high']:.0f} %], {origin}, "
-        f"weight {st['weight']:.3f}, share {100 * st['share']:.0f} %"
+        f"  - {st['id']}: {st['state']}: {claimed(st)}, {origin}, "
+        f"weight {st['weight']:.3f}"
+        + ("" if "about" in st else f", share {100 * st['share']:.0f} %")
     )
     if st.get("retraction"):
         click.echo(f"      RETRACTED {st['retraction']}")
@@ -485,9 +487,17 @@ def audit(
     else:
         click.echo(f"{doc['label']} ({doc['node']}): {doc['description']}")
         for col in doc["columns"]:
-            pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
-            click.echo(f"\n== {col['column']} [{col['kind']}] -> {pooled}")
+            fitted = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["fitted"].items())
+            click.echo(f"\n== {col['column']} [{col['kind']}] -> fitted {fitted}")
+            if col["statements"]:
+                pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
+                click.echo(f"   its column claims, pooled: {pooled}")
             for st in col["statements"]:
+                _print_statement(st)
+        if doc["queries"]:
+            click.echo(f"\n== claims about {doc['node']} under other conditions (levels, pushes)")
+            for st in doc["queries"]:
+                click.echo(f"-- {st['about']}")
                 _print_statement(st)
 
 

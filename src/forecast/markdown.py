@@ -255,20 +255,28 @@ def audit_markdown(context: dict[str, Any]) -> str:
                 f"Parents: {cell(', '.join(node['parents']))}; baseline state `{node['baseline']}`.",
                 "",
             ]
-        for col in node["columns"]:
-            pooled = ", ".join(f"{cell(s)} {pct(v)}" for s, v in col["pooled"].items())
-            lines += [f"### {cell(col['column'])} ({cell(col['kind'])}): {pooled}", ""]
-            for st in col["statements"]:
+        queries = [{**st, "heading": st["about"]} for st in node["queries"]]
+        for col in [*node["columns"], {"queries": queries}]:
+            if "queries" in col:
+                if queries:
+                    lines += [f"### Other claims about `{node['node']}` (levels and pushes)", ""]
+                statements = col["queries"]
+            else:
+                fitted = ", ".join(f"{cell(s)} {pct(v)}" for s, v in col["fitted"].items())
+                lines += [f"### {cell(col['column'])} ({cell(col['kind'])}): fitted {fitted}", ""]
+                statements = col["statements"]
+            for st in statements:
                 who = (
                     f"source `{st['source']}` (grade {st['source_grade']}), credibility "
                     f"{st['credibility']}"
                     if st["cited"]
                     else "**uncited analyst assumption**"
                 )
+                about = f"{cell(st['heading'])}: " if "heading" in st else ""
                 lines += [
-                    f"- **`{st['id']}`** — P({cell(st['state'])}) = {cell(st['stated'])} "
-                    f"({interval(st['low'], st['high'])}); {who}; weight {st['weight']:.3f}, "
-                    f"share {pct(st['share'])}",
+                    f"- **`{st['id']}`** — {about}{cell(st['state'])}, {cell(claimed(st))}; "
+                    f"{who}; weight {st['weight']:.3f}"
+                    + ("" if "heading" in st else f", share {pct(st['share'])}"),
                 ]
                 if st["cited"]:
                     lines.append(f"  > {cell(st['quote'])}")

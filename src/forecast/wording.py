@@ -39,11 +39,11 @@ def ratio(value: float) -> str:
 def claimed(row: dict[str, Any]) -> str:
     """What a fit row's claim states, with its range: a probability range, or for a push an
     odds-ratio range."""
-    if "direction" in row:
+    if row.get("direction"):
         return f"{row['stated']} ({ratio(row['low'])}–{ratio(row['high'])})"
     return f"{row['stated']} ({interval(row['low'], row['high'])})"
 
 
 def value(row: dict[str, Any], key: str) -> str:
     """A fit row's value under a model: a percentage, or an odds ratio for a push."""
-    return ratio(row[key]) if "direction" in row else pct(row[key])
+    return ratio(row[key]) if row.get("direction") else pct(row[key])
