@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.cpt import _assemble, _pool_column, build_tables
-from forecast.domain import ColumnKey, Node, Statement
+from forecast.cpt import PooledColumn, _assemble, _pool_column, build_tables, draw_claims
+from forecast.domain import ColumnKey, Conditions, Node, Statement
 from forecast.pooling import complete_column, pool
 
 probabilities = st.floats(0.01, 0.99)
@@ -26,8 +26,10 @@ def _claim(
         f"c{i}",
         "claim",
         source or f"src{i}",
-        ColumnKey("x"),
+        "x",
         state,
+        Conditions(),
+        ColumnKey("x"),
         low,
         high,
         "",
@@ -38,14 +40,18 @@ def _claim(
     )
 
 
+def _pool(
+    statements: list[Statement], reference: np.ndarray, rng: np.random.Generator | None = None
+) -> PooledColumn:
+    """One column's statements pooled against `reference` (its draws set the draw count)."""
+    drawn = draw_claims(statements, reference.shape[0], rng)
+    return _pool_column(ColumnKey("x"), NODE, tuple(statements), reference, "logarithmic", drawn)
+
+
 def _interval(statements: list[Statement], draws: int = 40_000) -> tuple[float, float, float]:
     """Point, and 5th/95th percentiles of P(a) over draws, for claims on one column."""
-    uniform = np.full((1, 3), 1 / 3)
-    point = _pool_column(ColumnKey("x"), NODE, tuple(statements), uniform, "logarithmic", None)
-    rng = np.random.default_rng(1)
-    many = _pool_column(
-        ColumnKey("x"), NODE, tuple(statements), np.full((draws, 3), 1 / 3), "logarithmic", rng
-    )
+    point = _pool(statements, np.full((1, 3), 1 / 3))
+    many = _pool(statements, np.full((draws, 3), 1 / 3), np.random.default_rng(1))
     lo, hi = np.quantile(many.column[:, 0], [0.05, 0.95])
     return float(point.column[0, 0]), float(lo), float(hi)
 
@@ -101,10 +107,10 @@ def test_one_source_speaks_once_per_column() -> None:
     repeated = [_claim(i, 0.7, 0.7, source="loud") for i in range(5)]
     other = _claim(9, 0.3, 0.3, source="quiet")
     uniform = np.full((1, 3), 1 / 3)
-    point = _pool_column(ColumnKey("x"), NODE, (*repeated, other), uniform, "logarithmic", None)
+    point = _pool([*repeated, other], uniform)
     shares = point.shares[0]
     assert abs(shares[:5].sum() - shares[5]) < 1e-12
-    single = _pool_column(ColumnKey("x"), NODE, (repeated[0], other), uniform, "logarithmic", None)
+    single = _pool([repeated[0], other], uniform)
     np.testing.assert_allclose(point.column, single.column, atol=1e-12)
 
 
@@ -114,10 +120,11 @@ def test_log_linear_reproduces_base_and_single_effects(seed: int) -> None:
     p1 = Node("p1", "P1", "driver", "", ("no", "yes"), ("", ""), "no", ())
     p2 = Node("p2", "P2", "driver", "", ("lo", "mid", "hi"), ("", "", ""), "mid", ())
     child = Node("x", "X", "outcome", "", ("a", "b", "c"), ("", "", ""), "b", ("p1", "p2"))
-    from forecast.cpt import PooledColumn
 
     def col(key: ColumnKey) -> PooledColumn:
-        return PooledColumn(key, (), np.ones((2, 0)), rng.dirichlet(np.ones(3), size=2))
+        return PooledColumn(
+            key, (), np.ones((2, 0)), rng.dirichlet(np.ones(3), size=2), np.zeros(2)
+        )
 
     keys = [
         ColumnKey("x"),
@@ -233,8 +240,6 @@ def test_pinned_joint_column_is_the_base_for_wider_combinations() -> None:
     b = Node("b", "B", "driver", "", ("no", "yes"), ("", ""), "no", ())
     c = Node("c", "C", "driver", "", ("no", "yes"), ("", ""), "no", ())
     child = Node("x", "X", "outcome", "", ("p", "q", "r"), ("", "", ""), "q", ("a", "b", "c"))
-    from forecast.cpt import PooledColumn
-
     keys = [
         ColumnKey("x"),
         ColumnKey("x", (("a", "yes"),)),
@@ -243,7 +248,8 @@ def test_pinned_joint_column_is_the_base_for_wider_combinations() -> None:
         ColumnKey("x", (("a", "yes"), ("b", "yes"))),
     ]
     columns = {
-        k: PooledColumn(k, (), np.ones((1, 0)), rng.dirichlet(np.ones(3), size=1)) for k in keys
+        k: PooledColumn(k, (), np.ones((1, 0)), rng.dirichlet(np.ones(3), size=1), np.zeros(1))
+        for k in keys
     }
     table, origin = _assemble(child, [a, b, c], columns)
     # the builder's record: both columns with a=yes and b=yes start from the pinned column

@@ -57,7 +57,7 @@ def test_bif_posteriors_match_results_json(report_dir: Path, real_run) -> None:
 def test_bif_carries_provenance(real_run) -> None:
     text = export_text(real_run.study, real_run.point_tables, real_run.pgmpy_model, "bif")
     outcome = real_run.study.network.outcome
-    claims = {s.id for s in real_run.study.parameters() if s.column.node == outcome and s.cited}
+    claims = {s.id for s in real_run.study.active() if s.node == outcome and s.cited}
     assert claims
     block = text[text.index(f"variable {outcome}") :]
     block = block[: block.index("\n}")]
