@@ -20,6 +20,13 @@ def cell(text: object) -> str:
     return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def _estimate_cell(o: dict[str, Any]) -> str:
+    """'12 % (6–19 %, ±1.0)': mean, 90 % interval, and the larger Monte Carlo standard error
+    of its ends, in points."""
+    error = 100 * max(o.get("p05_error", 0.0), o.get("p95_error", 0.0))
+    return f"{pct(o['mean'])} ({interval(o['p05'], o['p95'])}, ±{error:.1f})"
+
+
 def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
     head = "| Scenario | Conditions | " + " | ".join(states) + " |"
     rule = "|---|---|" + "---|" * len(states)
@@ -27,10 +34,7 @@ def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
     for sc in doc["scenarios"]:
         conditions = [f"{k}={v}" for k, v in sc["given"].items()]
         conditions += [f"do({k}={v})" for k, v in sc["do"].items()]
-        values = [
-            f"{pct(sc['outcome'][s]['mean'])} ({interval(sc['outcome'][s]['p05'], sc['outcome'][s]['p95'])})"
-            for s in states
-        ]
+        values = [_estimate_cell(sc["outcome"][s]) for s in states]
         rows.append(
             f"| {cell(sc['title'])} | {cell(', '.join(conditions) or 'none')} | "
             + " | ".join(values)
@@ -201,7 +205,8 @@ def report_markdown(context: dict[str, Any]) -> str:
         "",
         "## Scenarios",
         "",
-        "Mean of the draws with the 90 % interval (5th–95th percentile) in brackets.",
+        "Mean of the draws with the 90 % interval (5th–95th percentile) in brackets, and the "
+        "Monte Carlo standard error of the interval's ends in points (more draws shrink it).",
         "",
         *_scenario_table(doc, states),
         "",

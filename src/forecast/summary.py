@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecast.batched import summarise
+from forecast.batched import quantile_error, summarise
 from forecast.pooling import Array
 
 DECIMALS = 10
@@ -16,14 +16,18 @@ def number(value: float) -> float:
 
 
 def outcome_summary(states: tuple[str, ...], point: Array, samples: Array) -> dict[str, Any]:
-    """{state: {point, mean, p05, p95}} for one query."""
+    """{state: {point, mean, p05, p95, p05_error, p95_error}} for one query; the errors are
+    the Monte Carlo standard errors of the interval's ends."""
     stats = summarise(samples)
+    low, high = quantile_error(samples, 0.05), quantile_error(samples, 0.95)
     return {
         state: {
             "point": number(point[i]),
             "mean": number(stats["mean"][i]),
             "p05": number(stats["p05"][i]),
             "p95": number(stats["p95"][i]),
+            "p05_error": number(low[i]),
+            "p95_error": number(high[i]),
         }
         for i, state in enumerate(states)
     }
