@@ -157,12 +157,6 @@ class TargetQueries:
         return out
 
 
-def normalised(joint: Array) -> Array:
-    """Answers as probabilities over the target's states (last axis)."""
-    out: Array = joint / joint.sum(axis=-1, keepdims=True)
-    return out
-
-
 class ContractedQueries:
     """The slot interface of `JointQueries` over one compiled `TargetQueries` per target,
     for networks whose joint table is too large to hold."""

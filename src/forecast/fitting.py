@@ -37,6 +37,8 @@ from forecast.loglinear import NodeLayout, pull_back, softmax, tables
 from forecast.pooling import CLIP, Array
 
 Index = npt.NDArray[np.intp]
+STEP = 1e-6  # the difference step of the Hessians, in logits
+MAX_STEP = 1.0  # largest change of one logit in one step (a trust region)
 HINGE = 1e2  # extra cost per unit squared log odds ratio of a push the wrong way round
 TINY = 1e-12
 
@@ -305,21 +307,6 @@ def _hessians(problem: FitProblem, phi: Array, grad: Array, rows: Index) -> Arra
     return out
 
 
-def _newton_steps(hessian: Array, grad: Array, damping: Array) -> Array:
-    """Steps -(|H| + damping I)^-1 g: every eigenvalue made positive, then damped
-    (Levenberg-Marquardt) by each draw's own `damping`."""
-    values, vectors = np.linalg.eigh(hessian)
-    values = np.abs(values) + damping[:, None]
-    coords = np.einsum("dpq,dp->dq", vectors, grad) / values
-    out: Array = -np.einsum("dpq,dq->dp", vectors, coords)
-    return out
-
-
-STEP = 1e-6
-SLOW = 0.25  # a round that cuts a draw's gradient by less than this remakes its Hessian
-MAX_STEP = 1.0  # largest change of one logit in one Newton step
-
-
 def curvatures(problem: FitProblem, phi: Array) -> Array:
     """Each term's Hessian (terms, P, P) at `phi` (one draw), per unit of its weight there."""
     out = []
@@ -332,10 +319,11 @@ def curvatures(problem: FitProblem, phi: Array) -> Array:
     return np.stack(out) if out else np.zeros((0, phi.shape[1], phi.shape[1]))
 
 
-def _inverse(hessian: Array, damping: float) -> Array:
-    """(|H| + damping I)^-1 for every draw: eigenvalues made positive, then damped."""
+def _inverse(hessian: Array, damping: Array | float) -> Array:
+    """(|H| + damping I)^-1 for every draw: every eigenvalue made positive, then damped
+    (Levenberg-Marquardt) by the draw's own `damping`."""
     values, vectors = np.linalg.eigh(hessian)
-    values = np.abs(values) + damping
+    values = np.abs(values) + np.reshape(damping, (-1, 1))
     out: Array = (vectors / values[:, None, :]) @ vectors.transpose(0, 2, 1)
     return out
 
@@ -367,7 +355,7 @@ def fit(
         if not left.size:
             break
         hessian = _hessians(problem, phi[left], grad[left], left)
-        step = _newton_steps(hessian, grad[left], damping[left])
+        step = -np.einsum("dpq,dq->dp", _inverse(hessian, damping[left]), grad[left])
         largest = np.abs(step).max(axis=1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))  # a trust region
         alpha = _line_search(problem, phi, loss, grad, left, step)
