@@ -1,5 +1,8 @@
-"""Conditional probability tables from pooled claims, as point values or as many draws.
+"""Conditional probability tables fitted to every claim, as point values or as many draws.
 
+Each draw's claim values and weights are drawn first; the column statements of each
+parameter column are pooled; the pooled columns, the query claims, the pushes and the
+assumptions then make the fit's terms (`fitting`), whose minimum gives the tables.
 Tables have axes (draws, parent_1, ..., parent_k, node): the leading axis holds the draws
 (one for the point forecast), then one axis per parent in the order the model lists them.
 """
