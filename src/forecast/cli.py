@@ -369,11 +369,12 @@ def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
 
 def _print_holdout(study: Study, as_json: bool) -> None:
     from forecast.claimfit import probability_text
-    from forecast.holdout import holdout_rows, holdout_summary, summary_sentence
+    from forecast.holdout import holdout_rows, holdout_summary, source_fits, summary_sentence
     from forecast.wording import claimed, value
 
-    rows = holdout_rows(study)
-    summary = holdout_summary(study, rows)
+    fits = source_fits(study)
+    rows = holdout_rows(study, fits)
+    summary = holdout_summary(study, rows, fits)
     if as_json:
         doc = {"claims": rows, **summary}
         click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))

@@ -9,22 +9,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecast.batched import structure_of
+from forecast.batched import posterior, structure_of
 from forecast.claimfit import active_claims, claim_row, misses_first
-from forecast.cpt import build_tables
+from forecast.cpt import Tables, build_tables
 from forecast.domain import Study
-from forecast.influence import outcome_point, source_influence, without_source
+from forecast.influence import Influence, outcome_point, without_source
 
 
-def holdout_rows(study: Study) -> list[dict[str, Any]]:
-    """One row per active claim, valued by the network built from the other sources."""
+def source_fits(study: Study) -> dict[str, Tables]:
+    """The point tables fitted without each unretracted source in turn (each refit started
+    from the fit with every source)."""
+    warm = build_tables(study)
+    return {
+        s.id: build_tables(without_source(study, s.id), point=warm)
+        for s in study.sources
+        if not s.meta.retracted
+    }
+
+
+def holdout_rows(study: Study, fits: dict[str, Tables] | None = None) -> list[dict[str, Any]]:
+    """One row per active claim, valued by the network built from the other sources
+    (`fits` from `source_fits` saves fitting them again)."""
+    fits = source_fits(study) if fits is None else fits
     structure = structure_of(study.network)
     rows = []
     for source in study.sources:
         claims = [s for s in active_claims(study) if s.source_id == source.id]
         if not claims:
             continue
-        others = build_tables(without_source(study, source.id))
+        others = fits[source.id]
         for statement in claims:
             row = claim_row(study, structure, others, statement)
             row["coherent"] = row.pop("honoured")
@@ -33,12 +46,24 @@ def holdout_rows(study: Study) -> list[dict[str, Any]]:
     return misses_first(rows, ok="coherent")
 
 
-def holdout_summary(study: Study, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Which sources the others contradict, and which source the baseline leans on most."""
+def holdout_summary(
+    study: Study, rows: list[dict[str, Any]], fits: dict[str, Tables] | None = None
+) -> dict[str, Any]:
+    """Which sources the others contradict, and which source the baseline leans on most
+    (`fits` from `source_fits` saves fitting without each source again)."""
     disagree = sorted({r["source"] for r in rows if not r["coherent"]})
+    fits = source_fits(study) if fits is None else fits
+    structure = structure_of(study.network)
+    outcome = study.network.node(study.network.outcome)
     base = outcome_point(study)
+
+    def influence(source_id: str) -> Influence:
+        delta = posterior(structure, fits[source_id].cpts, outcome.id)[0] - base
+        shift = {s: round(float(delta[i]), 10) for i, s in enumerate(outcome.states)}
+        return Influence(f"source {source_id}", source_id, "all its columns", shift)
+
     leans = max(
-        (source_influence(study, s.id, base) for s in study.sources if not s.meta.retracted),
+        (influence(source_id) for source_id in fits),
         key=lambda inf: (inf.size, inf.what),
         default=None,
     )

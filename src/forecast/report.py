@@ -15,7 +15,7 @@ from forecast.engine import Query, Run
 from forecast.export import export_text
 from forecast.figures import Interval, save, scenario_figure
 from forecast.history import Step, history, steps
-from forecast.holdout import holdout_rows, holdout_summary, summary_sentence
+from forecast.holdout import holdout_rows, holdout_summary, source_fits, summary_sentence
 from forecast.html import report_html, svg_data_uri
 from forecast.influence import claim_influences, leave_one_out, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
@@ -69,7 +69,8 @@ def report_context(
                 }
             )
     progress(f"  the fit without each source in turn ({len(study.sources)} refits)")
-    holdout = holdout_rows(study)
+    fits = source_fits(study)
+    holdout = holdout_rows(study, fits)
     claims_per_source = {
         s.id: sum(1 for st in study.statements if st.source_id == s.id) for s in study.sources
     }
@@ -104,7 +105,9 @@ def report_context(
         "scenarios": study.scenarios,
         "fit": fit_rows(study, run.point_tables),
         "holdout": holdout,
-        "holdout_sentence": summary_sentence(holdout_summary(study, holdout), len(study.sources)),
+        "holdout_sentence": summary_sentence(
+            holdout_summary(study, holdout, fits), len(study.sources)
+        ),
         "assumptions": [s for s in study.parameters() if not s.cited],
         "sources": sources,
         "audit": [audit_node(study, run.point_tables, n) for n in study.network.ids],
