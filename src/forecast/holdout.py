@@ -60,7 +60,7 @@ def holdout_summary(
     def influence(source_id: str) -> Influence:
         delta = posterior(structure, fits[source_id].cpts, outcome.id)[0] - base
         shift = {s: round(float(delta[i]), 10) for i, s in enumerate(outcome.states)}
-        return Influence(f"source {source_id}", source_id, "all its columns", shift)
+        return Influence.of_source(source_id, shift)
 
     leans = max(
         (influence(source_id) for source_id in fits),

@@ -25,6 +25,11 @@ class Influence:
     column: str
     shift: dict[str, float]  # outcome state -> probability without it minus with it
 
+    @classmethod
+    def of_source(cls, source_id: str, shift: dict[str, float]) -> Influence:
+        """The effect of leaving out every claim of one source."""
+        return cls(f"source {source_id}", source_id, "all its columns", shift)
+
     @property
     def size(self) -> float:
         """Largest absolute change over the outcome states."""
@@ -135,9 +140,7 @@ def source_influence(study: Study, source_id: str, base: Array | None = None) ->
     """The effect of leaving out every active claim of one source at once; pass `base` to
     reuse the study's point forecast."""
     changed = without_source(study, source_id)
-    return Influence(
-        f"source {source_id}", source_id, "all its columns", _shift(study, changed, base)
-    )
+    return Influence.of_source(source_id, _shift(study, changed, base))
 
 
 def retraction_effects(study: Study) -> list[Influence]:
