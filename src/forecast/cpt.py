@@ -30,9 +30,9 @@ from forecast.fitting import (
     Terms,
     curvatures,
     fit,
-    fit_draws,
 )
 from forecast.loglinear import NodeLayout
+from forecast.parallel import fit_draws
 from forecast.pooling import Array, PoolKind, pool_claims
 
 
@@ -89,7 +89,7 @@ class Tables:
 
 POINT_TOLERANCE = 1e-9  # largest gradient component left in the point fit
 DRAW_TOLERANCE = 1e-5  # and in each draw's fit
-DRAW_ROUNDS = 300  # quasi-Newton rounds for the draws; any draw still moving is reported
+DRAW_ROUNDS = 300  # quasi-Newton rounds for the draws at most (`FitResult.converged` says)
 
 
 def voice(statement: Statement) -> tuple[object, ...]:

@@ -1,4 +1,4 @@
-"""Run a study: point tables in pgmpy, draws in the batched engine, one result per scenario.
+"""Run a study: point and drawn tables through the batched engine, one result per scenario.
 
 The draws are made chunk by chunk (`sizes.plan_draws`), so the tables of at most one chunk
 are held at once whatever the draw count; a run whose draws fit in one chunk keeps that
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,12 +19,12 @@ from forecast.claimfit import impossible_conditions
 from forecast.cpt import Tables, build_tables, column_sums_ok
 from forecast.domain import Scenario, Study
 from forecast.errors import InputError
-from forecast.network import build_pgmpy, pgmpy_posterior
+from forecast.network import build_pgmpy
 from forecast.pooling import Array
 from forecast.sizes import DrawPlan, check_draws
 from forecast.summary import outcome_summary
 
-DEFAULT_DRAWS = 500
+DEFAULT_DRAWS = 4000
 DEFAULT_SEED = 20_240_601
 
 
@@ -39,7 +40,7 @@ class Query:
 @dataclass(frozen=True)
 class ScenarioResult:
     scenario: Scenario
-    point: Array  # (states,) from pgmpy on the point network
+    point: Array  # (states,) on the point network
     samples: Array  # (draws, states) from the batched engine
 
 
@@ -83,11 +84,17 @@ class Run:
     structure: Structure
     point_tables: Tables
     drawn: DrawnTables
-    pgmpy_model: Any
     results: tuple[ScenarioResult, ...]
 
+    @cached_property
+    def pgmpy_model(self) -> Any:
+        """The point network in pgmpy, built on first use (for export and cross-checks)."""
+        return build_pgmpy(self.structure, self.point_tables.cpts)
+
     def point(self, given: Mapping[str, str], do: Mapping[str, str], target: str) -> Array:
-        return pgmpy_posterior(self.pgmpy_model, self.structure, target, given, do)
+        """P(target | given, do) on the point network: shape (states,)."""
+        answer: Array = posterior(self.structure, self.point_tables.cpts, target, given, do)[0]
+        return answer
 
     def samples(self, given: Mapping[str, str], do: Mapping[str, str], target: str) -> Array:
         """P(target | given, do) for every draw: shape (draws, states)."""
@@ -145,11 +152,10 @@ def run_study(
         raise InputError(impossible)
     kept = draw_chunk(study, plan, seed, 0, point_tables) if plan.chunks == 1 else None
     drawn = DrawnTables(study, plan, seed, kept, point_tables)
-    model = build_pgmpy(structure, point_tables.cpts)
     outcome = study.network.outcome
     queries = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]
     results = tuple(
-        ScenarioResult(sc, pgmpy_posterior(model, structure, outcome, sc.given, sc.do), samples)
-        for sc, samples in zip(study.scenarios, answer(structure, drawn, queries), strict=True)
+        ScenarioResult(sc, posterior(structure, point_tables.cpts, outcome, sc.given, sc.do)[0], s)
+        for sc, s in zip(study.scenarios, answer(structure, drawn, queries), strict=True)
     )
-    return Run(study, draws, seed, structure, point_tables, drawn, model, results)
+    return Run(study, draws, seed, structure, point_tables, drawn, results)

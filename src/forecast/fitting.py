@@ -16,13 +16,15 @@ The loss is a weighted sum of divergences, one term per kind of statement:
 - the default assumptions, at the assumption weight: a base column no assumption covers is
   held towards uniform, an effect towards no effect (the base column again).
 
-Every draw is an independent problem; they are stacked into one vector and minimised
-together (L-BFGS with exact gradients), warm-started from the point fit.
+Every draw is an independent problem; they are stacked and minimised together by batched
+quasi-Newton (BFGS) steps with exact gradients, each draw from its own start and with its
+own first Hessian built from the point fit's curvature (`parallel` spreads groups of draws
+over the cores). The point fit itself takes Newton steps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,6 +92,23 @@ class PushTerm:
     sign: int  # +1 raises, -1 lowers, 0 no change
 
 
+@dataclass(frozen=True)
+class _ColumnGroup:
+    node: str
+    columns: npt.NDArray[np.intp]  # (terms,) parameter column of each term
+    onehot: Array  # (node columns, terms)
+    target: Array  # (draws, terms, states)
+    weight: Array  # (draws, terms)
+
+
+@dataclass(frozen=True)
+class _AnchorGroup:
+    node: str
+    columns: npt.NDArray[np.intp]
+    onehot: Array  # (node columns, anchors)
+    factor: Array  # (anchors,) weight / scale^2
+
+
 @dataclass
 class Terms:
     columns: list[ColumnTerm] = field(default_factory=list)
@@ -155,6 +174,7 @@ class FitProblem:
         self.slots = list(dict.fromkeys(wanted))
         self.slot = {s: i for i, s in enumerate(self.slots)}
         self._index_uses(terms)
+        self._group_columns(terms)
         small = joint_cells(structure) <= JOINT_LIMIT
         engine = JointQueries if small else ContractedQueries
         self.engine = engine(structure, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
@@ -185,6 +205,28 @@ class FitProblem:
         self.push_ratio = stacked([p.log_odds_ratio for p in terms.pushes])
         self.push_weight = stacked([p.weight for p in terms.pushes])
         self.push_sign = np.array([p.sign for p in terms.pushes], dtype=np.float64)
+
+    def _group_columns(self, terms: Terms) -> None:
+        """The column terms and no-effect anchors of each node side by side, so each node's
+        are computed in one pass: their columns, a one-hot map back to the node's columns,
+        and their targets, weights or penalty factors stacked."""
+        self.column_groups: list[_ColumnGroup] = []
+        self.anchor_groups: list[_AnchorGroup] = []
+        for node, layout in self.plan.items():
+            count = len(layout.keys)
+            own = [t for t in terms.columns if t.node == node]
+            if own:
+                columns = np.array([t.column for t in own], dtype=np.intp)
+                target = np.stack([t.target for t in own], axis=1)
+                weight = np.stack([t.weight for t in own], axis=1)
+                onehot = np.eye(count)[columns].T
+                self.column_groups.append(_ColumnGroup(node, columns, onehot, target, weight))
+            anchors = [a for a in terms.no_effects if a.node == node]
+            if anchors:
+                columns = np.array([a.column for a in anchors], dtype=np.intp)
+                factor = np.array([a.weight / a.scale**2 for a in anchors])
+                onehot = np.eye(count)[columns].T
+                self.anchor_groups.append(_AnchorGroup(node, columns, onehot, factor))
 
     def free(self, theta: Mapping[str, Array]) -> Array:
         """Free parameters (draws, P) from logits: each column shifted so its last is zero."""
@@ -227,21 +269,22 @@ class FitProblem:
         self, theta: Mapping[str, Array], grad: dict[str, Array], rows: Index
     ) -> Array:
         total = np.zeros(len(rows))
-        for term in self.terms.columns:
-            p = softmax(theta[term.node][:, term.column])
-            target = term.target[rows]
-            weight = term.weight[rows]
+        for group in self.column_groups:
+            p = softmax(theta[group.node][:, group.columns])  # (rows, terms, states)
+            target = group.target[rows]
+            weight = group.weight[rows]
             kl = _kl_rows(p, target)
-            total += weight * kl
+            total += (weight * kl).sum(axis=1)
             inner = np.log(np.maximum(p, TINY)) - np.log(np.maximum(target, TINY))
-            grad[term.node][:, term.column] += weight[:, None] * p * (inner - kl[:, None])
-        for anchor in self.terms.no_effects:
-            shift = theta[anchor.node][:, anchor.column] - theta[anchor.node][:, 0]
-            centred = shift - shift.mean(axis=1, keepdims=True)
-            factor = anchor.weight / anchor.scale**2
-            total += 0.5 * factor * (centred**2).sum(axis=1)
-            grad[anchor.node][:, anchor.column] += factor * centred
-            grad[anchor.node][:, 0] -= factor * centred
+            grad[group.node] += group.onehot @ (weight[..., None] * p * (inner - kl[..., None]))
+        for anchors in self.anchor_groups:
+            logits = theta[anchors.node]
+            shift = logits[:, anchors.columns] - logits[:, :1]
+            centred = shift - shift.mean(axis=2, keepdims=True)
+            total += 0.5 * (anchors.factor[:, None] * centred**2).sum(axis=(1, 2))
+            pull = anchors.factor[:, None] * centred
+            grad[anchors.node] += anchors.onehot @ pull
+            grad[anchors.node][:, 0] -= pull.sum(axis=1)
         return total
 
     def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
@@ -358,29 +401,40 @@ def fit(
         step = -np.einsum("dpq,dq->dp", _inverse(hessian, damping[left]), grad[left])
         largest = np.abs(step).max(axis=1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))  # a trust region
-        alpha = _line_search(problem, phi, loss, grad, left, step)
+        alpha = _line_search(problem, phi, rows, loss, grad, left, step)
         full = alpha == 1.0
         damping[left] = np.where(full, np.maximum(damping[left] / 4, 1e-12), damping[left] * 8)
     return _result(problem, phi, loss, grad, done, tolerance)
 
 
-def fit_draws(
+@dataclass(frozen=True)
+class Progress:
+    """Where a quasi-Newton run left some draws: their parameters, losses and gradients."""
+
+    free: Array  # (draws, P)
+    loss: Array  # (draws,)
+    grad: Array  # (draws, P)
+    rounds: int
+
+
+def quasi_newton(
     problem: FitProblem,
-    start: Mapping[str, Array],
+    phi: Array,
+    rows: Index,
     curvature: Array,
     tolerance: float = 1e-6,
     rounds: int = 200,
-) -> FitResult:
-    """Minimise many draws' losses at once by quasi-Newton (BFGS) steps, batched: each
-    draw's first inverse Hessian comes from `curvature` (every term's Hessian at the point
-    fit, per unit weight) weighted by the draw's own term weights, and is updated from its
-    own steps, so a round costs one evaluation of the draws still moving."""
-    phi = problem.free(start)
-    rows = np.arange(phi.shape[0])
+) -> Progress:
+    """Minimise the losses of the draws `rows` (starting at `phi`, one row each) at once by
+    quasi-Newton (BFGS) steps: each draw's first inverse Hessian comes from `curvature`
+    (every term's Hessian at the point fit, per unit weight) weighted by the draw's own term
+    weights, and is updated from its own steps, so a round costs one evaluation of the draws
+    still moving. Each draw's path depends on nothing but its own terms."""
+    phi = phi.copy()
     loss, grad = problem.evaluate(phi, rows)
     size = phi.shape[1]
     if len(curvature):
-        hessian = np.einsum("dt,tpq->dpq", problem.terms.weights(len(rows)), curvature)
+        hessian = np.einsum("dt,tpq->dpq", problem.terms.weights(problem.draws)[rows], curvature)
         inverse = _inverse(hessian, 1e-6)
     else:
         inverse = np.broadcast_to(np.eye(size), (len(rows), size, size)).copy()
@@ -389,14 +443,14 @@ def fit_draws(
         left = np.flatnonzero(np.abs(grad).max(axis=1) > tolerance)
         if not left.size:
             break
-        step = -np.einsum("dpq,dq->dp", inverse[left], grad[left])
+        step = -(inverse[left] @ grad[left][:, :, None])[:, :, 0]
         descent = (step * grad[left]).sum(axis=1) < 0
         step[~descent] = -grad[left][~descent]  # a lost direction: fall back to the gradient
         inverse[left[~descent]] = np.eye(size)
         largest = np.abs(step).max(axis=1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))
         old_phi, old_grad = phi[left].copy(), grad[left].copy()
-        _line_search(problem, phi, loss, grad, left, step)
+        _line_search(problem, phi, rows, loss, grad, left, step)
         s_vec, y_vec = phi[left] - old_phi, grad[left] - old_grad
         curv = (s_vec * y_vec).sum(axis=1)
         ok = curv > 1e-12 * np.linalg.norm(s_vec, axis=1) * np.linalg.norm(y_vec, axis=1)
@@ -404,16 +458,31 @@ def fit_draws(
             at = left[ok]
             rho = 1.0 / curv[ok]
             s_ok, y_ok = s_vec[ok], y_vec[ok]
-            eye = np.eye(size)[None]
-            left_factor = eye - rho[:, None, None] * s_ok[:, :, None] * y_ok[:, None, :]
-            inverse[at] = left_factor @ inverse[at] @ left_factor.transpose(0, 2, 1) + (
-                rho[:, None, None] * s_ok[:, :, None] * s_ok[:, None, :]
-            )
-    return _result(problem, phi, loss, grad, done, tolerance)
+            # (I - rho s y') H (I - rho y s') + rho s s', as rank-one terms
+            hy = (inverse[at] @ y_ok[:, :, None])[:, :, 0]
+            scale = rho**2 * (y_ok * hy).sum(axis=1) + rho
+            towards = scale[:, None] * s_ok - rho[:, None] * hy
+            inverse[at] += s_ok[:, :, None] * towards[:, None, :]
+            inverse[at] -= rho[:, None, None] * hy[:, :, None] * s_ok[:, None, :]
+    return Progress(phi, loss, grad, done)
+
+
+def joined(problem: FitProblem, parts: Sequence[Progress], tolerance: float) -> FitResult:
+    """One result from the progress of consecutive groups of draws."""
+    phi = np.concatenate([p.free for p in parts])
+    loss = np.concatenate([p.loss for p in parts])
+    grad = np.concatenate([p.grad for p in parts])
+    return _result(problem, phi, loss, grad, max(p.rounds for p in parts), tolerance)
 
 
 def _line_search(
-    problem: FitProblem, phi: Array, loss: Array, grad: Array, left: Index, step: Array
+    problem: FitProblem,
+    phi: Array,
+    rows: Index,
+    loss: Array,
+    grad: Array,
+    left: Index,
+    step: Array,
 ) -> Array:
     """Backtrack each draw's step until its loss falls enough (Armijo), or, at the limit of
     rounding, until its gradient shrinks; updates `phi`, `loss` and `grad` in place and
@@ -424,7 +493,7 @@ def _line_search(
     for _ in range(40):
         at = left[pending]
         trial = phi[at] + alpha[pending, None] * step[pending]
-        t_loss, t_grad = problem.evaluate(trial, at)
+        t_loss, t_grad = problem.evaluate(trial, rows[at])
         t_loss = np.where(np.isfinite(t_loss), t_loss, np.inf)
         better = t_loss <= loss[at] + 1e-4 * alpha[pending] * slope[pending]
         calmer = np.abs(t_grad).max(axis=1) < np.abs(grad[at]).max(axis=1)

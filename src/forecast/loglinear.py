@@ -9,7 +9,7 @@ of the table is then a fixed linear combination of those logits, followed by a s
 
 where the start is the base column or the most specific pinned column the combination
 contains. The combination is a constant matrix per node, so the table, and its gradient
-with respect to the parameters, cost one matrix product each.
+with respect to the parameters, cost one (stacked) matrix product each.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def softmax(logits: Array) -> Array:
 
 def table(layout: NodeLayout, theta: Array) -> Array:
     """The node's table (draws, parents..., states) from its logits (draws, columns, states)."""
-    logits = np.einsum("rc,dck->drk", layout.design, theta)
+    logits = layout.design @ theta  # (combinations, columns) times (draws, columns, states)
     return softmax(logits).reshape((theta.shape[0], *layout.shape, layout.states))
 
 
@@ -105,5 +105,5 @@ def pull_back(layout: NodeLayout, cpt: Array, upstream: Array) -> Array:
     p = cpt.reshape(draws, -1, layout.states)
     g = upstream.reshape(draws, -1, layout.states)
     through_softmax = p * (g - (g * p).sum(axis=-1, keepdims=True))
-    out: Array = np.einsum("rc,drk->dck", layout.design, through_softmax)
+    out: Array = layout.design.T @ through_softmax
     return out

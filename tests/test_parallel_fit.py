@@ -1,0 +1,51 @@
+"""The draws' fit in groups on separate processes gives the numbers of one process."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forecast import parallel
+from forecast.cpt import build_tables
+
+from .synthetic import random_network, statement, study_of
+
+
+@pytest.fixture(scope="module")
+def study():  # type: ignore[no-untyped-def]
+    net = random_network(
+        np.random.default_rng(4), {"a": 2, "b": 2, "y": 3}, {"b": ("a",), "y": ("a", "b")}
+    )
+    claims = [
+        statement(net, "prior", "a", "s1", 0.2, 0.4),
+        statement(net, "b-given-a", "b", "s1", 0.3, 0.6, given={"a": "s0"}),
+        statement(net, "marginal", "y", "s2", 0.1, 0.3),
+        statement(net, "forced", "y", "s0", 0.4, 0.7, do={"b": "s1"}),
+        statement(net, "push", "y", "s1", 1.7, 3.5, given={"a": "s1"}, direction="raises"),
+    ]
+    return study_of(net, claims, assumptions="compete")
+
+
+def _draws(study, monkeypatch: pytest.MonkeyPatch, cores: int, groups: int):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(parallel, "SPLIT_FROM", 8)
+    monkeypatch.setattr(parallel, "GROUPS", groups)
+    monkeypatch.setattr(parallel, "_cores", lambda: cores)
+    point = build_tables(study)
+    return build_tables(study, 40, np.random.default_rng(9), point)
+
+
+def test_groups_side_by_side_equal_groups_in_turn(study, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    side_by_side = _draws(study, monkeypatch, cores=2, groups=2)
+    in_turn = _draws(study, monkeypatch, cores=1, groups=2)
+    assert side_by_side.fit.converged and in_turn.fit.converged
+    for node, table in side_by_side.cpts.items():
+        assert np.array_equal(table, in_turn.cpts[node]), node
+    assert np.array_equal(side_by_side.fit.loss, in_turn.fit.loss)
+
+
+def test_groups_equal_one_stacked_fit(study, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each draw's path is its own: splitting the draws changes no draw beyond rounding."""
+    grouped = _draws(study, monkeypatch, cores=2, groups=2)
+    stacked = _draws(study, monkeypatch, cores=2, groups=1)
+    for node, table in grouped.cpts.items():
+        assert np.abs(table - stacked.cpts[node]).max() < 1e-12, node
