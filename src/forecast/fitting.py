@@ -35,7 +35,7 @@ from forecast.batched import Structure
 from forecast.contraction import ContractedQueries
 from forecast.domain import Conditions
 from forecast.jointqueries import JointQueries, Slot, joint_cells
-from forecast.loglinear import NodeLayout, pull_back, softmax, tables
+from forecast.loglinear import NodeLayout, Stacked, softmax, tables
 from forecast.pooling import CLIP, Array
 
 Index = npt.NDArray[np.intp]
@@ -93,20 +93,14 @@ class PushTerm:
 
 
 @dataclass(frozen=True)
-class _ColumnGroup:
-    node: str
-    columns: npt.NDArray[np.intp]  # (terms,) parameter column of each term
-    onehot: Array  # (node columns, terms)
-    target: Array  # (draws, terms, states)
-    weight: Array  # (draws, terms)
+class _Placed:
+    """Where one node's column terms (or anchors) lie among all of them."""
 
-
-@dataclass(frozen=True)
-class _AnchorGroup:
     node: str
-    columns: npt.NDArray[np.intp]
-    onehot: Array  # (node columns, anchors)
-    factor: Array  # (anchors,) weight / scale^2
+    where: slice  # along the stacked terms
+    columns: npt.NDArray[np.intp]  # the node's parameter column of each
+    onehot: Array  # (node columns, terms of the node)
+    states: int
 
 
 @dataclass
@@ -180,6 +174,7 @@ class FitProblem:
         self.engine = engine(structure, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
         self.sizes = {n: (len(lay.keys), lay.states) for n, lay in plan.items()}
         self.parameters = sum(c * (k - 1) for c, k in self.sizes.values())
+        self.stacked = Stacked(plan)
 
     def _index_uses(self, terms: Terms) -> None:
         """Where each level and push reads a probability: its slot and state, as index
@@ -207,26 +202,39 @@ class FitProblem:
         self.push_sign = np.array([p.sign for p in terms.pushes], dtype=np.float64)
 
     def _group_columns(self, terms: Terms) -> None:
-        """The column terms and no-effect anchors of each node side by side, so each node's
-        are computed in one pass: their columns, a one-hot map back to the node's columns,
-        and their targets, weights or penalty factors stacked."""
-        self.column_groups: list[_ColumnGroup] = []
-        self.anchor_groups: list[_AnchorGroup] = []
-        for node, layout in self.plan.items():
-            count = len(layout.keys)
-            own = [t for t in terms.columns if t.node == node]
-            if own:
-                columns = np.array([t.column for t in own], dtype=np.intp)
-                target = np.stack([t.target for t in own], axis=1)
-                weight = np.stack([t.weight for t in own], axis=1)
-                onehot = np.eye(count)[columns].T
-                self.column_groups.append(_ColumnGroup(node, columns, onehot, target, weight))
-            anchors = [a for a in terms.no_effects if a.node == node]
-            if anchors:
-                columns = np.array([a.column for a in anchors], dtype=np.intp)
-                factor = np.array([a.weight / a.scale**2 for a in anchors])
-                onehot = np.eye(count)[columns].T
-                self.anchor_groups.append(_AnchorGroup(node, columns, onehot, factor))
+        """The column terms of every node side by side, padded to the widest node, so they
+        are computed in one pass (and likewise the no-effect anchors): where each node's
+        lie, their columns, and a one-hot map back to the node's columns."""
+        width = max((layout.states for layout in self.plan.values()), default=1)
+        real = np.arange(width)
+
+        def placed(items: Sequence[ColumnTerm] | Sequence[NoEffectTerm]) -> list[_Placed]:
+            out, at = [], 0
+            for node, layout in self.plan.items():
+                columns = np.array([t.column for t in items if t.node == node], dtype=np.intp)
+                if columns.size:
+                    onehot = np.eye(len(layout.keys))[columns].T
+                    where = slice(at, at + columns.size)
+                    out.append(_Placed(node, where, columns, onehot, layout.states))
+                    at += columns.size
+            return out
+
+        self.column_places = placed(terms.columns)
+        ordered = [t for place in self.column_places for t in terms.columns if t.node == place.node]
+        self.column_target = np.zeros((self.draws, len(ordered), width))
+        for i, term in enumerate(ordered):
+            self.column_target[:, i, : term.target.shape[1]] = term.target
+        self.column_weight = (
+            np.stack([t.weight for t in ordered], axis=1) if ordered else np.zeros((self.draws, 0))
+        )
+        self.anchor_places = placed(terms.no_effects)
+        anchors = [
+            a for place in self.anchor_places for a in terms.no_effects if a.node == place.node
+        ]
+        self.anchor_factor = np.array([a.weight / a.scale**2 for a in anchors])
+        states = np.array([self.plan[a.node].states for a in anchors], dtype=np.intp)
+        self.anchor_real = (real[None, :] < states[:, None]).astype(np.float64)  # (anchors, width)
+        self.width_all = width
 
     def free(self, theta: Mapping[str, Array]) -> Array:
         """Free parameters (draws, P) from logits: each column shifted so its last is zero."""
@@ -251,40 +259,52 @@ class FitProblem:
         return np.concatenate(losses), np.concatenate(grads)
 
     def _evaluate(self, phi: Array, rows: Index) -> tuple[Array, Array]:
-        theta = self.logits(phi)
-        cpts = tables(self.plan, theta)
-        grad = {n: np.zeros_like(t) for n, t in theta.items()}
-        total = self._column_terms(theta, grad, rows)
+        logits = self.stacked.logits(phi)
+        stacked = self.stacked.tables(logits)
+        cpts = self.stacked.unstack(stacked)
+        grad = np.zeros_like(logits)
+        total = self._column_terms(
+            self.stacked.node_logits(logits), self.stacked.node_logits(grad), rows
+        )
         if self.engine is not None:
             joints = self.engine.answers(cpts)
             upstream, claims = self._claim_terms(joints, rows)
             total += claims
-            for node, g in self.engine.backward(cpts, upstream).items():
-                grad[node] += pull_back(self.plan[node], cpts[node], g)
+            grad += self.stacked.pull_back(stacked, self.engine.backward(cpts, upstream))
         # the last logit of each column is held at zero: its gradient goes with it
-        parts = [g[..., :-1].reshape(g.shape[0], -1) for g in grad.values()]
-        return total, np.concatenate(parts, axis=1)
+        return total, self.stacked.free(grad)
 
     def _column_terms(
         self, theta: Mapping[str, Array], grad: dict[str, Array], rows: Index
     ) -> Array:
         total = np.zeros(len(rows))
-        for group in self.column_groups:
-            p = softmax(theta[group.node][:, group.columns])  # (rows, terms, states)
-            target = group.target[rows]
-            weight = group.weight[rows]
+        if self.column_places:
+            logits = np.full((len(rows), self.column_weight.shape[1], self.width_all), -np.inf)
+            for place in self.column_places:
+                logits[:, place.where, : place.states] = theta[place.node][:, place.columns]
+            p = softmax(logits)  # (rows, terms, widest); 0 where a node has fewer states
+            target = self.column_target[rows]
+            weight = self.column_weight[rows]
             kl = _kl_rows(p, target)
             total += (weight * kl).sum(axis=1)
             inner = np.log(np.maximum(p, TINY)) - np.log(np.maximum(target, TINY))
-            grad[group.node] += group.onehot @ (weight[..., None] * p * (inner - kl[..., None]))
-        for anchors in self.anchor_groups:
-            logits = theta[anchors.node]
-            shift = logits[:, anchors.columns] - logits[:, :1]
-            centred = shift - shift.mean(axis=2, keepdims=True)
-            total += 0.5 * (anchors.factor[:, None] * centred**2).sum(axis=(1, 2))
-            pull = anchors.factor[:, None] * centred
-            grad[anchors.node] += anchors.onehot @ pull
-            grad[anchors.node][:, 0] -= pull.sum(axis=1)
+            pull = weight[..., None] * p * (inner - kl[..., None])
+            for place in self.column_places:
+                grad[place.node] += place.onehot @ pull[:, place.where, : place.states]
+        if self.anchor_places:
+            shift = np.zeros((len(rows), len(self.anchor_factor), self.width_all))
+            for place in self.anchor_places:
+                logits = theta[place.node]
+                moved = logits[:, place.columns] - logits[:, :1]
+                shift[:, place.where, : place.states] = moved
+            mean = shift.sum(axis=2, keepdims=True) / self.anchor_real.sum(axis=1)[:, None]
+            centred = (shift - mean) * self.anchor_real
+            total += 0.5 * (self.anchor_factor[:, None] * centred**2).sum(axis=(1, 2))
+            pull = self.anchor_factor[:, None] * centred
+            for place in self.anchor_places:
+                own = pull[:, place.where, : place.states]
+                grad[place.node] += place.onehot @ own
+                grad[place.node][:, 0] -= own.sum(axis=1)
         return total
 
     def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
