@@ -209,26 +209,27 @@ def validate(root: Path, strict: bool) -> None:
 @reports_input_errors
 def run(root: Path, draws: int, seed: int, as_json: bool) -> None:
     """Compute every scenario: outcome probabilities with 90 % intervals."""
-    from forecast.results import dumps, results_document
+    from forecast.results import dumps, monte_carlo_error, results_document, scenario_rows
 
     result = _run(_study(root), draws, seed)
-    doc = results_document(result)
     if as_json:
-        click.echo(dumps(doc), nl=False)
+        click.echo(dumps(results_document(result)), nl=False)
         return
-    states = list(result.study.network.node(doc["outcome"]).states)
-    width = max(len(sc["title"]) for sc in doc["scenarios"]) if doc["scenarios"] else 10
+    scenarios = scenario_rows(result)
+    states = list(result.study.network.node(result.study.network.outcome).states)
+    width = max(len(sc["title"]) for sc in scenarios) if scenarios else 10
     click.echo(f"{'scenario':<{width}}  " + "  ".join(f"{s:>22}" for s in states))
-    for sc in doc["scenarios"]:
+    for sc in scenarios:
         cells = []
         for s in states:
             o = sc["outcome"][s]
             cells.append(f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]")
         click.echo(f"{sc['title']:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
-    click.echo(f"\nmean % of {doc['draws']} draws [90 % interval]; horizon {doc['horizon']}.")
+    horizon = result.study.model.horizon.date.isoformat()
+    click.echo(f"\nmean % of {result.draws} draws [90 % interval]; horizon {horizon}.")
     click.echo(
         "Monte Carlo error of the interval ends: at most "
-        f"{100 * doc['monte_carlo_error']:.2f} points (one standard error)."
+        f"{100 * monte_carlo_error(result):.2f} points (one standard error)."
     )
 
 
