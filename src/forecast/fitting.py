@@ -172,9 +172,8 @@ class FitProblem:
         small = joint_cells(structure) <= JOINT_LIMIT
         engine = JointQueries if small else ContractedQueries
         self.engine = engine(structure, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
-        self.sizes = {n: (len(lay.keys), lay.states) for n, lay in plan.items()}
-        self.parameters = sum(c * (k - 1) for c, k in self.sizes.values())
         self.stacked = Stacked(plan)
+        self.parameters = len(self.stacked.free_index)
 
     def _index_uses(self, terms: Terms) -> None:
         """Where each level and push reads a probability: its slot and state, as index
@@ -242,12 +241,9 @@ class FitProblem:
         return np.concatenate(parts, axis=1)
 
     def logits(self, phi: Array) -> dict[str, Array]:
-        out, at = {}, 0
-        for node, (c, k) in self.sizes.items():
-            block = phi[:, at : at + c * (k - 1)].reshape(-1, c, k - 1)
-            out[node] = np.concatenate([block, np.zeros((phi.shape[0], c, 1))], axis=2)
-            at += c * (k - 1)
-        return out
+        """Each node's logits (draws, columns, states) from free parameters."""
+        every = self.stacked.node_logits(self.stacked.logits(phi))
+        return {node: np.ascontiguousarray(values) for node, values in every.items()}
 
     def evaluate(self, phi: Array, rows: Index) -> tuple[Array, Array]:
         """Loss (batch,) and gradient (batch, P) of the draws `rows` at parameters `phi`."""
