@@ -45,7 +45,7 @@ unit: $(STAMP) ## pytest
 
 bench: $(STAMP) ## time and memory of a full run against their targets; memory of a large run
 	$(BIN)/python tests/benchmarks/bench_engine.py --root .
-	$(BIN)/python tests/benchmarks/bench_engine.py --root . --draws 3000 --memory-only
+	$(BIN)/python tests/benchmarks/bench_engine.py --root . --draws 12000 --memory-only
 
 clean: ## remove generated reports and caches (keeps .venv)
 	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name .forecast-output -exec rm -rf {} +
