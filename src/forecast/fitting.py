@@ -167,13 +167,13 @@ class FitProblem:
             wanted += [(push.node, push.conditions), (push.node, push.reference)]
         self.slots = list(dict.fromkeys(wanted))
         self.slot = {s: i for i, s in enumerate(self.slots)}
+        self.stacked = Stacked(plan)
+        self.parameters = len(self.stacked.free_index)
         self._index_uses(terms)
         self._group_columns(terms)
         small = joint_cells(structure) <= JOINT_LIMIT
         engine = JointQueries if small else ContractedQueries
         self.engine = engine(structure, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
-        self.stacked = Stacked(plan)
-        self.parameters = len(self.stacked.free_index)
 
     def _index_uses(self, terms: Terms) -> None:
         """Where each level and push reads a probability: its slot and state, as index
@@ -204,8 +204,7 @@ class FitProblem:
         """The column terms of every node side by side, padded to the widest node, so they
         are computed in one pass (and likewise the no-effect anchors): where each node's
         lie, their columns, and a one-hot map back to the node's columns."""
-        width = max((layout.states for layout in self.plan.values()), default=1)
-        real = np.arange(width)
+        width = self.stacked.width
 
         def placed(items: Sequence[ColumnTerm] | Sequence[NoEffectTerm]) -> list[_Placed]:
             out, at = [], 0
@@ -232,8 +231,8 @@ class FitProblem:
         ]
         self.anchor_factor = np.array([a.weight / a.scale**2 for a in anchors])
         states = np.array([self.plan[a.node].states for a in anchors], dtype=np.intp)
-        self.anchor_real = (real[None, :] < states[:, None]).astype(np.float64)  # (anchors, width)
-        self.width_all = width
+        real = np.arange(width)[None, :] < states[:, None]
+        self.anchor_real = real.astype(np.float64)  # (anchors, width): 1 where the node has it
 
     def free(self, theta: Mapping[str, Array]) -> Array:
         """Free parameters (draws, P) from logits: each column shifted so its last is zero."""
@@ -275,7 +274,7 @@ class FitProblem:
     ) -> Array:
         total = np.zeros(len(rows))
         if self.column_places:
-            logits = np.full((len(rows), self.column_weight.shape[1], self.width_all), -np.inf)
+            logits = np.full((len(rows), self.column_weight.shape[1], self.stacked.width), -np.inf)
             for place in self.column_places:
                 logits[:, place.where, : place.states] = theta[place.node][:, place.columns]
             p = softmax(logits)  # (rows, terms, widest); 0 where a node has fewer states
@@ -288,7 +287,7 @@ class FitProblem:
             for place in self.column_places:
                 grad[place.node] += place.onehot @ pull[:, place.where, : place.states]
         if self.anchor_places:
-            shift = np.zeros((len(rows), len(self.anchor_factor), self.width_all))
+            shift = np.zeros((len(rows), len(self.anchor_factor), self.stacked.width))
             for place in self.anchor_places:
                 logits = theta[place.node]
                 moved = logits[:, place.columns] - logits[:, :1]
