@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from forecast.claimfit import probability_text
@@ -20,6 +21,12 @@ def cell(text: object) -> str:
     return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table: the header, its rule, then one line per row (cells already escaped)."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
 def _estimate_cell(o: dict[str, Any]) -> str:
     """'12 % (6–19 %, ±1.0)': mean, 90 % interval, and the larger Monte Carlo standard error
     of its ends, in points."""
@@ -28,19 +35,13 @@ def _estimate_cell(o: dict[str, Any]) -> str:
 
 
 def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
-    head = "| Scenario | Conditions | " + " | ".join(states) + " |"
-    rule = "|---|---|" + "---|" * len(states)
-    rows = [head, rule]
+    rows = []
     for sc in doc["scenarios"]:
         conditions = [f"{k}={v}" for k, v in sc["given"].items()]
         conditions += [f"do({k}={v})" for k, v in sc["do"].items()]
         values = [_estimate_cell(sc["outcome"][s]) for s in states]
-        rows.append(
-            f"| {cell(sc['title'])} | {cell(', '.join(conditions) or 'none')} | "
-            + " | ".join(values)
-            + " |"
-        )
-    return rows
+        rows.append([cell(sc["title"]), cell(", ".join(conditions) or "none"), *values])
+    return table(["Scenario", "Conditions", *states], rows)
 
 
 def _claim_cells(row: dict[str, Any], value: str) -> str:
@@ -51,32 +52,21 @@ def _claim_cells(row: dict[str, Any], value: str) -> str:
 
 def holdout_table(context: dict[str, Any]) -> list[str]:
     """Each source left out: its claims beside the point value the others imply."""
-    rows = [
-        context["holdout_sentence"],
-        "",
-        "| Source | Claim | Probability | Source says | The others give | Verdict |",
-        "|---|---|---|---|---|---|",
-    ]
+    rows = []
     for r in context["holdout"]:
         verdict = "coherent" if r["coherent"] else f"{r['miss_points']:+.1f} points away"
-        rows.append(
-            f"| {cell(r['source'])} | {cell(r['id'])} | {_claim_cells(r, 'others')} | {verdict} |"
-        )
-    return rows
+        rows.append([cell(r["source"]), cell(r["id"]), _claim_cells(r, "others"), verdict])
+    head = ["Source", "Claim", "Probability", "Source says", "The others give", "Verdict"]
+    return [context["holdout_sentence"], "", *table(head, rows)]
 
 
 def fit_table(context: dict[str, Any]) -> list[str]:
     """Every claim's value under the point network beside its range, misses first."""
-    rows = [
-        "| Claim | Source | Probability | Claimed | Model | Verdict |",
-        "|---|---|---|---|---|---|",
-    ]
+    rows = []
     for r in context["fit"]:
         verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
-        rows.append(
-            f"| {cell(r['id'])} | {cell(r['source'])} | {_claim_cells(r, 'fitted')} | {verdict} |"
-        )
-    return rows
+        rows.append([cell(r["id"]), cell(r["source"]), _claim_cells(r, "fitted"), verdict])
+    return table(["Claim", "Source", "Probability", "Claimed", "Model", "Verdict"], rows)
 
 
 def pulls_table(context: dict[str, Any]) -> list[str]:
@@ -84,17 +74,19 @@ def pulls_table(context: dict[str, Any]) -> list[str]:
     if not context["pulls"]:
         return ["No two claims pull against each other by more than a tenth of a point."]
     rows = [
+        [
+            cell(p["claim"]),
+            cell(p["dropped"]),
+            f"{p['miss_points']:+.1f} points",
+            f"{p['miss_without']:+.1f} points",
+        ]
+        for p in context["pulls"]
+    ]
+    return [
         "Each missed claim beside the claim whose removal most reduces its miss.",
         "",
-        "| Missed claim | Pulled by | Miss | Miss without it |",
-        "|---|---|---|---|",
+        *table(["Missed claim", "Pulled by", "Miss", "Miss without it"], rows),
     ]
-    for p in context["pulls"]:
-        rows.append(
-            f"| {cell(p['claim'])} | {cell(p['dropped'])} | {p['miss_points']:+.1f} points | "
-            f"{p['miss_without']:+.1f} points |"
-        )
-    return rows
 
 
 def steps_table(context: dict[str, Any]) -> list[str]:
@@ -103,20 +95,19 @@ def steps_table(context: dict[str, Any]) -> list[str]:
     if not steps:
         return ["All the evidence carries one date: there is no earlier forecast to compare."]
     states = context["states"]
-    head = " | ".join(f"{cell(s)}: moved / narrowed" for s in states)
-    rows = [
+    head = ["Date", "Added", *(f"{cell(s)}: moved / narrowed" for s in states), "Why"]
+    rows = []
+    for step in steps:
+        cells = [f"{step.moved[s]:+.1f} / {step.narrowed[s]:+.1f}" for s in states]
+        added = ", ".join(step.added)
+        rows.append([str(step.date), cell(added), *cells, cell(context["why"][added])])
+    return [
         "The baseline recomputed as the evidence came in (same seed and draws each time): "
         "how far each newly added source moved each state's mean and narrowed its 90 % "
         "interval, in points (a negative narrowing is a widening).",
         "",
-        f"| Date | Added | {head} | Why |",
-        "|---|---|" + "---|" * len(states) + "---|",
+        *table(head, rows),
     ]
-    for step in steps:
-        cells = " | ".join(f"{step.moved[s]:+.1f} / {step.narrowed[s]:+.1f}" for s in states)
-        added = ", ".join(step.added)
-        rows.append(f"| {step.date} | {cell(added)} | {cells} | {cell(context['why'][added])} |")
-    return rows
 
 
 def _shift(shift: dict[str, float]) -> str:
@@ -125,16 +116,14 @@ def _shift(shift: dict[str, float]) -> str:
 
 def influence_table(context: dict[str, Any], limit: int | None = None) -> list[str]:
     rows = [
+        [cell(inf.what), cell(inf.source), cell(inf.column), _shift(inf.shift)]
+        for inf in context["influence"][:limit]
+    ]
+    return [
         "Change in the baseline forecast (percentage points) if the claim were left out.",
         "",
-        "| Claim | Source | Column | Shift without it |",
-        "|---|---|---|---|",
+        *table(["Claim", "Source", "Column", "Shift without it"], rows),
     ]
-    for inf in context["influence"][:limit]:
-        rows.append(
-            f"| {cell(inf.what)} | {cell(inf.source)} | {cell(inf.column)} | {_shift(inf.shift)} |"
-        )
-    return rows
 
 
 def retraction_list(context: dict[str, Any]) -> list[str]:
@@ -151,13 +140,16 @@ def retraction_list(context: dict[str, Any]) -> list[str]:
 
 
 def coverage_table(context: dict[str, Any]) -> list[str]:
-    rows = ["| Parameter | Claims | Sources | Assumption |", "|---|---|---|---|"]
-    for row in context["coverage"]:
-        rows.append(
-            f"| {cell(row.column.label())} | {row.claims} | {cell(', '.join(row.sources)) or '—'} "
-            f"| {cell(row.assumption or '—')} |"
-        )
-    return rows
+    rows = [
+        [
+            cell(row.column.label()),
+            str(row.claims),
+            cell(", ".join(row.sources)) or "—",
+            cell(row.assumption or "—"),
+        ]
+        for row in context["coverage"]
+    ]
+    return table(["Parameter", "Claims", "Sources", "Assumption"], rows)
 
 
 def changes_section(context: dict[str, Any]) -> list[str]:
@@ -166,11 +158,11 @@ def changes_section(context: dict[str, Any]) -> list[str]:
         return ["No previous report in this folder to compare with."]
     if not changes.any:
         return ["Nothing changed since the previous report."]
-    lines = ["| Scenario | Change in mean (percentage points) |", "|---|---|"]
-    for row in changes.shifts:
-        moved = _shift(row["shift"]) if row["shift"] is not None else "new scenario"
-        lines.append(f"| {cell(row['title'])} | {moved} |")
-    lines.append("")
+    rows = [
+        [cell(row["title"]), _shift(row["shift"]) if row["shift"] is not None else "new scenario"]
+        for row in changes.shifts
+    ]
+    lines = [*table(["Scenario", "Change in mean (percentage points)"], rows), ""]
     for label, ids in (
         ("Claims added", changes.added),
         ("Claims removed", changes.removed),
@@ -232,14 +224,20 @@ def report_markdown(context: dict[str, Any]) -> str:
         "",
         "## Sources",
         "",
-        "| Id | Title | Date | Reliability | Claims |",
-        "|---|---|---|---|---|",
     ]
-    for s in context["sources"]:
-        lines.append(
-            f"| {cell(s['id'])} | {cell(s['title'])} | {s['date']} ({s['date_basis']}) | "
-            f"{s['grade']} ({cell(s['grade_meaning'])}) | {s['claims']} |"
-        )
+    lines += table(
+        ["Id", "Title", "Date", "Reliability", "Claims"],
+        (
+            [
+                cell(s["id"]),
+                cell(s["title"]),
+                f"{s['date']} ({s['date_basis']})",
+                f"{s['grade']} ({cell(s['grade_meaning'])})",
+                str(s["claims"]),
+            ]
+            for s in context["sources"]
+        ),
+    )
     lines += ["", "The full audit trail, down to each quote, is in [audit.md](audit.md).", ""]
     return "\n".join(lines)
 
