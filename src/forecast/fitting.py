@@ -29,13 +29,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import expit, logit
 
 from forecast.batched import Structure
 from forecast.contraction import ContractedQueries
 from forecast.domain import Conditions
 from forecast.jointqueries import JointQueries, Slot, joint_cells
-from forecast.loglinear import NodeLayout, Stacked, softmax, tables
+from forecast.loglinear import NodeLayout, Stacked, tables
 from forecast.pooling import CLIP, Array
 
 Index = npt.NDArray[np.intp]
@@ -92,17 +91,6 @@ class PushTerm:
     sign: int  # +1 raises, -1 lowers, 0 no change
 
 
-@dataclass(frozen=True)
-class _Placed:
-    """Where one node's column terms (or anchors) lie among all of them."""
-
-    node: str
-    where: slice  # along the stacked terms
-    columns: npt.NDArray[np.intp]  # the node's parameter column of each
-    onehot: Array  # (node columns, terms of the node)
-    states: int
-
-
 @dataclass
 class Terms:
     columns: list[ColumnTerm] = field(default_factory=list)
@@ -131,20 +119,6 @@ class Terms:
         levels = [q.weight for q in self.queries]
         pushes = [p.weight for p in self.pushes]
         return np.stack([*columns, *fixed, *levels, *pushes], axis=1)
-
-
-def _kl_rows(p: Array, q: Array) -> Array:
-    """KL(p || q) along the last axis."""
-    out: Array = (p * (np.log(np.maximum(p, TINY)) - np.log(np.maximum(q, TINY)))).sum(axis=-1)
-    return out
-
-
-def _binary_kl(p: Array, q: Array) -> tuple[Array, Array, Array]:
-    """KL({p, 1-p} || {q, 1-q}) and its derivatives in p and in q."""
-    p = np.clip(p, TINY, 1.0 - TINY)
-    q = np.clip(q, TINY, 1.0 - TINY)
-    value = p * np.log(p / q) + (1.0 - p) * np.log((1.0 - p) / (1.0 - q))
-    return value, logit(p) - logit(q), (q - p) / (q * (1.0 - q))
 
 
 JOINT_LIMIT = 1 << 16  # joint cells per draw up to which queries use the joint table
@@ -194,45 +168,41 @@ class FitProblem:
         def stacked(values: list[Array]) -> Array:
             return np.stack(values, axis=1) if values else np.zeros((self.draws, 0))
 
-        self.level_value = np.clip(stacked([t.value for t in terms.queries]), CLIP, 1.0 - CLIP)
+        level = np.clip(stacked([t.value for t in terms.queries]), CLIP, 1.0 - CLIP)
+        self.level_log = np.log(level)  # log v and log(1 - v) of each claimed level
+        self.level_log_not = np.log1p(-level)
         self.level_weight = stacked([t.weight for t in terms.queries])
         self.push_ratio = stacked([p.log_odds_ratio for p in terms.pushes])
         self.push_weight = stacked([p.weight for p in terms.pushes])
         self.push_sign = np.array([p.sign for p in terms.pushes], dtype=np.float64)
 
     def _group_columns(self, terms: Terms) -> None:
-        """The column terms of every node side by side, padded to the widest node, so they
-        are computed in one pass (and likewise the no-effect anchors): where each node's
-        lie, their columns, and a one-hot map back to the node's columns."""
-        width = self.stacked.width
-
-        def placed(items: Sequence[ColumnTerm] | Sequence[NoEffectTerm]) -> list[_Placed]:
-            out, at = [], 0
-            for node, layout in self.plan.items():
-                columns = np.array([t.column for t in items if t.node == node], dtype=np.intp)
-                if columns.size:
-                    onehot = np.eye(len(layout.keys))[columns].T
-                    where = slice(at, at + columns.size)
-                    out.append(_Placed(node, where, columns, onehot, layout.states))
-                    at += columns.size
-            return out
-
-        self.column_places = placed(terms.columns)
-        ordered = [t for place in self.column_places for t in terms.columns if t.node == place.node]
-        self.column_target = np.zeros((self.draws, len(ordered), width))
-        for i, term in enumerate(ordered):
-            self.column_target[:, i, : term.target.shape[1]] = term.target
+        """The column terms and no-effect anchors of every node side by side, read from
+        the stacked logits by one matrix: a column term reads its column's logits, an
+        anchor the difference between its column's and the node's base column's. The
+        same matrix, transposed, carries their gradients back."""
+        width, count = self.stacked.width, self.stacked.count
+        items: list[ColumnTerm | NoEffectTerm] = [*terms.columns, *terms.no_effects]
+        self.reader = np.zeros((count, len(items)))
+        real = np.zeros((width, len(items)))
+        for i, term in enumerate(items):
+            at = self.stacked.columns[term.node]
+            self.reader[at.start + term.column, i] += 1.0
+            if isinstance(term, NoEffectTerm):
+                self.reader[at.start, i] -= 1.0
+            real[: self.plan[term.node].states, i] = 1.0
+        self.split = len(terms.columns)
+        self.column_real, self.anchor_real = real[:, : self.split], real[:, self.split :]
+        self.column_target = np.zeros((self.draws, width, self.split))
+        for i, term in enumerate(terms.columns):
+            self.column_target[:, : term.target.shape[1], i] = term.target
+        self.column_log_target = np.log(np.maximum(self.column_target, TINY))
         self.column_weight = (
-            np.stack([t.weight for t in ordered], axis=1) if ordered else np.zeros((self.draws, 0))
+            np.stack([t.weight for t in terms.columns], axis=1)
+            if terms.columns
+            else np.zeros((self.draws, 0))
         )
-        self.anchor_places = placed(terms.no_effects)
-        anchors = [
-            a for place in self.anchor_places for a in terms.no_effects if a.node == place.node
-        ]
-        self.anchor_factor = np.array([a.weight / a.scale**2 for a in anchors])
-        states = np.array([self.plan[a.node].states for a in anchors], dtype=np.intp)
-        real = np.arange(width)[None, :] < states[:, None]
-        self.anchor_real = real.astype(np.float64)  # (anchors, width): 1 where the node has it
+        self.anchor_factor = np.array([a.weight / a.scale**2 for a in terms.no_effects])
 
     def free(self, theta: Mapping[str, Array]) -> Array:
         """Free parameters (draws, P) from logits: each column shifted so its last is zero."""
@@ -258,9 +228,7 @@ class FitProblem:
         stacked = self.stacked.tables(logits)
         cpts = self.stacked.unstack(stacked)
         grad = np.zeros_like(logits)
-        total = self._column_terms(
-            self.stacked.node_logits(logits), self.stacked.node_logits(grad), rows
-        )
+        total = self._column_terms(logits, grad, rows)
         if self.engine is not None:
             joints = self.engine.answers(cpts)
             upstream, claims = self._claim_terms(joints, rows)
@@ -269,37 +237,34 @@ class FitProblem:
         # the last logit of each column is held at zero: its gradient goes with it
         return total, self.stacked.free(grad)
 
-    def _column_terms(
-        self, theta: Mapping[str, Array], grad: dict[str, Array], rows: Index
-    ) -> Array:
+    def _column_terms(self, logits: Array, grad: Array, rows: Index) -> Array:
+        """The column terms' and anchors' loss per draw; adds their gradient to `grad`
+        (both with respect to the stacked logits, (draws, widest, columns))."""
         total = np.zeros(len(rows))
-        if self.column_places:
-            logits = np.full((len(rows), self.column_weight.shape[1], self.stacked.width), -np.inf)
-            for place in self.column_places:
-                logits[:, place.where, : place.states] = theta[place.node][:, place.columns]
-            p = softmax(logits)  # (rows, terms, widest); 0 where a node has fewer states
-            target = self.column_target[rows]
+        if not self.reader.shape[1]:
+            return total
+        draws, width, count = logits.shape
+        read = (logits.reshape(draws * width, count) @ self.reader).reshape(draws, width, -1)
+        pull = np.empty_like(read)
+        if self.split:
+            own = read[:, :, : self.split]  # every column term's logits
+            own = own - own.max(axis=1, keepdims=True)  # padding is 0, so the max is >= 0
+            p = np.exp(own) * self.column_real
+            z = p.sum(axis=1, keepdims=True)
+            p /= z
+            inner = (own - np.log(z) - self.column_log_target[rows]) * self.column_real
+            kl = (p * inner).sum(axis=1)
             weight = self.column_weight[rows]
-            kl = _kl_rows(p, target)
             total += (weight * kl).sum(axis=1)
-            inner = np.log(np.maximum(p, TINY)) - np.log(np.maximum(target, TINY))
-            pull = weight[..., None] * p * (inner - kl[..., None])
-            for place in self.column_places:
-                grad[place.node] += place.onehot @ pull[:, place.where, : place.states]
-        if self.anchor_places:
-            shift = np.zeros((len(rows), len(self.anchor_factor), self.stacked.width))
-            for place in self.anchor_places:
-                logits = theta[place.node]
-                moved = logits[:, place.columns] - logits[:, :1]
-                shift[:, place.where, : place.states] = moved
-            mean = shift.sum(axis=2, keepdims=True) / self.anchor_real.sum(axis=1)[:, None]
-            centred = (shift - mean) * self.anchor_real
-            total += 0.5 * (self.anchor_factor[:, None] * centred**2).sum(axis=(1, 2))
-            pull = self.anchor_factor[:, None] * centred
-            for place in self.anchor_places:
-                own = pull[:, place.where, : place.states]
-                grad[place.node] += place.onehot @ own
-                grad[place.node][:, 0] -= own.sum(axis=1)
+            pull[:, :, : self.split] = weight[:, None, :] * p * (inner - kl[:, None, :])
+        if len(self.anchor_factor):
+            shift = read[:, :, self.split :]  # the effects' logits against the base column
+            real = self.anchor_real
+            mean = shift.sum(axis=1, keepdims=True) / real.sum(axis=0)
+            centred = (shift - mean) * real
+            total += 0.5 * (self.anchor_factor * centred**2).sum(axis=(1, 2))
+            pull[:, :, self.split :] = self.anchor_factor * centred
+        grad += (pull.reshape(draws * width, -1) @ self.reader.T).reshape(draws, width, count)
         return total
 
     def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
@@ -312,28 +277,36 @@ class FitProblem:
         z = padded.sum(axis=2)
         answers = padded / z[:, :, None]
         used = np.clip(answers[:, self.use_slot, self.use_state], TINY, 1.0 - TINY)
+        log_used, log_not = np.log(used), np.log1p(-used)
+        odds = log_used - log_not  # every used probability's log odds
         levels, pushes = len(self.terms.queries), len(self.terms.pushes)
         d_used = np.zeros_like(used)
         total = np.zeros(len(rows))
         if levels:
-            p = used[:, :levels]
-            value, d_p, _ = _binary_kl(p, self.level_value[rows])
+            # KL({p, 1-p} || {v, 1-v}) and its derivative in p, logit p - logit v
+            p, v_log, v_log_not = used[:, :levels], self.level_log[rows], self.level_log_not[rows]
+            value = p * (log_used[:, :levels] - v_log) + (1.0 - p) * (
+                log_not[:, :levels] - v_log_not
+            )
             weight = self.level_weight[rows]
             total += (weight * value).sum(axis=1)
-            d_used[:, :levels] = weight * d_p
+            d_used[:, :levels] = weight * (odds[:, :levels] - v_log + v_log_not)
         if pushes:
-            p = used[:, levels : levels + pushes]
-            r = used[:, levels + pushes :]
+            mine, theirs = slice(levels, levels + pushes), slice(levels + pushes, None)
+            p, r = used[:, mine], used[:, theirs]
             weight = self.push_weight[rows]
-            target = expit(logit(r) + self.push_ratio[rows])
-            value, d_p, d_target = _binary_kl(p, target)
-            d_p = weight * d_p
-            d_r = weight * d_target * target * (1.0 - target) / (r * (1.0 - r))
-            wrong = np.maximum(0.0, -self.push_sign * (logit(p) - logit(r)))
+            # the target t = expit(x), x = logit r + claimed log odds ratio; with
+            # s = log(1 + e^x), log t = x - s and log(1 - t) = -s
+            x = odds[:, theirs] + self.push_ratio[rows]
+            soft = np.logaddexp(0.0, x)
+            value = p * log_used[:, mine] + (1.0 - p) * log_not[:, mine] - p * x + soft
+            target = np.exp(x - soft)
+            wrong = np.maximum(0.0, -self.push_sign * (odds[:, mine] - odds[:, theirs]))
             total += (weight * (value + HINGE * wrong**2)).sum(axis=1)
             d_x = -2.0 * HINGE * weight * wrong * self.push_sign  # d(hinge)/d(log odds ratio)
-            d_used[:, levels : levels + pushes] = d_p + d_x / (p * (1.0 - p))
-            d_used[:, levels + pushes :] = d_r - d_x / (r * (1.0 - r))
+            d_p = weight * (odds[:, mine] - x)
+            d_used[:, mine] = d_p + d_x / (p * (1.0 - p))
+            d_used[:, theirs] = (weight * (target - p) - d_x) / (r * (1.0 - r))
         # d(loss)/d(unnormalised answer j of slot s) = (sum of d/dP over uses of state j
         # in s - sum over uses in s of d/dP times P) / z_s
         spread = (d_used @ self.use_onehot).reshape(len(rows), len(self.slots), width)
@@ -453,33 +426,44 @@ def quasi_newton(
         inverse = _inverse(hessian, 1e-6)
     else:
         inverse = np.broadcast_to(np.eye(size), (len(rows), size, size)).copy()
+    live = np.arange(len(rows))  # the draws still moving; `inverse` holds theirs only
     done = 0
     for done in range(rounds):  # noqa: B007 (the count is reported)
-        left = np.flatnonzero(np.abs(grad).max(axis=1) > tolerance)
-        if not left.size:
+        moving = np.abs(grad[live]).max(axis=1) > tolerance
+        if not moving.all():  # finished draws never move again: drop them for good
+            live, inverse = live[moving], inverse[moving]
+        if not live.size:
             break
-        step = -(inverse[left] @ grad[left][:, :, None])[:, :, 0]
-        descent = (step * grad[left]).sum(axis=1) < 0
-        step[~descent] = -grad[left][~descent]  # a lost direction: fall back to the gradient
-        inverse[left[~descent]] = np.eye(size)
+        step = -(inverse @ grad[live][:, :, None])[:, :, 0]
+        descent = (step * grad[live]).sum(axis=1) < 0
+        step[~descent] = -grad[live][~descent]  # a lost direction: fall back to the gradient
+        inverse[~descent] = np.eye(size)
         largest = np.abs(step).max(axis=1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))
-        old_phi, old_grad = phi[left].copy(), grad[left].copy()
-        _line_search(problem, phi, rows, loss, grad, left, step)
-        s_vec, y_vec = phi[left] - old_phi, grad[left] - old_grad
+        old_phi, old_grad = phi[live], grad[live]
+        _line_search(problem, phi, rows, loss, grad, live, step)
+        s_vec, y_vec = phi[live] - old_phi, grad[live] - old_grad
         curv = (s_vec * y_vec).sum(axis=1)
         ok = curv > 1e-12 * np.linalg.norm(s_vec, axis=1) * np.linalg.norm(y_vec, axis=1)
-        if ok.any():
-            at = left[ok]
-            rho = 1.0 / curv[ok]
-            s_ok, y_ok = s_vec[ok], y_vec[ok]
-            # (I - rho s y') H (I - rho y s') + rho s s', as rank-one terms
-            hy = (inverse[at] @ y_ok[:, :, None])[:, :, 0]
-            scale = rho**2 * (y_ok * hy).sum(axis=1) + rho
-            towards = scale[:, None] * s_ok - rho[:, None] * hy
-            inverse[at] += s_ok[:, :, None] * towards[:, None, :]
-            inverse[at] -= rho[:, None, None] * hy[:, :, None] * s_ok[:, None, :]
+        if ok.all():
+            _bfgs_update(inverse, s_vec, y_vec, curv)
+        elif ok.any():
+            some = inverse[ok]
+            _bfgs_update(some, s_vec[ok], y_vec[ok], curv[ok])
+            inverse[ok] = some
     return Progress(phi, loss, grad, done)
+
+
+def _bfgs_update(inverse: Array, s_vec: Array, y_vec: Array, curv: Array) -> None:
+    """BFGS's update of each draw's inverse Hessian, in place, from its step `s_vec` and
+    gradient change `y_vec` (`curv` = s'y > 0): (I - rho s y') H (I - rho y s') + rho s s'
+    with rho = 1 / s'y, written as rank-one terms."""
+    rho = 1.0 / curv
+    hy = (inverse @ y_vec[:, :, None])[:, :, 0]
+    scale = rho**2 * (y_vec * hy).sum(axis=1) + rho
+    towards = scale[:, None] * s_vec - rho[:, None] * hy
+    inverse += s_vec[:, :, None] * towards[:, None, :]
+    inverse -= rho[:, None, None] * hy[:, :, None] * s_vec[:, None, :]
 
 
 def joined(problem: FitProblem, parts: Sequence[Progress], tolerance: float) -> FitResult:

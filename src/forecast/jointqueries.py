@@ -97,6 +97,7 @@ class JointQueries:
             stacked = np.concatenate([masks[i] for i in members], axis=1)
             self.groups.append(_Group(cut, members, stacked, tuple(int(w) for w in widths[:-1])))
         del draws  # the joint is a product of broadcast tables: any batch size will do
+        self._kept: tuple[Mapping[str, Array], list[Array]] | None = None
 
     def _place(self, node: str, position: Mapping[str, int]) -> _Placement:
         family = [*self.structure.parents[node], node]
@@ -121,20 +122,26 @@ class JointQueries:
         return out
 
     def answers(self, cpts: Mapping[str, Array]) -> list[Array]:
-        """Unnormalised answers, one (draws, target states) array per slot."""
+        """Unnormalised answers, one (draws, target states) array per slot. The groups'
+        joints are kept for a `backward` on the same tables object (the fit's next step)."""
         out: list[Array] = [np.empty(0)] * len(self.slots)
-        for group in self.groups:
-            joint = self._joint(cpts, group.forced).reshape(-1, self.cells)
-            parts = np.split(joint @ group.masks, group.splits, axis=1)
+        joints = [self._joint(cpts, group.forced) for group in self.groups]
+        for group, joint in zip(self.groups, joints, strict=True):
+            parts = np.split(joint.reshape(-1, self.cells) @ group.masks, group.splits, axis=1)
             for i, part in zip(group.slots, parts, strict=True):
                 out[i] = part
+        self._kept = (cpts, joints)
         return out
 
     def backward(self, cpts: Mapping[str, Array], upstream: Sequence[Array]) -> dict[str, Array]:
         """d/d(table) of sum over slots of sum(upstream[slot] * answers[slot])."""
         out = {n: np.zeros_like(cpts[n]) for n in self.structure.nodes}
-        for group in self.groups:
-            joint = self._joint(cpts, group.forced)
+        kept, self._kept = self._kept, None
+        if kept is not None and kept[0] is cpts:
+            joints = kept[1]
+        else:
+            joints = [self._joint(cpts, group.forced) for group in self.groups]
+        for group, joint in zip(self.groups, joints, strict=True):
             weights = np.concatenate([upstream[i] for i in group.slots], axis=1)
             weighted = joint * (weights @ group.masks.T).reshape(joint.shape)
             summed = weighted.reshape(-1, self.cells) @ self.scatter
