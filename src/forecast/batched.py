@@ -79,14 +79,21 @@ def summarise(samples: Array, quantiles: Sequence[float] = (0.05, 0.95)) -> dict
     return out
 
 
+ERROR_WINDOW = 2.0  # binomial standard deviations either side of a quantile's rank
+
+
 def quantile_error(samples: Array, q: float) -> Array:
-    """Monte Carlo standard error of the q-quantile over the draw axis, per state, from
-    the order statistics one binomial standard deviation either side of it (needs no
-    assumption about the draws' distribution)."""
+    """Monte Carlo standard error of the q-quantile over the draw axis, per state: the
+    distance between the order statistics ERROR_WINDOW binomial standard deviations
+    either side of its rank, over twice ERROR_WINDOW (needs no assumption about the
+    draws' distribution). The rank of the sample quantile has a binomial standard
+    deviation sqrt(n q (1 - q)); a window of two of them either side makes the estimate's
+    own noise about 1.4 times smaller than a window of one, at a bias that is negligible
+    where the quantile function is smooth."""
     n = samples.shape[0]
-    spread = np.sqrt(n * q * (1.0 - q))
+    spread = ERROR_WINDOW * np.sqrt(n * q * (1.0 - q))
     ordered = np.sort(samples, axis=0)
     low = ordered[max(0, int(np.floor(n * q - spread)))]
     high = ordered[min(n - 1, int(np.ceil(n * q + spread)))]
-    out: Array = (high - low) / 2.0
+    out: Array = (high - low) / (2.0 * ERROR_WINDOW)
     return out

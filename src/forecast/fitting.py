@@ -474,6 +474,18 @@ def joined(problem: FitProblem, parts: Sequence[Progress], tolerance: float) -> 
     return _result(problem, phi, loss, grad, max(p.rounds for p in parts), tolerance)
 
 
+def _backtracked(alpha: Array, slope: Array, rise: Array) -> Array:
+    """The next step fraction after `alpha` failed: the minimum of the parabola through the
+    loss and its slope at 0 and the loss's `rise` at alpha, kept between a tenth and a half
+    of alpha (a tenth where the rise gives no parabola)."""
+    excess = rise - alpha * slope  # > 0 for a parabola that opens upwards
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        best = -slope * alpha**2 / (2.0 * excess)
+    best = np.where(np.isfinite(best) & (excess > 0), best, 0.1 * alpha)
+    out: Array = np.clip(best, 0.1 * alpha, 0.5 * alpha)
+    return out
+
+
 def _line_search(
     problem: FitProblem,
     phi: Array,
@@ -483,8 +495,8 @@ def _line_search(
     left: Index,
     step: Array,
 ) -> Array:
-    """Backtrack each draw's step until its loss falls enough (Armijo), or, at the limit of
-    rounding, until its gradient shrinks; updates `phi`, `loss` and `grad` in place and
+    """Backtrack each draw's step (see `_backtracked`) until its loss falls enough (Armijo),
+    or, at the limit of rounding, until its gradient shrinks; updates `phi`, `loss` and `grad` in place and
     returns each draw's step fraction (0 when nothing was taken)."""
     slope = (grad[left] * step).sum(axis=1)
     alpha = np.ones(len(left))
@@ -500,9 +512,9 @@ def _line_search(
         ok = better | (near & calmer)
         took = at[ok]
         phi[took], loss[took], grad[took] = trial[ok], t_loss[ok], t_grad[ok]
-        pending = pending[~ok]
+        pending, rise = pending[~ok], t_loss[~ok] - loss[at[~ok]]
         if not pending.size:
             return alpha
-        alpha[pending] *= 0.5
+        alpha[pending] = _backtracked(alpha[pending], slope[pending], rise)
     alpha[pending] = 0.0
     return alpha

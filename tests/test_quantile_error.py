@@ -1,0 +1,33 @@
+"""The Monte Carlo error of an interval's end against the large-sample formula."""
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from forecast.batched import quantile_error
+
+
+@pytest.mark.parametrize("q", [0.05, 0.95])
+def test_the_error_of_a_normal_quantile_matches_the_formula(q: float) -> None:
+    # the sample q-quantile of n draws has standard error sqrt(q (1 - q) / n) / f(x_q);
+    # the estimate has a noise of its own of about 8 %, hence the tolerance
+    n = 40_000
+    samples = np.random.default_rng(7).standard_normal((n, 3)) * [1.0, 2.0, 0.5]
+    expected = np.sqrt(q * (1 - q) / n) / norm.pdf(norm.ppf(q)) * np.array([1.0, 2.0, 0.5])
+    assert np.allclose(quantile_error(samples, q), expected, rtol=0.25)
+
+
+def test_the_error_shrinks_as_the_square_root_of_the_draws() -> None:
+    rng = np.random.default_rng(11)
+    few, many = rng.standard_normal((4_000, 1)), rng.standard_normal((64_000, 1))
+    ratio = float(quantile_error(few, 0.05)[0] / quantile_error(many, 0.05)[0])
+    assert ratio == pytest.approx(4.0, rel=0.25)
+
+
+def test_replicated_runs_scatter_as_much_as_the_error_says() -> None:
+    # the spread of the 5th percentile over independent sets of draws, against the
+    # estimate from one set
+    rng = np.random.default_rng(3)
+    ends = [np.quantile(rng.beta(2, 8, 5_000), 0.05) for _ in range(400)]
+    estimate = quantile_error(rng.beta(2, 8, (5_000, 1)), 0.05)[0]
+    assert estimate == pytest.approx(np.std(ends), rel=0.25)
