@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from forecast import grading, pushes, quotes, reading, sizes
 from forecast.coverage import Coverage
+from forecast.criteria import criteria_problems
+from forecast.readers import reader_problems
 from forecast.domain import (
     ColumnKey,
     Conditions,
@@ -784,6 +786,8 @@ def build_study(raw: RawInputs) -> Study:
     problems: list[Problem] = []
     warnings: list[str] = []
     network = _check_network(raw.model, problems)
+    problems += criteria_problems(raw.model.doc, raw.model.value)
+    problems += reader_problems(raw)
     if network is None:
         raise InputError(problems)
     stick = yardstick(raw.model.value.settings.yardstick)
