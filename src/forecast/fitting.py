@@ -183,13 +183,13 @@ class FitProblem:
         same matrix, transposed, carries their gradients back."""
         width, count = self.stacked.width, self.stacked.count
         items: list[ColumnTerm | NoEffectTerm] = [*terms.columns, *terms.no_effects]
-        self.reader = np.zeros((count, len(items)))
+        self.selector = np.zeros((count, len(items)))
         real = np.zeros((width, len(items)))
         for i, term in enumerate(items):
             at = self.stacked.columns[term.node]
-            self.reader[at.start + term.column, i] += 1.0
+            self.selector[at.start + term.column, i] += 1.0
             if isinstance(term, NoEffectTerm):
-                self.reader[at.start, i] -= 1.0
+                self.selector[at.start, i] -= 1.0
             real[: self.plan[term.node].states, i] = 1.0
         self.split = len(terms.columns)
         self.column_real, self.anchor_real = real[:, : self.split], real[:, self.split :]
@@ -241,10 +241,10 @@ class FitProblem:
         """The column terms' and anchors' loss per draw; adds their gradient to `grad`
         (both with respect to the stacked logits, (draws, widest, columns))."""
         total = np.zeros(len(rows))
-        if not self.reader.shape[1]:
+        if not self.selector.shape[1]:
             return total
         draws, width, count = logits.shape
-        read = (logits.reshape(draws * width, count) @ self.reader).reshape(draws, width, -1)
+        read = (logits.reshape(draws * width, count) @ self.selector).reshape(draws, width, -1)
         pull = np.empty_like(read)
         if self.split:
             own = read[:, :, : self.split]  # every column term's logits
@@ -264,7 +264,7 @@ class FitProblem:
             centred = (shift - mean) * real
             total += 0.5 * (self.anchor_factor * centred**2).sum(axis=(1, 2))
             pull[:, :, self.split :] = self.anchor_factor * centred
-        grad += (pull.reshape(draws * width, -1) @ self.reader.T).reshape(draws, width, count)
+        grad += (pull.reshape(draws * width, -1) @ self.selector.T).reshape(draws, width, count)
         return total
 
     def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
