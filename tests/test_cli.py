@@ -99,7 +99,7 @@ def test_query_given_and_do(workspace: Path) -> None:
         str(workspace),
         *FAST,
         "--target",
-        "russian_defeat",
+        "war_outcome",
         "--given",
         "elite_assessment=strategic_mistake",
         "--json",
@@ -110,15 +110,15 @@ def test_query_given_and_do(workspace: Path) -> None:
         str(workspace),
         *FAST,
         "--target",
-        "russian_defeat",
+        "war_outcome",
         "--do",
         "elite_assessment=strategic_mistake",
         "--json",
     )
-    prior = invoke("query", "--root", str(workspace), *FAST, "--target", "russian_defeat", "--json")
-    p_obs = json.loads(observed.stdout)["outcome"]["yes"]["point"]
-    p_do = json.loads(forced.stdout)["outcome"]["yes"]["point"]
-    p_prior = json.loads(prior.stdout)["outcome"]["yes"]["point"]
+    prior = invoke("query", "--root", str(workspace), *FAST, "--target", "war_outcome", "--json")
+    p_obs = json.loads(observed.stdout)["outcome"]["russian_defeat"]["point"]
+    p_do = json.loads(forced.stdout)["outcome"]["russian_defeat"]["point"]
+    p_prior = json.loads(prior.stdout)["outcome"]["russian_defeat"]["point"]
     assert abs(p_do - p_prior) < 1e-12  # forcing a child says nothing about its parent
     assert abs(p_obs - p_prior) > 1e-3  # observing it does
 

@@ -286,7 +286,7 @@ def query(
     Examples:
       forecast query --given taiwan_crisis=yes
       forecast query --given taiwan_crisis=yes --do us_policy_shift=yes
-      forecast query --target russian_defeat --given elite_assessment=strategic_mistake
+      forecast query --target war_outcome --given elite_assessment=strategic_mistake
     """
     from forecast.batched import ImpossibleEvidenceError
     from forecast.results import dumps
