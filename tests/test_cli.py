@@ -75,6 +75,7 @@ def test_forecaster_adds_a_claim_and_the_forecast_moves(workspace: Path) -> None
     about: {node: trajectory, state: alliance, given: {}}
     probability: [0.6, 0.7]
     credibility: 2
+    reader: reader-1
     quote: >-
       Both countries have made a clear strategic choice, making bilateral relations a priority
     note: >-
