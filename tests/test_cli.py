@@ -148,7 +148,7 @@ def test_audit_outcome_lists_claims_and_quotes(workspace: Path) -> None:
             assert abs(sum(s["share"] for s in col["statements"]) - 1) < 1e-5
     assert doc["queries"], "the outcome has level and push claims beyond its columns"
     assert all(q["about"].startswith("trajectory") for q in doc["queries"])
-    assert len(doc["table"]) == 2**6
+    assert len(doc["table"]) == 3 * 2**5  # war_outcome has three states, the other parents two
 
 
 def test_audit_shows_uncited_assumptions(workspace: Path) -> None:
