@@ -93,11 +93,16 @@ class Disagreement:
 
 
 def disagreement(
-    study: Study, draws: int, seed: int, progress: Progress = _quiet
+    study: Study,
+    draws: int,
+    seed: int,
+    progress: Progress = _quiet,
+    full: dict[str, dict[str, float]] | None = None,
 ) -> list[Disagreement]:
-    """How much of the baseline interval's width comes from the readers' disagreement."""
+    """How much of the baseline interval's width comes from the readers' disagreement;
+    `full` is the baseline of all readers when it is already known (same draws and seed)."""
+    full = _baseline(study, draws, seed) if full is None else full
     progress(f"baseline with the readers' shares held fixed ({draws} draws)...")
-    full = _baseline(study, draws, seed)
     fixed = _baseline(dataclasses.replace(study, resample_readers=False), draws, seed)
     return [
         Disagreement(s, full[s]["p95"] - full[s]["p05"], fixed[s]["p95"] - fixed[s]["p05"])
@@ -127,11 +132,14 @@ class Effect:
         """Whether every reader's fitted ratio goes the same way."""
         return len(set(self.directions().values())) == 1
 
-    def size_ratio(self) -> float:
-        """The largest fitted log odds ratio over the smallest, in size (1: the same)."""
+    def size_ratio(self) -> float | None:
+        """The largest fitted log odds ratio over the smallest, in size (1: the same);
+        None unless every reader's effect raises, or every one lowers (a size ratio of
+        two effects near no change says nothing)."""
+        if not self.agree() or "no change" in self.directions().values():
+            return None
         sizes = [abs(math.log(r)) for r in self.ratios.values()]
-        small = min(sizes)
-        return max(sizes) / small if small > 0 else math.inf
+        return max(sizes) / min(sizes)
 
 
 def direction(ratio: float) -> str:
@@ -218,7 +226,7 @@ def reader_document(
                 "fitted_odds_ratio": {r: round(x, 10) for r, x in e.ratios.items()},
                 "direction": e.directions(),
                 "agree_on_direction": e.agree(),
-                "size_ratio": round(e.size_ratio(), 10) if math.isfinite(e.size_ratio()) else None,
+                "size_ratio": None if e.size_ratio() is None else round(e.size_ratio() or 0.0, 10),
             }
             for e in found
         ],

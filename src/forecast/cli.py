@@ -251,7 +251,7 @@ def _by_reader(study: Study, draws: int, seed: int, as_json: bool) -> None:
 
     check_draws(study, draws)
     views = reader_views(study, draws, seed, _say)
-    widths = disagreement(study, draws, seed, _say)
+    widths = disagreement(study, draws, seed, _say, views[0].outcome)
     _say("fitting each reader's point network for the effects...")
     document = reader_document(views, widths, effects(study))
     if as_json:

@@ -96,10 +96,9 @@ def report_context(
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)
     progress(f"  each reader alone ({len(study.readers())} readers, {run.draws} draws each)")
+    views = reader_views(study, run.draws, run.seed)
     by_reader = reader_document(
-        reader_views(study, run.draws, run.seed),
-        disagreement(study, run.draws, run.seed),
-        effects(study),
+        views, disagreement(study, run.draws, run.seed, full=views[0].outcome), effects(study)
     )
     return {
         "title": f"{outcome.label}: scenario forecast",
