@@ -75,6 +75,7 @@ def test_forecaster_adds_a_claim_and_the_forecast_moves(workspace: Path) -> None
     about: {node: trajectory, state: alliance, given: {}}
     probability: [0.6, 0.7]
     credibility: 2
+    reader: reader-1
     quote: >-
       Both countries have made a clear strategic choice, making bilateral relations a priority
     note: >-
@@ -99,7 +100,7 @@ def test_query_given_and_do(workspace: Path) -> None:
         str(workspace),
         *FAST,
         "--target",
-        "russian_defeat",
+        "war_outcome",
         "--given",
         "elite_assessment=strategic_mistake",
         "--json",
@@ -110,15 +111,15 @@ def test_query_given_and_do(workspace: Path) -> None:
         str(workspace),
         *FAST,
         "--target",
-        "russian_defeat",
+        "war_outcome",
         "--do",
         "elite_assessment=strategic_mistake",
         "--json",
     )
-    prior = invoke("query", "--root", str(workspace), *FAST, "--target", "russian_defeat", "--json")
-    p_obs = json.loads(observed.stdout)["outcome"]["yes"]["point"]
-    p_do = json.loads(forced.stdout)["outcome"]["yes"]["point"]
-    p_prior = json.loads(prior.stdout)["outcome"]["yes"]["point"]
+    prior = invoke("query", "--root", str(workspace), *FAST, "--target", "war_outcome", "--json")
+    p_obs = json.loads(observed.stdout)["outcome"]["russian_defeat"]["point"]
+    p_do = json.loads(forced.stdout)["outcome"]["russian_defeat"]["point"]
+    p_prior = json.loads(prior.stdout)["outcome"]["russian_defeat"]["point"]
     assert abs(p_do - p_prior) < 1e-12  # forcing a child says nothing about its parent
     assert abs(p_obs - p_prior) > 1e-3  # observing it does
 
@@ -147,7 +148,7 @@ def test_audit_outcome_lists_claims_and_quotes(workspace: Path) -> None:
             assert abs(sum(s["share"] for s in col["statements"]) - 1) < 1e-5
     assert doc["queries"], "the outcome has level and push claims beyond its columns"
     assert all(q["about"].startswith("trajectory") for q in doc["queries"])
-    assert len(doc["table"]) == 2**6
+    assert len(doc["table"]) == 3 * 2**5  # war_outcome has three states, the other parents two
 
 
 def test_audit_shows_uncited_assumptions(workspace: Path) -> None:

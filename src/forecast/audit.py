@@ -32,6 +32,8 @@ def _statement_entry(study: Study, statement: Statement, share: float) -> dict[s
             source_grade=source.meta.reliability.grade,
             credibility=statement.credibility,
             quote=statement.quote,
+            before=statement.context[0],
+            after=statement.context[1],
             file=source.file,
         )
     return entry

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from forecast import grading, pushes, quotes, reading, sizes
 from forecast.coverage import Coverage
+from forecast.criteria import criteria_problems
 from forecast.domain import (
     ColumnKey,
     Conditions,
@@ -24,6 +25,7 @@ from forecast.domain import (
 )
 from forecast.errors import InputError, Problem, display_path
 from forecast.loading import Loaded, RawInputs
+from forecast.readers import reader_problems
 from forecast.schema import About, Claim, EvidenceFile, ModelFile
 from forecast.suggest import did_you_mean
 from forecast.yamlio import Document, Loc
@@ -616,6 +618,7 @@ def _check_evidence(
                     value.reference,
                     claim.reader,
                     f"{doc.path}:{line}:{col}",
+                    quotes.surrounding(text, claim.quote) if text is not None else ("", ""),
                 )
             )
     return sources, statements
@@ -784,6 +787,8 @@ def build_study(raw: RawInputs) -> Study:
     problems: list[Problem] = []
     warnings: list[str] = []
     network = _check_network(raw.model, problems)
+    problems += criteria_problems(raw.model.doc, raw.model.value)
+    problems += reader_problems(raw)
     if network is None:
         raise InputError(problems)
     stick = yardstick(raw.model.value.settings.yardstick)

@@ -206,11 +206,20 @@ def validate(root: Path, strict: bool) -> None:
 @root_option
 @draws_options
 @click.option("--json", "as_json", is_flag=True, help="Print the results document (JSON).")
+@click.option(
+    "--by-reader",
+    is_flag=True,
+    help="Instead of the scenarios: the baseline as each reader alone would have it, the "
+    "part of its interval the readers' disagreement brings, and the effects they claim.",
+)
 @reports_input_errors
-def run(root: Path, draws: int, seed: int, as_json: bool) -> None:
+def run(root: Path, draws: int, seed: int, as_json: bool, by_reader: bool) -> None:
     """Compute every scenario: outcome probabilities with 90 % intervals."""
     from forecast.results import dumps, monte_carlo_error, results_document, scenario_rows
 
+    if by_reader:
+        _by_reader(_study(root), draws, seed, as_json)
+        return
     result = _run(_study(root), draws, seed)
     if as_json:
         click.echo(dumps(results_document(result)), nl=False)
@@ -231,6 +240,25 @@ def run(root: Path, draws: int, seed: int, as_json: bool) -> None:
         "Monte Carlo error of the interval ends: at most "
         f"{100 * monte_carlo_error(result):.2f} points (one standard error)."
     )
+
+
+def _by_reader(study: Study, draws: int, seed: int, as_json: bool) -> None:
+    """`run --by-reader`: every reader's baseline, the disagreement, the claimed effects."""
+    from forecast.byreader import disagreement, effects, reader_document, reader_views
+    from forecast.readertext import reader_lines
+    from forecast.results import dumps
+    from forecast.sizes import check_draws
+
+    check_draws(study, draws)
+    views = reader_views(study, draws, seed, _say)
+    widths = disagreement(study, draws, seed, _say, views[0].outcome)
+    _say("fitting each reader's point network for the effects...")
+    document = reader_document(views, widths, effects(study))
+    if as_json:
+        click.echo(dumps(document), nl=False)
+        return
+    for line in reader_lines(document, draws):
+        click.echo(line)
 
 
 @main.command()
@@ -258,7 +286,7 @@ def query(
     Examples:
       forecast query --given taiwan_crisis=yes
       forecast query --given taiwan_crisis=yes --do us_policy_shift=yes
-      forecast query --target russian_defeat --given elite_assessment=strategic_mistake
+      forecast query --target war_outcome --given elite_assessment=strategic_mistake
     """
     from forecast.batched import ImpossibleEvidenceError
     from forecast.results import dumps
@@ -338,7 +366,10 @@ def _print_statement(st: dict[str, Any]) -> None:
     if st.get("retraction"):
         click.echo(f"      RETRACTED {st['retraction']}")
     if st["cited"]:
+        before, after = st.get("before", ""), st.get("after", "")
+        click.echo(f"      before: ...{before}" if before else "      (the text starts here)")
         click.echo(f'      "{st["quote"]}"')
+        click.echo(f"      after: {after}..." if after else "      (the text ends here)")
     click.echo(f"      note: {st['note']}")
 
 

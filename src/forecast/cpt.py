@@ -103,10 +103,38 @@ def voice(statement: Statement) -> tuple[object, ...]:
 
 
 def base_weights(statements: Sequence[Statement]) -> Array:
-    """Statement weights where a source speaks once per column and per query: its claims on
-    one share its weight."""
-    per_voice = Counter(voice(s) for s in statements)
-    return np.array([s.weight / per_voice[voice(s)] for s in statements], dtype=np.float64)
+    """Statement weights where a source speaks once per column and per query: its readers
+    share its weight there equally, and each reader's claims on it share the reader's."""
+    readers: dict[tuple[object, ...], set[str | None]] = defaultdict(set)
+    for s in statements:
+        readers[voice(s)].add(s.reader)
+    per_reader = Counter((voice(s), s.reader) for s in statements)
+    return np.array(
+        [s.weight / len(readers[voice(s)]) / per_reader[(voice(s), s.reader)] for s in statements],
+        dtype=np.float64,
+    )
+
+
+def reader_factors(statements: Sequence[Statement], draws: int, root: int) -> Array:
+    """Each statement's share of its source's weight in every draw (draws, statements), from
+    a Bayesian bootstrap over the source's readers: the readers of one source split its
+    weight by a flat Dirichlet draw, scaled so that a source read once keeps factor 1."""
+    pairs = sorted({(s.source_id or "", s.reader or "") for s in statements})
+    factor = {
+        pair: np.random.default_rng([root, zlib.crc32(f"reader {pair}".encode())]).exponential(
+            size=draws
+        )
+        for pair in pairs
+    }
+    by_source: dict[str, list[Array]] = defaultdict(list)
+    for (source, _), values in factor.items():
+        by_source[source].append(values)
+    mean = {source: np.mean(values, axis=0) for source, values in by_source.items()}
+    out = np.ones((draws, len(statements)))
+    for i, s in enumerate(statements):
+        source = s.source_id or ""
+        out[:, i] = factor[(source, s.reader or "")] / mean[source]
+    return out
 
 
 @dataclass(frozen=True)
@@ -134,10 +162,14 @@ def _scale(statement: Statement, u: Array) -> Array:
 
 
 def draw_claims(
-    statements: Sequence[Statement], draws: int, rng: np.random.Generator | None
+    statements: Sequence[Statement],
+    draws: int,
+    rng: np.random.Generator | None,
+    readers: bool = True,
 ) -> ClaimDraws:
     """Range midpoints and fixed weights (rng None), or values drawn inside each range with
-    weights perturbed by a Bayesian bootstrap."""
+    weights perturbed by a Bayesian bootstrap over the claims and, within each source, over
+    its readers (`reader_factors`, unless `readers` is False)."""
     n = 1 if rng is None else draws
     weights = np.broadcast_to(base_weights(statements), (n, len(statements))).copy()
     values = np.empty((n, len(statements)))
@@ -149,6 +181,8 @@ def draw_claims(
         own = np.random.default_rng([root, zlib.crc32(statement.id.encode())])
         values[:, i] = _scale(statement, own.uniform(size=n))
         weights[:, i] *= own.exponential(size=n)
+    if root is not None and readers:
+        weights *= reader_factors(statements, n, root)
     return ClaimDraws({s.id: i for i, s in enumerate(statements)}, values, weights)
 
 
@@ -273,7 +307,7 @@ def build_tables(
     when not given), and uses the point fit's curvature.
     """
     n = 1 if rng is None else draws
-    drawn = draw_claims(study.active(), n, rng)
+    drawn = draw_claims(study.active(), n, rng, study.resample_readers)
     columns = _pool_columns(study, drawn, n)
     pinned = [k for k in columns if len(k.moved) > 1]
     plan = loglinear.layouts(study.network, pinned)

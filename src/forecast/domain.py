@@ -118,6 +118,7 @@ class Statement:
     reference: Conditions | None = None
     reader: str | None = None
     location: str = ""  # "path:line:column" of the statement, for messages after the fit
+    context: tuple[str, str] = ("", "")  # the source's words just before and after the quote
 
     @property
     def retracted(self) -> bool:
@@ -193,6 +194,11 @@ class Study:
     statements: tuple[Statement, ...]
     scenarios: tuple[Scenario, ...]
     warnings: tuple[str, ...] = field(default=())
+    resample_readers: bool = True  # the draws' bootstrap over each source's readers
+
+    def readers(self) -> tuple[str, ...]:
+        """The readers whose active claims the study holds, sorted."""
+        return tuple(sorted({s.reader for s in self.active() if s.reader is not None}))
 
     def active(self) -> tuple[Statement, ...]:
         """Every statement the fit uses: unretracted claims and assumptions in use."""

@@ -24,7 +24,7 @@ from forecast.pooling import Array
 from forecast.sizes import DrawPlan, check_draws
 from forecast.summary import outcome_summary
 
-DEFAULT_DRAWS = 7000
+DEFAULT_DRAWS = 5000
 DEFAULT_SEED = 20_240_601
 
 

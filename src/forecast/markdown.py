@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from forecast.claimfit import probability_text
+from forecast.markdown_table import cell, table
+from forecast.sections import readers_section, resolution_section
 from forecast.wording import claimed, interval, pct
 from forecast.wording import value as value_of
-
-# Characters that can start Markdown or HTML markup in running text (CommonMark lets any
-# ASCII punctuation be escaped with a backslash); '|' also ends a table cell.
-_MARKUP = re.compile(r"([\\`*_\[\]<>|~&#!])")
-
-
-def cell(text: object) -> str:
-    """Text from an input file as one line of literal Markdown: no markup, no HTML, and
-    safe inside a table cell."""
-    return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))
-
-
-def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """A Markdown table: the header, its rule, then one line per row (cells already escaped)."""
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
 def _estimate_cell(o: dict[str, Any]) -> str:
@@ -172,6 +156,23 @@ def changes_section(context: dict[str, Any]) -> list[str]:
     return lines
 
 
+def age_table(context: dict[str, Any]) -> list[str]:
+    """The newest evidence behind each node, stale nodes flagged."""
+    as_of = context["results"]["as_of"]
+    rows = [
+        (
+            f"`{row['node']}`",
+            row["newest"] or "none cited",
+            f"`{row['source']}`" if row["source"] else "",
+            f"{row['age_years']:.1f}" if row["age_years"] is not None else "",
+            "**older than two years**" if row["stale"] else "",
+        )
+        for row in context["evidence_age"]
+    ]
+    head = ("node", "newest evidence", "source", f"years before {as_of}", "")
+    return table(head, rows)
+
+
 def report_markdown(context: dict[str, Any]) -> str:
     """The analyst's summary: headline, scenarios, coherence, assumptions, sources."""
     doc = context["results"]
@@ -188,6 +189,8 @@ def report_markdown(context: dict[str, Any]) -> str:
         f"{doc['draws']} draws, seed {doc['seed']}; yardstick {context['yardstick_name']}; "
         f"{doc['pooling']} pooling; the interval ends carry a Monte Carlo error of at most "
         f"{100 * doc['monte_carlo_error']:.2f} points.",
+        "",
+        *age_table(context),
         "",
         "## Baseline forecast",
         "",
@@ -208,6 +211,9 @@ def report_markdown(context: dict[str, Any]) -> str:
     for sc in context["scenarios"]:
         lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {cell(sc.narrative)}"]
     lines += ["", "## Coherence: each source against the others", "", *holdout_table(context)]
+    lines += ["", "## Readers: who read the sources, and where they differ", ""]
+    lines += readers_section(context)
+    lines += ["", "## How the states resolve", "", *resolution_section(context)]
     lines += ["", "## What each new source did", "", *steps_table(context)]
     lines += ["", "## What changed since the previous report", "", *changes_section(context)]
     lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]

@@ -33,10 +33,11 @@ claims: []
 #   about: {{node: NODE, state: STATE, given: {{PARENT: STATE}}}}   # parents not named: baseline
 #   probability: likely              # a yardstick phrase, a number, or [low, high]
 #   credibility: 3                   # Admiralty 1-6
+#   reader: READER                   # who made the claim: a reader declared in model/network.yaml
 #   quote: >-
 #     Words copied exactly from the text.
 #   note: >-
-#     How the quote became this probability.
+#     Which form (a level or a push) and why; how the quote became this probability.
 """
 
 

@@ -146,3 +146,24 @@ def closest_passage(source_text: str, quote: str) -> Passage:
     score = difflib.SequenceMatcher(None, folded_quote, candidate).ratio()
     marked, differences = _compare(folded_quote.split(), candidate.split())
     return Passage(first_line, candidate, score, marked, differences)
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"')\]]*\s")
+
+
+def surrounding(source_text: str, quote: str) -> tuple[str, str]:
+    """What the source says just before and just after a quote (both folded): the sentence
+    before the one the quote starts in, with any words of that sentence the quote leaves
+    out; and the rest of the sentence the quote ends in, with the sentence after it.
+    Empty strings where the quote is not found or the text ends."""
+    text, folded_quote = fold(source_text), fold(quote)
+    at = text.find(folded_quote)
+    if not folded_quote or at < 0:
+        return "", ""
+    end = at + len(folded_quote)
+    ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    begins_sentence = max(b for b in ends if b <= at)
+    before_start = max((b for b in ends if b < begins_sentence), default=begins_sentence)
+    after_ends = [b for b in ends if b > end]
+    after_end = after_ends[1] if len(after_ends) > 1 else len(text)
+    return text[before_start:at].strip(), text[end:after_end].strip()

@@ -8,10 +8,12 @@ from typing import Any
 
 from forecast import atomic, figures, grading, outputs
 from forecast.audit import audit_node
+from forecast.byreader import disagreement, effects, reader_document, reader_views
 from forecast.changes import compare, load_previous
 from forecast.claimfit import fit_rows
 from forecast.coverage import coverage
 from forecast.engine import Query, Run
+from forecast.evidenceage import evidence_age
 from forecast.export import export_text
 from forecast.figures import Interval, save, scenario_figure
 from forecast.history import Step, history, steps
@@ -20,6 +22,7 @@ from forecast.html import report_html, svg_data_uri
 from forecast.influence import claim_influences, leave_one_out, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
 from forecast.pulls import pulling_pairs
+from forecast.resolution import resolution
 from forecast.results import dumps, results_document
 from forecast.sensitivity import all_swings, tornado
 from forecast.wording import estimate, phrase
@@ -92,6 +95,11 @@ def report_context(
     cited = sum(1 for s in study.active() if s.cited)
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)
+    progress(f"  each reader alone ({len(study.readers())} readers, {run.draws} draws each)")
+    views = reader_views(study, run.draws, run.seed)
+    by_reader = reader_document(
+        views, disagreement(study, run.draws, run.seed, full=views[0].outcome), effects(study)
+    )
     return {
         "title": f"{outcome.label}: scenario forecast",
         "results": doc,
@@ -100,6 +108,12 @@ def report_context(
         "horizon_label": model.horizon.label,
         "horizon_reason": " ".join(model.horizon.reason.split()),
         "newest_evidence": max(s.published for s in study.sources).isoformat(),
+        "evidence_age": evidence_age(study),
+        "resolution": resolution(model),
+        "readers": [
+            {"id": r.id, "role": r.role, "read_on": r.read_on.isoformat()} for r in model.readers
+        ],
+        "by_reader": by_reader,
         "yardstick_name": stick.name,
         "headline": headline,
         "scenarios": study.scenarios,

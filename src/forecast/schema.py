@@ -92,6 +92,11 @@ class NodeSpec(Frozen):
     baseline: Identifier = Field(description="The reference state: 'nothing happened'")
     parents: tuple[Identifier, ...] = ()
     states: tuple[StateSpec, ...] = Field(min_length=2)
+    precedence: tuple[Identifier, ...] = Field(
+        default=(),
+        description="Every state once, in the order a judge tries them: the first that holds"
+        " wins where two could hold at once (required on the outcome node)",
+    )
 
     def state_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.states)
@@ -198,6 +203,24 @@ SizeSpec = Annotated[
 ]
 
 
+class ReaderSpec(Frozen):
+    id: Identifier
+    role: Text = Field(description="A name or role: who mapped the texts to claims")
+    read_on: dt.date = Field(description="When the reading was made")
+    note: Text | None = None
+
+
+class Definition(Frozen):
+    term: Text = Field(description="A phrase used in some state's criterion")
+    meaning: Text
+
+
+class EdgeCase(Frozen):
+    case: Text = Field(description="A situation a judge could meet at the horizon")
+    resolves: Conditions = Field(description="How it resolves: node and state")
+    reason: Text
+
+
 class Assumption(Frozen):
     id: Identifier
     about: About
@@ -212,6 +235,11 @@ class ModelFile(Frozen):
     outcome: Identifier
     settings: Settings = Settings()
     nodes: tuple[NodeSpec, ...] = Field(min_length=1)
+    definitions: tuple[Definition, ...] = ()
+    edge_cases: tuple[EdgeCase, ...] = ()
+    readers: tuple[ReaderSpec, ...] = Field(
+        default=(), description="Who read the sources; once declared, every claim names one"
+    )
     assumptions: tuple[Assumption, ...] = ()
 
 

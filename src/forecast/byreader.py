@@ -1,0 +1,233 @@
+"""What each reader alone makes of the sources, and where the readers part ways.
+
+A reader is an analyst who mapped the texts to claims. Three views:
+
+- the baseline as each reader alone would have it (only that reader's claims, with the
+  analyst assumptions), beside the baseline of all readers together;
+- how much of the baseline interval's width the readers' disagreement brings: the width
+  with the bootstrap over each source's readers, against the width with the readers'
+  shares held fixed;
+- every effect some reader claims (a push, or a level under moved conditions), with its
+  fitted odds ratio in each reader's own point network: do the readers agree on its
+  direction, and by how much do they differ in size?
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from forecast.batched import posterior, structure_of
+from forecast.cpt import Tables, build_tables
+from forecast.domain import Conditions, Scenario, Statement, Study
+from forecast.engine import run_study
+from forecast.summary import outcome_summary
+
+ALL = "all readers"
+NO_CHANGE = (0.83, 1.2)  # odds ratios read as no change (the relative scale's no_change)
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    del message
+
+
+def baseline_only(study: Study) -> Study:
+    """The study with its scenarios cut to one with no conditions (the baseline)."""
+    baseline = next((sc for sc in study.scenarios if not sc.given and not sc.do), None)
+    if baseline is None:
+        baseline = Scenario("baseline", "Baseline (no conditions)", "", {}, {}, "")
+    return dataclasses.replace(study, scenarios=(baseline,))
+
+
+def only_reader(study: Study, reader: str) -> Study:
+    """The study with the claims of one reader only (assumptions kept)."""
+    kept = tuple(s for s in study.statements if not s.cited or s.reader in (None, reader))
+    return dataclasses.replace(study, statements=kept)
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """One reader's baseline (or all readers' together): {state: point, mean, p05, p95}."""
+
+    reader: str
+    claims: int
+    outcome: dict[str, dict[str, float]]
+
+
+def _baseline(study: Study, draws: int, seed: int) -> dict[str, dict[str, float]]:
+    run = run_study(baseline_only(study), draws, seed)
+    result = run.results[0]
+    states = study.network.node(study.network.outcome).states
+    return outcome_summary(states, result.point, result.samples)
+
+
+def reader_views(
+    study: Study, draws: int, seed: int, progress: Progress = _quiet
+) -> list[ReaderView]:
+    """The baseline of all readers together, then of each reader alone."""
+    views = []
+    for reader in (ALL, *study.readers()):
+        progress(f"baseline of {reader} ({draws} draws)...")
+        alone = study if reader == ALL else only_reader(study, reader)
+        claims = sum(1 for s in alone.active() if s.cited)
+        views.append(ReaderView(reader, claims, _baseline(alone, draws, seed)))
+    return views
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """The 90 % interval's width per outcome state, in probability, with and without the
+    bootstrap over readers; `share` is the part of the width it adds."""
+
+    state: str
+    width: float
+    width_fixed: float
+
+    @property
+    def share(self) -> float:
+        return max(0.0, 1.0 - self.width_fixed / self.width) if self.width > 0 else 0.0
+
+
+def disagreement(
+    study: Study,
+    draws: int,
+    seed: int,
+    progress: Progress = _quiet,
+    full: dict[str, dict[str, float]] | None = None,
+) -> list[Disagreement]:
+    """How much of the baseline interval's width comes from the readers' disagreement;
+    `full` is the baseline of all readers when it is already known (same draws and seed)."""
+    full = _baseline(study, draws, seed) if full is None else full
+    progress(f"baseline with the readers' shares held fixed ({draws} draws)...")
+    fixed = _baseline(dataclasses.replace(study, resample_readers=False), draws, seed)
+    return [
+        Disagreement(s, full[s]["p95"] - full[s]["p05"], fixed[s]["p95"] - fixed[s]["p05"])
+        for s in full
+    ]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An effect some reader claims: the odds of node=state under `conditions` against
+    under `reference`, fitted in each reader's point network."""
+
+    node: str
+    state: str
+    conditions: Conditions
+    reference: Conditions
+    claimed_by: tuple[str, ...]
+    ratios: dict[str, float]  # reader -> fitted odds ratio
+
+    def label(self) -> str:
+        return f"{self.node}={self.state} | {self.conditions.label()} vs {self.reference.label()}"
+
+    def directions(self) -> dict[str, str]:
+        return {reader: direction(ratio) for reader, ratio in self.ratios.items()}
+
+    def agree(self) -> bool:
+        """Whether every reader's fitted ratio goes the same way."""
+        return len(set(self.directions().values())) == 1
+
+    def size_ratio(self) -> float | None:
+        """The largest fitted log odds ratio over the smallest, in size (1: the same);
+        None unless every reader's effect raises, or every one lowers (a size ratio of
+        two effects near no change says nothing)."""
+        if not self.agree() or "no change" in self.directions().values():
+            return None
+        sizes = [abs(math.log(r)) for r in self.ratios.values()]
+        return max(sizes) / min(sizes)
+
+
+def direction(ratio: float) -> str:
+    """'raises', 'lowers' or 'no change' for a fitted odds ratio."""
+    if ratio > NO_CHANGE[1]:
+        return "raises"
+    if ratio < NO_CHANGE[0]:
+        return "lowers"
+    return "no change"
+
+
+def _reference(study: Study, statement: Statement) -> Conditions:
+    """What an effect compares against: a push's reference, or for a level the same
+    conditions with every named node at its baseline."""
+    if statement.reference is not None:
+        return statement.reference
+
+    def at_baseline(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple((n, study.network.node(n).baseline) for n, _ in pairs)
+
+    return Conditions(at_baseline(statement.conditions.given), at_baseline(statement.conditions.do))
+
+
+def _odds(study: Study, tables: Tables, node: str, state: str, where: Conditions) -> float:
+    p = posterior(
+        structure_of(study.network), tables.cpts, node, dict(where.given), dict(where.do)
+    )[0][study.network.node(node).index(state)]
+    return float(p / (1.0 - p))
+
+
+def effects(study: Study) -> list[Effect]:
+    """Every claimed effect with its fitted odds ratio in each reader's point network."""
+    readers = study.readers()
+    fitted = {r: build_tables(only_reader(study, r)) for r in readers}
+    claimed: dict[tuple[str, str, Conditions, Conditions], set[str]] = {}
+    for s in study.active():
+        moved = [
+            n for n, v in (*s.conditions.given, *s.conditions.do) if v != _baseline_of(study, n)
+        ]
+        if not s.cited or s.reader is None or (not s.relative and not moved):
+            continue
+        key = (s.node, s.state, s.conditions, _reference(study, s))
+        claimed.setdefault(key, set()).add(s.reader)
+    out = []
+    for (node, state, conditions, reference), by in sorted(claimed.items(), key=str):
+        ratios = {
+            r: _odds(study, fitted[r], node, state, conditions)
+            / _odds(study, fitted[r], node, state, reference)
+            for r in readers
+        }
+        out.append(Effect(node, state, conditions, reference, tuple(sorted(by)), ratios))
+    return out
+
+
+def _baseline_of(study: Study, node: str) -> str:
+    return study.network.node(node).baseline
+
+
+def reader_document(
+    views: list[ReaderView], widths: list[Disagreement], found: list[Effect]
+) -> dict[str, object]:
+    """The three views as plain data (for JSON and the report)."""
+    return {
+        "baselines": [
+            {"reader": v.reader, "claims": v.claims, "outcome": v.outcome} for v in views
+        ],
+        "disagreement": [
+            {
+                "state": d.state,
+                "width": round(d.width, 10),
+                "width_readers_fixed": round(d.width_fixed, 10),
+                "share": round(d.share, 10),
+            }
+            for d in widths
+        ],
+        "effects": [
+            {
+                "node": e.node,
+                "state": e.state,
+                "given": dict(e.conditions.given),
+                "do": dict(e.conditions.do),
+                "reference": {"given": dict(e.reference.given), "do": dict(e.reference.do)},
+                "claimed_by": list(e.claimed_by),
+                "fitted_odds_ratio": {r: round(x, 10) for r, x in e.ratios.items()},
+                "direction": e.directions(),
+                "agree_on_direction": e.agree(),
+                "size_ratio": None if e.size_ratio() is None else round(e.size_ratio() or 0.0, 10),
+            }
+            for e in found
+        ],
+    }

@@ -1,0 +1,43 @@
+"""`forecast run --by-reader` as plain text: the reader views laid out for a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+
+def _cell(o: Mapping[str, float]) -> str:
+    return f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]"
+
+
+def reader_lines(document: Mapping[str, Any], draws: int) -> Iterator[str]:
+    """The lines of the by-reader view of `byreader.reader_document`."""
+    baselines = document["baselines"]
+    states = list(baselines[0]["outcome"]) if baselines else []
+    width = max(len(f"{b['reader']} ({b['claims']} claims)") for b in baselines)
+    yield f"Baseline by reader (mean % of {draws} draws [90 % interval])"
+    yield f"{'reader':<{width}}  " + "  ".join(f"{s:>22}" for s in states)
+    for b in baselines:
+        who = f"{b['reader']} ({b['claims']} claims)"
+        yield f"{who:<{width}}  " + "  ".join(f"{_cell(b['outcome'][s]):>22}" for s in states)
+    yield ""
+    yield "Width of the baseline's 90 % interval, in points, and the part the readers bring"
+    for d in document["disagreement"]:
+        yield (
+            f"  {d['state']:<12} {100 * d['width']:5.1f} with the bootstrap over readers, "
+            f"{100 * d['width_readers_fixed']:5.1f} with their shares fixed: "
+            f"{100 * d['share']:3.0f} % from the readers' disagreement"
+        )
+    yield ""
+    yield "Claimed effects: fitted odds ratio in each reader's own network"
+    for e in document["effects"]:
+        where = ", ".join(f"{n}={v}" for n, v in {**e["given"], **e["do"]}.items())
+        ratios = ", ".join(
+            f"{r} x{x:.2f} ({e['direction'][r]})" for r, x in e["fitted_odds_ratio"].items()
+        )
+        verdict = "same direction" if e["agree_on_direction"] else "DIRECTIONS DIFFER"
+        size = e["size_ratio"]
+        if e["agree_on_direction"] and size is not None:
+            verdict += f", sizes differ {size:.1f}-fold"
+        claimed = ", ".join(e["claimed_by"])
+        yield f"  {e['node']}={e['state']} | {where}: {ratios}; {verdict} (claimed by {claimed})"
