@@ -66,14 +66,22 @@ def _baseline(study: Study, draws: int, seed: int) -> dict[str, dict[str, float]
 
 
 def reader_views(
-    study: Study, draws: int, seed: int, progress: Progress = _quiet
+    study: Study,
+    draws: int,
+    seed: int,
+    progress: Progress = _quiet,
+    everyone: dict[str, dict[str, float]] | None = None,
 ) -> list[ReaderView]:
-    """The baseline of all readers together, then of each reader alone."""
+    """The baseline of all readers together (`everyone`, when a run with the same draws
+    and seed already has it), then of each reader alone."""
     views = []
     for reader in (ALL, *study.readers()):
-        progress(f"baseline of {reader} ({draws} draws)...")
         alone = study if reader == ALL else only_reader(study, reader)
         claims = sum(1 for s in alone.active() if s.cited)
+        if reader == ALL and everyone is not None:
+            views.append(ReaderView(reader, claims, everyone))
+            continue
+        progress(f"baseline of {reader} ({draws} draws)...")
         views.append(ReaderView(reader, claims, _baseline(alone, draws, seed)))
     return views
 

@@ -25,6 +25,7 @@ from forecast.pulls import pulling_pairs
 from forecast.resolution import resolution
 from forecast.results import dumps, results_document
 from forecast.sensitivity import all_swings, tornado
+from forecast.summary import outcome_summary
 from forecast.wording import estimate, phrase
 from forecast.yardstick import yardstick
 
@@ -96,7 +97,15 @@ def report_context(
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)
     progress(f"  each reader alone ({len(study.readers())} readers, {run.draws} draws each)")
-    views = reader_views(study, run.draws, run.seed)
+    everyone = next(  # the run's own baseline: the same draws and seed
+        (
+            outcome_summary(outcome.states, r.point, r.samples)
+            for r in run.results
+            if not r.scenario.given and not r.scenario.do
+        ),
+        None,
+    )
+    views = reader_views(study, run.draws, run.seed, everyone=everyone)
     by_reader = reader_document(
         views, disagreement(study, run.draws, run.seed, full=views[0].outcome), effects(study)
     )
