@@ -149,6 +149,13 @@ class Effect:
         sizes = [abs(math.log(r)) for r in self.ratios.values()]
         return max(sizes) / min(sizes)
 
+    def verdict(self) -> str:
+        """In words: whether the readers' fitted effects agree, and how far apart."""
+        if not self.agree():
+            return "directions differ"
+        size = self.size_ratio()
+        return "same direction" if size is None else f"same direction, sizes {size:.1f}-fold apart"
+
 
 def direction(ratio: float) -> str:
     """'raises', 'lowers' or 'no change' for a fitted odds ratio."""
@@ -164,11 +171,7 @@ def _reference(study: Study, statement: Statement) -> Conditions:
     conditions with every named node at its baseline."""
     if statement.reference is not None:
         return statement.reference
-
-    def at_baseline(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-        return tuple((n, study.network.node(n).baseline) for n, _ in pairs)
-
-    return Conditions(at_baseline(statement.conditions.given), at_baseline(statement.conditions.do))
+    return study.network.at_baseline(statement.conditions)
 
 
 def _odds(study: Study, tables: Tables, node: str, state: str, where: Conditions) -> float:
@@ -184,9 +187,7 @@ def effects(study: Study) -> list[Effect]:
     fitted = {r: build_tables(only_reader(study, r)) for r in readers}
     claimed: dict[tuple[str, str, Conditions, Conditions], set[str]] = {}
     for s in study.active():
-        moved = [
-            n for n, v in (*s.conditions.given, *s.conditions.do) if v != _baseline_of(study, n)
-        ]
+        moved = s.conditions != study.network.at_baseline(s.conditions)
         if not s.cited or s.reader is None or (not s.relative and not moved):
             continue
         key = (s.node, s.state, s.conditions, _reference(study, s))
@@ -200,10 +201,6 @@ def effects(study: Study) -> list[Effect]:
         }
         out.append(Effect(node, state, conditions, reference, tuple(sorted(by)), ratios))
     return out
-
-
-def _baseline_of(study: Study, node: str) -> str:
-    return study.network.node(node).baseline
 
 
 def reader_document(
@@ -234,6 +231,7 @@ def reader_document(
                 "fitted_odds_ratio": {r: round(x, 10) for r, x in e.ratios.items()},
                 "direction": e.directions(),
                 "agree_on_direction": e.agree(),
+                "verdict": e.verdict(),
                 "size_ratio": None if e.size_ratio() is None else round(e.size_ratio() or 0.0, 10),
             }
             for e in found

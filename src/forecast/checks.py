@@ -17,7 +17,6 @@ from forecast.domain import (
     Direction,
     Network,
     Node,
-    Pairs,
     Scenario,
     Source,
     Statement,
@@ -305,15 +304,6 @@ class _Value:
     reference: Conditions | None = None
 
 
-def _baseline_reference(network: Network, conditions: Conditions) -> Conditions:
-    """The same conditions with every named node at its baseline state."""
-
-    def at_baseline(pairs: Pairs) -> Pairs:
-        return tuple((n, network.node(n).baseline) for n, _ in pairs)
-
-    return Conditions(at_baseline(conditions.given), at_baseline(conditions.do))
-
-
 def _push(
     claim: Claim,
     network: Network,
@@ -367,7 +357,7 @@ def _push(
         )
         return None
     if claim.reference is None:
-        reference = _baseline_reference(network, conditions)
+        reference = network.at_baseline(conditions)
     else:
         checked = _check_conditions(
             network,

@@ -58,6 +58,14 @@ class Network:
     def children(self, node_id: str) -> tuple[str, ...]:
         return tuple(n.id for n in self.nodes if node_id in n.parents)
 
+    def at_baseline(self, conditions: Conditions) -> Conditions:
+        """The same conditions with every named node at its baseline state."""
+
+        def baseline(pairs: Pairs) -> Pairs:
+            return tuple((n, self.node(n).baseline) for n, _ in pairs)
+
+        return Conditions(baseline(conditions.given), baseline(conditions.do))
+
     def parameter_columns(self) -> tuple[ColumnKey, ...]:
         """Columns that claims or assumptions must cover: base plus one per moved parent state."""
         keys: list[ColumnKey] = []

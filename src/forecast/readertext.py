@@ -35,9 +35,6 @@ def reader_lines(document: Mapping[str, Any], draws: int) -> Iterator[str]:
         ratios = ", ".join(
             f"{r} x{x:.2f} ({e['direction'][r]})" for r, x in e["fitted_odds_ratio"].items()
         )
-        verdict = "same direction" if e["agree_on_direction"] else "DIRECTIONS DIFFER"
-        size = e["size_ratio"]
-        if e["agree_on_direction"] and size is not None:
-            verdict += f", sizes differ {size:.1f}-fold"
+        verdict = e["verdict"] if e["agree_on_direction"] else e["verdict"].upper()
         claimed = ", ".join(e["claimed_by"])
         yield f"  {e['node']}={e['state']} | {where}: {ratios}; {verdict} (claimed by {claimed})"

@@ -74,12 +74,7 @@ def readers_section(context: dict[str, Any]) -> list[str]:
         ratios = "; ".join(
             f"{r}: ×{x:.2f} ({e['direction'][r]})" for r, x in e["fitted_odds_ratio"].items()
         )
-        size = e["size_ratio"]
-        verdict = (
-            f"same direction, sizes {size:.1f}-fold apart"
-            if e["agree_on_direction"] and size is not None
-            else ("same direction" if e["agree_on_direction"] else "**directions differ**")
-        )
+        verdict = e["verdict"] if e["agree_on_direction"] else f"**{e['verdict']}**"
         effect_rows.append(
             (
                 f"`{e['node']}={e['state']}` given {cell(where)}",
