@@ -225,6 +225,7 @@ def reader_document(
                 "node": e.node,
                 "state": e.state,
                 "given": dict(e.conditions.given),
+                "where": e.conditions.label(),
                 "do": dict(e.conditions.do),
                 "reference": {"given": dict(e.reference.given), "do": dict(e.reference.do)},
                 "claimed_by": list(e.claimed_by),

@@ -31,10 +31,7 @@ def reader_lines(document: Mapping[str, Any], draws: int) -> Iterator[str]:
     yield ""
     yield "Claimed effects: fitted odds ratio in each reader's own network"
     for e in document["effects"]:
-        where = ", ".join(
-            [f"{n}={v}" for n, v in e["given"].items()]
-            + [f"do({n}={v})" for n, v in e["do"].items()]
-        )
+        where = e["where"]
         ratios = ", ".join(
             f"{r} x{x:.2f} ({e['direction'][r]})" for r, x in e["fitted_odds_ratio"].items()
         )

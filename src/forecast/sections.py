@@ -70,10 +70,7 @@ def readers_section(context: dict[str, Any]) -> list[str]:
     lines += ["", "Effects some reader claims, fitted in each reader's own network:", ""]
     effect_rows = []
     for e in doc["effects"]:
-        where = ", ".join(
-            [f"{n}={v}" for n, v in e["given"].items()]
-            + [f"do({n}={v})" for n, v in e["do"].items()]
-        )
+        where = e["where"]
         ratios = "; ".join(
             f"{r}: ×{x:.2f} ({e['direction'][r]})" for r, x in e["fitted_odds_ratio"].items()
         )
