@@ -132,3 +132,30 @@ def test_phone_width_has_no_horizontal_scroll(report: Path, page: Any) -> None:
     assert overflow <= 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report-phone.png"), full_page=False)
+
+
+def test_page_shows_evidence_age_readers_and_resolution(
+    report: Path, page: Any, real_run: Any
+) -> None:
+    study = real_run.study
+    page.goto((report / "index.html").as_uri())
+    ages = page.eval_on_selector_all(
+        "#evidence-age tbody tr", "rs => rs.map(r => [r.cells[0].innerText, r.className])"
+    )
+    assert [node for node, _ in ages] == list(study.network.ids)
+    as_of = study.model.as_of
+    for node, css in ages:
+        newest = [
+            study.source(s.source_id).published
+            for s in study.active()
+            if s.cited and s.node == node and s.source_id is not None
+        ]
+        stale = not newest or (as_of - max(newest)).days > 2 * 365
+        assert (css == "stale") == stale, node
+    readers = page.eval_on_selector_all(
+        "#reader-baselines tbody tr", "rs => rs.map(r => r.cells[0].innerText)"
+    )
+    assert readers == ["all readers", *study.readers()]
+    cases = page.eval_on_selector_all("#edge-cases tbody tr", "rs => rs.length")
+    assert cases == len(study.model.edge_cases)
+    assert page.console_errors == []
