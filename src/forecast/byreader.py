@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from forecast.batched import posterior, structure_of
 from forecast.cpt import Tables, build_tables
@@ -37,7 +37,7 @@ def _quiet(message: str) -> None:
 
 def baseline_only(study: Study) -> Study:
     """The study with its scenarios cut to one with no conditions (the baseline)."""
-    baseline = next((sc for sc in study.scenarios if not sc.given and not sc.do), None)
+    baseline = study.baseline_scenario()
     if baseline is None:
         baseline = Scenario("baseline", "Baseline (no conditions)", "", {}, {}, "")
     return dataclasses.replace(study, scenarios=(baseline,))
@@ -51,18 +51,21 @@ def only_reader(study: Study, reader: str) -> Study:
 
 @dataclass(frozen=True)
 class ReaderView:
-    """One reader's baseline (or all readers' together): {state: point, mean, p05, p95}."""
+    """One reader's baseline (or all readers' together): {state: point, mean, p05, p95},
+    with the point tables it came from (None where the baseline was given)."""
 
     reader: str
     claims: int
     outcome: dict[str, dict[str, float]]
+    tables: Tables | None = field(default=None, compare=False, repr=False)
 
 
-def _baseline(study: Study, draws: int, seed: int) -> dict[str, dict[str, float]]:
+def _baseline(study: Study, draws: int, seed: int) -> tuple[dict[str, dict[str, float]], Tables]:
+    """The baseline's summary and the point tables of the run that made it."""
     run = run_study(baseline_only(study), draws, seed)
     result = run.results[0]
     states = study.network.node(study.network.outcome).states
-    return outcome_summary(states, result.point, result.samples)
+    return outcome_summary(states, result.point, result.samples), run.point_tables
 
 
 def reader_views(
@@ -82,7 +85,7 @@ def reader_views(
             views.append(ReaderView(reader, claims, everyone))
             continue
         progress(f"baseline of {reader} ({draws} draws)...")
-        views.append(ReaderView(reader, claims, _baseline(alone, draws, seed)))
+        views.append(ReaderView(reader, claims, *_baseline(alone, draws, seed)))
     return views
 
 
@@ -109,9 +112,9 @@ def disagreement(
 ) -> list[Disagreement]:
     """How much of the baseline interval's width comes from the readers' disagreement;
     `full` is the baseline of all readers when it is already known (same draws and seed)."""
-    full = _baseline(study, draws, seed) if full is None else full
+    full = _baseline(study, draws, seed)[0] if full is None else full
     progress(f"baseline with the readers' shares held fixed ({draws} draws)...")
-    fixed = _baseline(dataclasses.replace(study, resample_readers=False), draws, seed)
+    fixed = _baseline(dataclasses.replace(study, resample_readers=False), draws, seed)[0]
     return [
         Disagreement(s, full[s]["p95"] - full[s]["p05"], fixed[s]["p95"] - fixed[s]["p05"])
         for s in full
@@ -181,10 +184,12 @@ def _odds(study: Study, tables: Tables, node: str, state: str, where: Conditions
     return float(p / (1.0 - p))
 
 
-def effects(study: Study) -> list[Effect]:
-    """Every claimed effect with its fitted odds ratio in each reader's point network."""
+def effects(study: Study, fitted: Mapping[str, Tables] | None = None) -> list[Effect]:
+    """Every claimed effect with its fitted odds ratio in each reader's point network
+    (`fitted`: readers' point tables already made; the others are fitted here)."""
     readers = study.readers()
-    fitted = {r: build_tables(only_reader(study, r)) for r in readers}
+    known = fitted or {}
+    fitted = {r: known[r] if r in known else build_tables(only_reader(study, r)) for r in readers}
     claimed: dict[tuple[str, str, Conditions, Conditions], set[str]] = {}
     for s in study.active():
         moved = s.conditions != study.network.at_baseline(s.conditions)
@@ -201,6 +206,21 @@ def effects(study: Study) -> list[Effect]:
         }
         out.append(Effect(node, state, conditions, reference, tuple(sorted(by)), ratios))
     return out
+
+
+def by_reader(
+    study: Study,
+    draws: int,
+    seed: int,
+    progress: Progress = _quiet,
+    everyone: dict[str, dict[str, float]] | None = None,
+) -> dict[str, object]:
+    """The three views as one document (`reader_document`); `everyone` is the baseline of
+    all readers when a run with the same draws and seed already has it."""
+    views = reader_views(study, draws, seed, progress, everyone)
+    widths = disagreement(study, draws, seed, progress, views[0].outcome)
+    tables = {v.reader: v.tables for v in views if v.reader != ALL and v.tables is not None}
+    return reader_document(views, widths, effects(study, tables))
 
 
 def reader_document(

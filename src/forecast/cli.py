@@ -244,16 +244,13 @@ def run(root: Path, draws: int, seed: int, as_json: bool, by_reader: bool) -> No
 
 def _by_reader(study: Study, draws: int, seed: int, as_json: bool) -> None:
     """`run --by-reader`: every reader's baseline, the disagreement, the claimed effects."""
-    from forecast.byreader import disagreement, effects, reader_document, reader_views
+    from forecast.byreader import by_reader
     from forecast.readertext import reader_lines
     from forecast.results import dumps
     from forecast.sizes import check_draws
 
     check_draws(study, draws)
-    views = reader_views(study, draws, seed, _say)
-    widths = disagreement(study, draws, seed, _say, views[0].outcome)
-    _say("fitting each reader's point network for the effects...")
-    document = reader_document(views, widths, effects(study))
+    document = by_reader(study, draws, seed, _say)
     if as_json:
         click.echo(dumps(document), nl=False)
         return

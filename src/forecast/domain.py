@@ -204,6 +204,10 @@ class Study:
     warnings: tuple[str, ...] = field(default=())
     resample_readers: bool = True  # the draws' bootstrap over each source's readers
 
+    def baseline_scenario(self) -> Scenario | None:
+        """The scenario that observes and forces nothing, if the study has one."""
+        return next((sc for sc in self.scenarios if not sc.given and not sc.do), None)
+
     def readers(self) -> tuple[str, ...]:
         """The readers whose active claims the study holds, sorted."""
         return tuple(sorted({s.reader for s in self.active() if s.reader is not None}))

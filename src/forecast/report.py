@@ -8,7 +8,7 @@ from typing import Any
 
 from forecast import atomic, figures, grading, outputs
 from forecast.audit import audit_node
-from forecast.byreader import disagreement, effects, reader_document, reader_views
+from forecast.byreader import by_reader
 from forecast.changes import compare, load_previous
 from forecast.claimfit import fit_rows
 from forecast.coverage import coverage
@@ -97,18 +97,13 @@ def report_context(
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)
     progress(f"  each reader alone ({len(study.readers())} readers, {run.draws} draws each)")
-    everyone = next(  # the run's own baseline: the same draws and seed
-        (
-            outcome_summary(outcome.states, r.point, r.samples)
-            for r in run.results
-            if not r.scenario.given and not r.scenario.do
-        ),
-        None,
+    baseline_run = next((r for r in run.results if r.scenario == study.baseline_scenario()), None)
+    everyone = (  # the run's own baseline: the same draws and seed
+        None
+        if baseline_run is None
+        else outcome_summary(outcome.states, baseline_run.point, baseline_run.samples)
     )
-    views = reader_views(study, run.draws, run.seed, everyone=everyone)
-    by_reader = reader_document(
-        views, disagreement(study, run.draws, run.seed, full=views[0].outcome), effects(study)
-    )
+    readers_doc = by_reader(study, run.draws, run.seed, everyone=everyone)
     return {
         "title": f"{outcome.label}: scenario forecast",
         "results": doc,
@@ -122,7 +117,7 @@ def report_context(
         "readers": [
             {"id": r.id, "role": r.role, "read_on": r.read_on.isoformat()} for r in model.readers
         ],
-        "by_reader": by_reader,
+        "by_reader": readers_doc,
         "yardstick_name": stick.name,
         "headline": headline,
         "scenarios": study.scenarios,
