@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.batched import Structure, posterior
+from forecast.batched import Structure
+from forecast.compiled import posterior
 from forecast.engine import Query, run_study
 from forecast.network import build_pgmpy, pgmpy_posterior
 from forecast.sizes import DrawPlan

@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import expit, logit
 
-from forecast.batched import posterior, structure_of
+from forecast.batched import structure_of
 from forecast.claimfit import WRONG_WAY, fit_rows
+from forecast.compiled import posterior
 from forecast.contraction import ContractedQueries
 from forecast.cpt import _assemble, build_tables
 from forecast.domain import Conditions, Network

@@ -1,14 +1,12 @@
-"""Exact inference over many draws of the CPTs at once: one einsum contraction per query.
+"""The engine's view of a network, and summaries over the draw axis of its answers.
 
-Evidence enters as masks on a node's axis; an intervention do(X=x) replaces X's table by
-a point mass on x with no parents (the mutilated network). There is no loop over draws.
+The answers themselves come from `compiled`: one contraction per query over all draws.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -24,6 +22,15 @@ class Structure:
     states: Mapping[str, tuple[str, ...]]
     parents: Mapping[str, tuple[str, ...]]
 
+    @property
+    def key(self) -> tuple[object, ...]:
+        """A hashable fingerprint: equal for equal structures."""
+        return (
+            self.nodes,
+            tuple(self.states[n] for n in self.nodes),
+            tuple(self.parents[n] for n in self.nodes),
+        )
+
 
 def structure_of(network: Network) -> Structure:
     """The engine's view of a checked network."""
@@ -36,39 +43,6 @@ def structure_of(network: Network) -> Structure:
 
 class ImpossibleEvidenceError(ValueError):
     """The observed states have probability zero under the model."""
-
-
-def posterior(
-    structure: Structure,
-    cpts: Mapping[str, Array],
-    target: str,
-    given: Mapping[str, str] | None = None,
-    do: Mapping[str, str] | None = None,
-) -> Array:
-    """P(target | given, do(...)) for every draw: shape (draws, states of target)."""
-    given = dict(given or {})
-    do = dict(do or {})
-    axis = {node: i + 1 for i, node in enumerate(structure.nodes)}
-    draws = next(iter(cpts.values())).shape[0]
-    operands: list[Any] = []
-    for node in structure.nodes:
-        states = structure.states[node]
-        if node in do:
-            table = np.zeros((draws, len(states)))
-            table[:, states.index(do[node])] = 1.0
-            operands += [table, [0, axis[node]]]
-            continue
-        operands += [cpts[node], [0, *(axis[p] for p in structure.parents[node]), axis[node]]]
-        if node in given:
-            mask = np.zeros(len(states))
-            mask[states.index(given[node])] = 1.0
-            operands += [mask, [axis[node]]]
-    joint = np.einsum(*operands, [0, axis[target]], optimize="greedy")
-    total = joint.sum(axis=1, keepdims=True)
-    if np.any(total <= 0.0):
-        raise ImpossibleEvidenceError(f"the evidence {given} has probability zero")
-    result: Array = joint / total
-    return result
 
 
 def summarise(samples: Array, quantiles: Sequence[float] = (0.05, 0.95)) -> dict[str, Array]:

@@ -19,7 +19,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from forecast.batched import posterior, structure_of
+from forecast.batched import structure_of
+from forecast.compiled import posterior
 from forecast.cpt import Tables, build_tables
 from forecast.domain import Conditions, Scenario, Statement, Study
 from forecast.engine import run_study

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, logit
 
-from forecast.batched import ImpossibleEvidenceError, Structure, posterior, structure_of
+from forecast.batched import ImpossibleEvidenceError, Structure, structure_of
+from forecast.compiled import posterior
 from forecast.cpt import Tables
 from forecast.domain import Conditions, Statement, Study
 from forecast.errors import Problem

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from forecast.batched import Structure, posterior, structure_of
+from forecast.batched import Structure, structure_of
 from forecast.claimfit import impossible_conditions
+from forecast.compiled import posterior
 from forecast.cpt import Tables, build_tables, column_sums_ok
 from forecast.domain import Scenario, Study
 from forecast.errors import InputError

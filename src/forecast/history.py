@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.batched import posterior, structure_of, summarise
+from forecast.batched import structure_of, summarise
+from forecast.compiled import posterior
 from forecast.cpt import build_tables
 from forecast.domain import Study
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecast.batched import posterior, structure_of
+from forecast.batched import structure_of
 from forecast.claimfit import active_claims, claim_row, misses_first
+from forecast.compiled import posterior
 from forecast.cpt import Tables, build_tables
 from forecast.domain import Study
 from forecast.influence import Influence, outcome_point, without_source

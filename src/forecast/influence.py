@@ -12,7 +12,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from forecast.batched import posterior, structure_of
+from forecast.batched import structure_of
+from forecast.compiled import posterior
 from forecast.cpt import Tables, build_tables
 from forecast.domain import Statement, Study
 from forecast.pooling import Array

@@ -34,8 +34,10 @@ def cpd_values(table: Array) -> Array:
     return moved.reshape(k, -1)
 
 
-def build_pgmpy(structure: Structure, tables: Mapping[str, Array]) -> Any:
-    """A checked pgmpy DiscreteBayesianNetwork from point tables of shape (1, parents..., states)."""
+def build_pgmpy(structure: Structure, tables: Mapping[str, Array], tolerance: float = 1e-12) -> Any:
+    """A checked pgmpy DiscreteBayesianNetwork from point tables of shape (1, parents..., states)
+    whose columns sum to one within `tolerance` (a file read from elsewhere may need
+    pgmpy's own 0.01)."""
     import_pgmpy()
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.models import DiscreteBayesianNetwork
@@ -45,8 +47,10 @@ def build_pgmpy(structure: Structure, tables: Mapping[str, Array]) -> Any:
     model.add_nodes_from(structure.nodes)
     for node in structure.nodes:
         table = tables[node][0]
-        if not column_sums_ok(table):
-            raise ValueError(f"CPT of {node} has a column that does not sum to 1 within 1e-12")
+        if not column_sums_ok(table, tolerance):
+            raise ValueError(
+                f"CPT of {node} has a column that does not sum to 1 within {tolerance:g}"
+            )
         parents = list(structure.parents[node])
         names = {node: list(structure.states[node])}
         names.update({p: list(structure.states[p]) for p in parents})

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.batched import posterior, structure_of
+from forecast.batched import structure_of
+from forecast.compiled import posterior
 from forecast.cpt import build_tables
 from forecast.domain import Study
 from forecast.influence import outcome_point

@@ -19,8 +19,6 @@ BYTES_PER_NUMBER = 8
 # Copies of the draw tables alive at once while they are pooled and combined (the tables,
 # their logarithms, the exponentiated and the normalised results).
 TABLE_COPIES = 4
-# numpy's einsum names every axis with one of 52 letters; one goes to the draws.
-MAX_NODES = 51
 
 
 def table_cells(network: Network, node_id: str) -> int:
@@ -40,15 +38,6 @@ def size_problems(doc: Document, model: ModelFile, network: Network) -> list[Pro
     problems: list[Problem] = []
     limits = model.settings.limits
     index = {n.id: i for i, n in enumerate(model.nodes)}
-    if len(network.nodes) > MAX_NODES:
-        problems.append(
-            doc.problem(
-                ("nodes",),
-                f"the network has {len(network.nodes)} nodes; the engine handles at most "
-                f"{MAX_NODES} for now",
-                "merge or remove nodes",
-            )
-        )
     for node in network.nodes:
         cells = table_cells(network, node.id)
         if cells > limits.table_cells:
