@@ -49,7 +49,7 @@ bench: $(STAMP) ## time and memory of a full run against their targets; memory o
 
 clean: ## remove generated reports and caches (keeps .venv)
 	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name .forecast-output -exec rm -rf {} +
-	rm -rf .reports.forecast-*
+	rm -rf .reports.forecast-* .forecast-cache
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 

@@ -33,7 +33,7 @@ def _check_draws(run, draws: tuple[int, ...]) -> None:  # type: ignore[no-untype
     outcome = run.study.network.outcome
     chunk = run.drawn.plan.chunk
     for d in draws:
-        cpts = run.drawn.chunk(d // chunk).cpts
+        cpts = run.drawn.chunk(d // chunk)
         tables = {k: v[d % chunk : d % chunk + 1] for k, v in cpts.items()}
         model = build_pgmpy(run.structure, tables)
         for result in run.results:

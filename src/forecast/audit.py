@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from forecast.arrays import Array
 from forecast.cpt import PooledColumn, Tables
 from forecast.domain import ColumnKey, Node, Statement, Study
-from forecast.pooling import Array
 
 
 def _statement_entry(study: Study, statement: Statement, share: float) -> dict[str, Any]:

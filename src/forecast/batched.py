@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from forecast.domain import Network
-from forecast.pooling import Array
+from forecast.arrays import Array
+
+if TYPE_CHECKING:
+    from forecast.domain import Network
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from forecast.arrays import Array
 from forecast.batched import Structure
-from forecast.pooling import Array
 
 _BLOCK = re.compile(r"\b(network|variable|probability)\b\s*([^{]*)\{", re.MULTILINE)
 _STATES = re.compile(r"type\s+discrete\s*\[\s*(\d+)\s*\]\s*\{([^}]*)\}")

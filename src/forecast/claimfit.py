@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, logit
 
+from forecast.arrays import Array
 from forecast.batched import ImpossibleEvidenceError, Structure, structure_of
 from forecast.compiled import posterior
 from forecast.cpt import Tables
 from forecast.domain import Conditions, Statement, Study
 from forecast.errors import Problem
-from forecast.pooling import Array
 
 WRONG_WAY = 2e-2  # a push is the wrong way round when its odds move by more than 2 %
 

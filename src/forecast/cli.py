@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from forecast.engine import DEFAULT_DRAWS, DEFAULT_SEED
+from forecast.defaults import DEFAULT_DRAWS, DEFAULT_SEED
 from forecast.errors import DrawsTooLargeError, InputError, OutputError
 from forecast.outputs import UnsafeOutputError
 from forecast.paths import Workspace
 
 if TYPE_CHECKING:
-    from forecast.domain import Network, Study
+    from forecast.batched import Structure
+    from forecast.domain import Study
     from forecast.engine import Run
+    from forecast.fitcache import KeptFit
     from forecast.loading import RawInputs
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,15 +102,23 @@ def _study(root: Path) -> Study:
     return _inputs(root)[1]
 
 
-def _run(study: Study, draws: int, seed: int) -> Run:
-    """Every scenario of `study`; refuses (exit 2) draws that would not fit in memory."""
+def _run(root: Path, study: Study, draws: int, seed: int) -> Run:
+    """Every scenario of `study`; refuses (exit 2) draws that would not fit in memory. The
+    fitted draws are kept in the workspace for the next command (`fitcache`)."""
     from forecast.engine import run_study
     from forecast.sizes import check_draws
 
     plan = check_draws(study, draws)
     chunks = f" in {plan.chunks} chunks" if plan.chunks > 1 else ""
     _say(f"computing {len(study.scenarios)} scenarios with {draws} draws{chunks} (seed {seed})...")
-    return run_study(study, draws, seed, plan)
+    return run_study(study, draws, seed, plan, cache=root)
+
+
+def _kept_fit(root: Path, draws: int, seed: int) -> KeptFit | None:
+    """The draws fitted to this workspace's current inputs by an earlier command, if any."""
+    from forecast import fitcache
+
+    return fitcache.load(root, fitcache.fingerprint(root, draws, seed))
 
 
 def _condition(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -129,19 +139,20 @@ def _condition(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 def _check_conditions(
-    network: Network, target: str, observed: dict[str, str], forced: dict[str, str]
+    structure: Structure, target: str, observed: dict[str, str], forced: dict[str, str]
 ) -> None:
     """Refuse unknown nodes and states, and a node both observed and forced."""
     from forecast.suggest import did_you_mean
 
+    nodes = structure.nodes
     for option, conditions in (("--given", observed), ("--do", forced)):
         for node_id, state in conditions.items():
-            if node_id not in network.ids:
+            if node_id not in nodes:
                 raise click.BadParameter(
-                    f"unknown node '{node_id}': {did_you_mean(node_id, network.ids, 'nodes')}",
+                    f"unknown node '{node_id}': {did_you_mean(node_id, nodes, 'nodes')}",
                     param_hint=option,
                 )
-            states = network.node(node_id).states
+            states = structure.states[node_id]
             if state not in states:
                 raise click.BadParameter(
                     f"'{state}' is not a state of '{node_id}': {did_you_mean(state, states, 'states')}",
@@ -154,8 +165,8 @@ def _check_conditions(
             f"'{node_id}' is both observed (--given {node_id}={observed[node_id]}) and forced "
             f"(--do {node_id}={forced[node_id]}); keep one of the two"
         )
-    if target not in network.ids:
-        raise click.BadParameter(did_you_mean(target, network.ids, "nodes"), param_hint="--target")
+    if target not in nodes:
+        raise click.BadParameter(did_you_mean(target, nodes, "nodes"), param_hint="--target")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -215,12 +226,13 @@ def validate(root: Path, strict: bool) -> None:
 @reports_input_errors
 def run(root: Path, draws: int, seed: int, as_json: bool, by_reader: bool) -> None:
     """Compute every scenario: outcome probabilities with 90 % intervals."""
-    from forecast.results import dumps, monte_carlo_error, results_document, scenario_rows
+    from forecast.results import monte_carlo_error, results_document, scenario_rows
+    from forecast.stablejson import dumps
 
     if by_reader:
         _by_reader(_study(root), draws, seed, as_json)
         return
-    result = _run(_study(root), draws, seed)
+    result = _run(root, _study(root), draws, seed)
     if as_json:
         click.echo(dumps(results_document(result)), nl=False)
         return
@@ -246,8 +258,8 @@ def _by_reader(study: Study, draws: int, seed: int, as_json: bool) -> None:
     """`run --by-reader`: every reader's baseline, the disagreement, the claimed effects."""
     from forecast.byreader import by_reader
     from forecast.readertext import reader_lines
-    from forecast.results import dumps
     from forecast.sizes import check_draws
+    from forecast.stablejson import dumps
 
     check_draws(study, draws)
     document = by_reader(study, draws, seed, _say)
@@ -285,30 +297,45 @@ def query(
       forecast query --given taiwan_crisis=yes --do us_policy_shift=yes
       forecast query --target war_outcome --given elite_assessment=strategic_mistake
     """
-    from forecast.batched import ImpossibleEvidenceError
-    from forecast.results import dumps
+    from forecast.batched import ImpossibleEvidenceError, structure_of
+    from forecast.compiled import posterior
+    from forecast.stablejson import dumps
     from forecast.summary import outcome_summary
 
     observed, forced = _condition(given, "--given"), _condition(do, "--do")
-    study = _study(root)
-    network = study.network
-    target = target or network.outcome
-    _check_conditions(network, target, observed, forced)
-    result = _run(study, draws, seed)
-    node = network.node(target)
+    kept = _kept_fit(root, draws, seed)
+    if kept is not None:  # fitted before: answer without reading the inputs again
+        for warning in kept.warnings:
+            _say(f"warning: {warning}")
+        structure = kept.structure
+        target = target or kept.outcome
+        _check_conditions(structure, target, observed, forced)
+        point_cpts, drawn = kept.point, kept.drawn
+    else:
+        study = _study(root)
+        structure = structure_of(study.network)
+        target = target or study.network.outcome
+        _check_conditions(structure, target, observed, forced)
+        result = _run(root, study, draws, seed)
+        point_cpts = result.point_tables.cpts
+    states = structure.states[target]
     try:
-        samples = result.samples(observed, forced, target)
+        point = posterior(structure, point_cpts, target, observed, forced)[0]
+        if kept is not None:
+            samples = posterior(structure, drawn, target, observed, forced)
+        else:
+            samples = result.samples(observed, forced, target)
     except ImpossibleEvidenceError:
         raise click.UsageError(
             "these conditions contradict each other under the model (probability zero); "
             "drop or change one of them"
         ) from None
-    summary = outcome_summary(node.states, result.point(observed, forced, target), samples)
+    summary = outcome_summary(states, point, samples)
     if as_json:
         doc = {"target": target, "given": observed, "do": forced, "outcome": summary}
         click.echo(dumps(doc), nl=False)
         return
-    for state in node.states:
+    for state in states:
         o = summary[state]
         click.echo(
             f"{state:>16}: point {100 * o['point']:5.1f} %  mean {100 * o['mean']:5.1f} %  "
@@ -342,7 +369,7 @@ def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
     target = outputs.check_folder(typed, root)
     study = _study(root)
     with atomic.exclusive(target):
-        result = _run(study, draws, seed)
+        result = _run(root, study, draws, seed)
         write_report(result, target, progress=_say, warn=lambda text: _say(f"warning: {text}"))
     click.echo(f"wrote {typed}/index.html, report.md, audit.md, results.json, model.bif, figures/")
 

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
+from forecast.arrays import Array
 from forecast.batched import ImpossibleEvidenceError, Structure
-from forecast.pooling import Array
 
 # A greedy path whose largest intermediate has more cells than this (per draw) is worth a
 # random-greedy search for a better one; below it, the search costs more than it saves.

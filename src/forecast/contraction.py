@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
+from forecast.arrays import Array
 from forecast.batched import Structure
 from forecast.domain import Conditions
-from forecast.pooling import Array
 
 
 def relevant_nodes(

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from forecast import grading, loglinear, pushes
+from forecast.arrays import Array
 from forecast.batched import structure_of
 from forecast.domain import ColumnKey, Network, Node, Statement, Study
 from forecast.fitting import (
@@ -33,7 +34,7 @@ from forecast.fitting import (
 )
 from forecast.loglinear import NodeLayout
 from forecast.parallel import fit_draws
-from forecast.pooling import Array, PoolKind, pool_claims
+from forecast.pooling import PoolKind, pool_claims
 
 
 @dataclass(frozen=True)

@@ -10,23 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from forecast import fitcache
+from forecast.arrays import Array
 from forecast.batched import Structure, structure_of
 from forecast.claimfit import impossible_conditions
 from forecast.compiled import posterior
 from forecast.cpt import Tables, build_tables, column_sums_ok
+from forecast.defaults import DEFAULT_DRAWS, DEFAULT_SEED
 from forecast.domain import Scenario, Study
 from forecast.errors import InputError
 from forecast.network import build_pgmpy
-from forecast.pooling import Array
 from forecast.sizes import DrawPlan, check_draws
 from forecast.summary import outcome_summary
-
-DEFAULT_DRAWS = 5000
-DEFAULT_SEED = 20_240_601
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,17 @@ class ScenarioResult:
     samples: Array  # (draws, states) from the batched engine
 
 
-def draw_chunk(study: Study, plan: DrawPlan, seed: int, index: int, point: Tables) -> Tables:
+Cpts = dict[str, Array]  # node -> (draws, parents..., states)
+
+
+def draw_chunk(study: Study, plan: DrawPlan, seed: int, index: int, point: Tables) -> Cpts:
     """The tables of one chunk of draws (chunk 0 from the seed itself, chunk i from
     [seed, i]), fitted from the point fit `point`, checked column by column."""
     size = min(plan.chunk, plan.draws - index * plan.chunk)
     rng = np.random.default_rng(seed if index == 0 else [seed, index])
     tables = build_tables(study, size, rng, point)
     check_tables(tables)
-    return tables
+    return tables.cpts
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,15 @@ class DrawnTables:
     study: Study
     plan: DrawPlan
     seed: int
-    kept: Tables | None
+    kept: Cpts | None
     point: Tables
 
-    def chunk(self, index: int) -> Tables:
+    def chunk(self, index: int) -> Cpts:
         if self.kept is not None:
             return self.kept
         return draw_chunk(self.study, self.plan, self.seed, index, self.point)
 
-    def chunks(self) -> Iterator[Tables]:
+    def chunks(self) -> Iterator[Cpts]:
         return (self.chunk(i) for i in range(self.plan.chunks))
 
 
@@ -123,26 +126,54 @@ class Run:
 def answer(structure: Structure, drawn: DrawnTables, queries: Sequence[Query]) -> list[Array]:
     """Every query over every draw, chunk by chunk: one (draws, states) array per query."""
     parts: list[list[Array]] = [[] for _ in queries]
-    for tables in drawn.chunks():
+    for cpts in drawn.chunks():
         for i, q in enumerate(queries):
-            parts[i].append(posterior(structure, tables.cpts, q.target, q.given, q.do))
+            parts[i].append(posterior(structure, cpts, q.target, q.given, q.do))
     return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
 
 
-def check_tables(tables: Tables) -> None:
+def check_tables(tables: Tables | Cpts) -> None:
     """Our own column check, far stricter than pgmpy's 0.01."""
-    for node, table in tables.cpts.items():
+    cpts = tables.cpts if isinstance(tables, Tables) else tables
+    for node, table in cpts.items():
         if not column_sums_ok(table):
             raise ValueError(f"a column of {node}'s table does not sum to 1 within 1e-12")
 
 
+def kept_draws(
+    study: Study, plan: DrawPlan, seed: int, point: Tables, cache: Path | None
+) -> Cpts | None:
+    """The draws' tables when one chunk holds them all: read back from the workspace's
+    fit cache (`fitcache`) when `cache` is its root and they were fitted before, else
+    fitted and kept there. None when the draws come in several chunks."""
+    if plan.chunks > 1:
+        return None
+    if cache is None:
+        return draw_chunk(study, plan, seed, 0, point)
+    key = fitcache.fingerprint(cache, plan.draws, seed)
+    found = fitcache.load(cache, key)
+    if found is not None and found.structure.key == structure_of(study.network).key:
+        return found.drawn
+    drawn = draw_chunk(study, plan, seed, 0, point)
+    kept = fitcache.KeptFit(
+        structure_of(study.network), study.network.outcome, point.cpts, drawn, tuple(study.warnings)
+    )
+    fitcache.save(cache, key, kept)
+    return drawn
+
+
 def run_study(
-    study: Study, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, plan: DrawPlan | None = None
+    study: Study,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    plan: DrawPlan | None = None,
+    cache: Path | None = None,
 ) -> Run:
     """Build point and random tables and answer every scenario.
 
     `plan` splits the draws into chunks; by default it is made from the model's memory
-    limit (`sizes.check_draws`).
+    limit (`sizes.check_draws`). `cache`, a workspace root, keeps the fitted draws there
+    between runs (`kept_draws`).
     """
     plan = check_draws(study, draws) if plan is None else plan
     structure = structure_of(study.network)
@@ -151,7 +182,7 @@ def run_study(
     impossible = impossible_conditions(study, point_tables.cpts)
     if impossible:
         raise InputError(impossible)
-    kept = draw_chunk(study, plan, seed, 0, point_tables) if plan.chunks == 1 else None
+    kept = kept_draws(study, plan, seed, point_tables, cache)
     drawn = DrawnTables(study, plan, seed, kept, point_tables)
     outcome = study.network.outcome
     queries = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]

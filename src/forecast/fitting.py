@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from forecast.arrays import Array
 from forecast.batched import Structure
 from forecast.contraction import ContractedQueries
 from forecast.domain import Conditions
 from forecast.jointqueries import JointQueries, Slot, joint_cells
 from forecast.loglinear import NodeLayout, Stacked, tables
-from forecast.pooling import CLIP, Array
+from forecast.pooling import CLIP
 
 Index = npt.NDArray[np.intp]
 STEP = 1e-6  # the difference step of the Hessians, in logits

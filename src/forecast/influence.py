@@ -12,11 +12,11 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from forecast.arrays import Array
 from forecast.batched import structure_of
 from forecast.compiled import posterior
 from forecast.cpt import Tables, build_tables
 from forecast.domain import Statement, Study
-from forecast.pooling import Array
 
 
 @dataclass(frozen=True)

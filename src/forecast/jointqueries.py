@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.arrays import Array
 from forecast.batched import Structure
 from forecast.domain import Conditions
-from forecast.pooling import Array
 
 Slot = tuple[str, Conditions]  # a query: target node and its conditions
 SMALLEST = np.finfo(np.float64).tiny  # a table entry is divided by no less than this

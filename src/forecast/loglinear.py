@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from forecast.arrays import Array
 from forecast.domain import ColumnKey, Network
-from forecast.pooling import Array
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from forecast.arrays import Array
 from forecast.batched import Structure
 from forecast.bif import DiscreteNetwork
 from forecast.compiled import CompiledQuery, Engine, Shape
 from forecast.perturb import Perturbation, chunks, draw_tables
-from forecast.pooling import Array
 
 CHUNK_MB = 256  # the draws' tables of one chunk stay under this
 LOOP_DRAWS = 200  # draws a per-draw loop is timed over at most

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from forecast.arrays import Array
 from forecast.batched import Structure
 from forecast.cpt import column_sums_ok
-from forecast.pooling import Array
 
 
 def import_pgmpy() -> None:

@@ -19,8 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from forecast.arrays import Array
 from forecast.fitting import FitProblem, FitResult, Index, Progress, joined, quasi_newton
-from forecast.pooling import Array
 
 GROUPS = 2  # groups of draws fitted side by side
 SPLIT_FROM = 512  # draws from which the fit is split into groups

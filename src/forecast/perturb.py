@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast.pooling import Array
+from forecast.arrays import Array
 
 BLOCK = 2048  # draws per random stream
 WORKERS = os.cpu_count() or 1

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.special import expit
 
-Array = NDArray[np.float64]
+from forecast.arrays import Array
+
 PoolKind = Literal["logarithmic", "linear"]
 
 # Claims at exactly 0 or 1 would veto a state in a logarithmic pool; no source is that sure.

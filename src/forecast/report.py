@@ -23,8 +23,9 @@ from forecast.influence import claim_influences, leave_one_out, retraction_effec
 from forecast.markdown import audit_markdown, report_markdown
 from forecast.pulls import pulling_pairs
 from forecast.resolution import resolution
-from forecast.results import dumps, results_document
+from forecast.results import results_document
 from forecast.sensitivity import all_swings, tornado
+from forecast.stablejson import dumps
 from forecast.summary import outcome_summary
 from forecast.wording import estimate, phrase
 from forecast.yardstick import yardstick

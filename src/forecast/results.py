@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from forecast.batched import quantile_error
@@ -52,8 +51,3 @@ def results_document(run: Run) -> dict[str, Any]:
             if st.cited
         ],
     }
-
-
-def dumps(document: dict[str, Any]) -> str:
-    """Stable JSON: sorted keys, fixed indentation, a final newline."""
-    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

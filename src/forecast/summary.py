@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from forecast.arrays import Array
 from forecast.batched import quantile_error, summarise
-from forecast.pooling import Array
 
 DECIMALS = 10
 

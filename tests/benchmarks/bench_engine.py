@@ -17,7 +17,8 @@ from pathlib import Path
 
 from forecast.batched import quantile_error
 from forecast.checks import build_study
-from forecast.engine import DEFAULT_DRAWS, run_study
+from forecast.defaults import DEFAULT_DRAWS
+from forecast.engine import run_study
 from forecast.loading import load_inputs
 
 TARGET_SECONDS = 10.0
