@@ -1,0 +1,263 @@
+"""`make bench`: the commands users wait for and the engine on standard networks, one table.
+
+Not a test: it prints one table of measurements against their targets and exits 1 when a
+target is missed. Every command runs as a fresh process (what a user waits for), in a
+copy of the workspace so that the repository's own cache and reports stay as they were;
+times are the median of RUNS runs, peak memory the largest resident size of the command
+and its worker processes. The networks row runs `forecast bench FILE --json`, which times
+our batched engine over all draws and the per-draw pyAgrum and pgmpy loops over a few
+hundred draws, scaled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+RUNS = 3
+NETWORKS = ["asia", "insurance", "alarm", "hailfinder", "andes"]
+FAST_NETWORKS = {"alarm", "hailfinder", "andes"}  # each must be >= 100x the pyAgrum loop
+MEASURE = (
+    "import resource, subprocess, sys, time;"
+    "t = time.perf_counter(); done = subprocess.run(sys.argv[1:], capture_output=True);"
+    "t = time.perf_counter() - t;"
+    "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, done.returncode)"
+)
+
+
+@dataclass
+class Row:
+    what: str
+    ours: str
+    pyagrum: str = ""
+    pgmpy: str = ""
+    memory: str = ""
+    target: str = ""
+    met: bool | None = None
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak MB of one run of a command in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, peak, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
+    return float(seconds), float(peak)
+
+
+def median_of(
+    command: list[str], cwd: Path, before: list[str] | None = None
+) -> tuple[float, float]:
+    """The median seconds and the largest peak over RUNS runs; `before` runs first each time."""
+    times, peaks = [], []
+    for _ in range(RUNS):
+        if before is not None:
+            subprocess.run(before, cwd=cwd, check=True, shell=False)
+        seconds, peak = measure(command, cwd)
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def workspace_copy(root: Path, into: Path) -> Path:
+    for folder in ("model", "evidence", "scenarios"):
+        shutil.copytree(root / folder, into / folder)
+    return into
+
+
+def edit_one_claim(root: Path) -> None:
+    """Nudge the first numeric probability of the evidence files by a thousandth."""
+    for path in sorted((root / "evidence").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r"(probability:\s*\[?\s*)(0\.\d+)", text)
+        if match is not None:
+            break
+    else:
+        raise SystemExit(f"{root / 'evidence'}: no numeric probability to edit")
+    value = float(match.group(2))
+    nudged = f"{value + 0.001 if value < 0.5 else value - 0.001:.3f}"
+    path.write_text(text[: match.start(2)] + nudged + text[match.end(2) :], encoding="utf-8")
+
+
+def command_rows(root: Path, forecast: str) -> list[Row]:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        work = workspace_copy(root, Path(folder))
+        query = [forecast, "query", "--given", "taiwan_crisis=yes"]
+        clear = ["rm", "-rf", ".forecast-cache"]
+        seconds, peak = median_of(query, work, before=clear)
+        rows.append(
+            Row("forecast query, nothing fitted yet", f"{seconds:.2f} s", memory=f"{peak:.0f} MB")
+        )
+        seconds, peak = median_of(query, work)
+        rows.append(
+            Row(
+                "forecast query (cold process, fit kept)",
+                f"{seconds:.2f} s",
+                memory=f"{peak:.0f} MB",
+                target="< 0.5 s",
+                met=seconds < 0.5,
+            )
+        )
+        run = [forecast, "run"]
+        seconds, peak = median_of(run, work, before=clear)
+        rows.append(
+            Row(
+                "forecast run, nothing fitted yet (fit included)",
+                f"{seconds:.2f} s",
+                memory=f"{peak:.0f} MB",
+                target="< 10 s, < 1 GB",
+                met=seconds < 10 and peak < 1024,
+            )
+        )
+        seconds, peak = median_of(run, work)
+        rows.append(
+            Row(
+                "forecast run (cold process, fit kept)",
+                f"{seconds:.2f} s",
+                memory=f"{peak:.0f} MB",
+                target="< 2 s",
+                met=seconds < 2,
+            )
+        )
+        seconds, peak = measure([forecast, "run", "--draws", "12000"], work)
+        rows.append(
+            Row(
+                "forecast run --draws 12000 (chunked fit)",
+                f"{seconds:.2f} s",
+                memory=f"{peak:.0f} MB",
+                target="< 1 GB",
+                met=peak < 1024,
+            )
+        )
+        report = [forecast, "report", "--out", "out"]
+        clear_all = ["rm", "-rf", ".forecast-cache", "out"]
+        seconds, peak = median_of(report, work, before=clear_all)
+        rows.append(
+            Row(
+                "forecast report, nothing fitted or drawn yet",
+                f"{seconds:.2f} s",
+                memory=f"{peak:.0f} MB",
+                target="< 5 s",
+                met=seconds < 5,
+            )
+        )
+        measure(report, work)
+        edit_one_claim(work)
+        seconds, peak = measure(report, work)
+        rows.append(
+            Row(
+                "forecast report after editing one claim",
+                f"{seconds:.2f} s",
+                memory=f"{peak:.0f} MB",
+                target="< 3 s",
+                met=seconds < 3,
+            )
+        )
+    return rows
+
+
+def network_rows(networks: Path, forecast: str, draws: int) -> list[Row]:
+    rows = []
+    for name in NETWORKS:
+        out = subprocess.run(
+            [forecast, "bench", str(networks / f"{name}.bif"), "--draws", str(draws), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        doc = json.loads(out.stdout)
+        loops = doc["loops"]
+        agrum = loops.get("pyAgrum LazyPropagation")
+        pgm = loops.get("pgmpy VariableElimination")
+        differences = doc["largest_difference_on_point_network"]
+        exact = differences.get("pgmpy", 0.0) <= 1e-9 and differences.get("pyagrum", 0.0) <= 1e-6
+        fast = agrum is not None and agrum["ratio"] >= 100
+        met = exact and (fast or name not in FAST_NETWORKS)
+        target = "= pgmpy 1e-9, pyAgrum 1e-6"
+        if name in FAST_NETWORKS:
+            target += "; >= 100x pyAgrum"
+        if name == "andes":
+            met = met and doc["seconds"] < 5 and doc["peak_mb"] < 1024
+            target += "; < 5 s, < 1 GB"
+
+        def loop(entry: dict[str, float] | None) -> str:
+            if entry is None:
+                return "-"
+            return f"{entry['seconds_for_all_draws']:,.1f} s ({entry['ratio']:,.0f}x)"
+
+        rows.append(
+            Row(
+                f"forecast bench {name}.bif ({doc['nodes']} nodes, {draws:,} draws)",
+                f"{doc['seconds']:.3f} s",
+                loop(agrum),
+                loop(pgm),
+                f"{doc['peak_mb']:.0f} MB",
+                target,
+                met,
+            )
+        )
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ("what", "ours", "pyAgrum loop", "pgmpy loop", "peak memory", "target", "")
+    cells = [header] + [
+        (
+            r.what,
+            r.ours,
+            r.pyagrum,
+            r.pgmpy,
+            r.memory,
+            r.target,
+            "" if r.met is None else ("met" if r.met else "MISSED"),
+        )
+        for r in rows
+    ]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    for i, c in enumerate(cells):
+        print("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path())
+    parser.add_argument("--draws", type=int, default=10_000, help="draws of each network row")
+    parser.add_argument("--networks-only", action="store_true")
+    args = parser.parse_args()
+    forecast = str(Path(sys.executable).with_name("forecast"))
+    root = args.root.resolve()
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}",
+        flush=True,
+    )
+    rows = [] if args.networks_only else command_rows(root, forecast)
+    rows += network_rows(root / "tests" / "data" / "networks", forecast, args.draws)
+    print_table(rows)
+    missed = [r.what for r in rows if r.met is False]
+    print("targets met" if not missed else f"{len(missed)} target(s) missed: " + "; ".join(missed))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
