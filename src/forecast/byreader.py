@@ -23,7 +23,7 @@ from forecast.batched import structure_of
 from forecast.compiled import posterior
 from forecast.cpt import Tables, build_tables
 from forecast.domain import Conditions, Scenario, Statement, Study
-from forecast.engine import run_study
+from forecast.engine import FitCache, run_study
 from forecast.summary import outcome_summary
 
 ALL = "all readers"
@@ -61,9 +61,13 @@ class ReaderView:
     tables: Tables | None = field(default=None, compare=False, repr=False)
 
 
-def _baseline(study: Study, draws: int, seed: int) -> tuple[dict[str, dict[str, float]], Tables]:
-    """The baseline's summary and the point tables of the run that made it."""
-    run = run_study(baseline_only(study), draws, seed)
+def _baseline(
+    study: Study, draws: int, seed: int, cache: FitCache | None
+) -> tuple[dict[str, dict[str, float]], Tables]:
+    """The baseline's summary and the point tables of the run that made it; the fitted
+    draws are kept in `cache`'s folder (under the derived study's own key)."""
+    kept = None if cache is None else FitCache(cache.root)
+    run = run_study(baseline_only(study), draws, seed, cache=kept)
     result = run.results[0]
     states = study.network.node(study.network.outcome).states
     return outcome_summary(states, result.point, result.samples), run.point_tables
@@ -75,6 +79,7 @@ def reader_views(
     seed: int,
     progress: Progress = _quiet,
     everyone: dict[str, dict[str, float]] | None = None,
+    cache: FitCache | None = None,
 ) -> list[ReaderView]:
     """The baseline of all readers together (`everyone`, when a run with the same draws
     and seed already has it), then of each reader alone."""
@@ -86,7 +91,7 @@ def reader_views(
             views.append(ReaderView(reader, claims, everyone))
             continue
         progress(f"baseline of {reader} ({draws} draws)...")
-        views.append(ReaderView(reader, claims, *_baseline(alone, draws, seed)))
+        views.append(ReaderView(reader, claims, *_baseline(alone, draws, seed, cache)))
     return views
 
 
@@ -110,12 +115,13 @@ def disagreement(
     seed: int,
     progress: Progress = _quiet,
     full: dict[str, dict[str, float]] | None = None,
+    cache: FitCache | None = None,
 ) -> list[Disagreement]:
     """How much of the baseline interval's width comes from the readers' disagreement;
     `full` is the baseline of all readers when it is already known (same draws and seed)."""
-    full = _baseline(study, draws, seed)[0] if full is None else full
+    full = _baseline(study, draws, seed, cache)[0] if full is None else full
     progress(f"baseline with the readers' shares held fixed ({draws} draws)...")
-    fixed = _baseline(dataclasses.replace(study, resample_readers=False), draws, seed)[0]
+    fixed = _baseline(dataclasses.replace(study, resample_readers=False), draws, seed, cache)[0]
     return [
         Disagreement(s, full[s]["p95"] - full[s]["p05"], fixed[s]["p95"] - fixed[s]["p05"])
         for s in full
@@ -215,11 +221,13 @@ def by_reader(
     seed: int,
     progress: Progress = _quiet,
     everyone: dict[str, dict[str, float]] | None = None,
+    cache: FitCache | None = None,
 ) -> dict[str, object]:
     """The three views as one document (`reader_document`); `everyone` is the baseline of
-    all readers when a run with the same draws and seed already has it."""
-    views = reader_views(study, draws, seed, progress, everyone)
-    widths = disagreement(study, draws, seed, progress, views[0].outcome)
+    all readers when a run with the same draws and seed already has it; `cache` keeps the
+    fitted draws of each view."""
+    views = reader_views(study, draws, seed, progress, everyone, cache)
+    widths = disagreement(study, draws, seed, progress, views[0].outcome, cache)
     tables = {v.reader: v.tables for v in views if v.reader != ALL and v.tables is not None}
     return reader_document(views, widths, effects(study, tables))
 

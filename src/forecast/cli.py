@@ -105,20 +105,21 @@ def _study(root: Path) -> Study:
 def _run(root: Path, study: Study, draws: int, seed: int) -> Run:
     """Every scenario of `study`; refuses (exit 2) draws that would not fit in memory. The
     fitted draws are kept in the workspace for the next command (`fitcache`)."""
-    from forecast.engine import run_study
+    from forecast.engine import FitCache, run_study
+    from forecast.fitcache import fingerprint
     from forecast.sizes import check_draws
 
     plan = check_draws(study, draws)
     chunks = f" in {plan.chunks} chunks" if plan.chunks > 1 else ""
     _say(f"computing {len(study.scenarios)} scenarios with {draws} draws{chunks} (seed {seed})...")
-    return run_study(study, draws, seed, plan, cache=root)
+    return run_study(study, draws, seed, plan, FitCache(root, fingerprint(root, draws, seed)))
 
 
 def _kept_fit(root: Path, draws: int, seed: int) -> KeptFit | None:
     """The draws fitted to this workspace's current inputs by an earlier command, if any."""
     from forecast import fitcache
 
-    return fitcache.load(root, fitcache.fingerprint(root, draws, seed))
+    return fitcache.load_for_files(root, fitcache.fingerprint(root, draws, seed))
 
 
 def _condition(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -230,7 +231,7 @@ def run(root: Path, draws: int, seed: int, as_json: bool, by_reader: bool) -> No
     from forecast.stablejson import dumps
 
     if by_reader:
-        _by_reader(_study(root), draws, seed, as_json)
+        _by_reader(root, _study(root), draws, seed, as_json)
         return
     result = _run(root, _study(root), draws, seed)
     if as_json:
@@ -254,15 +255,16 @@ def run(root: Path, draws: int, seed: int, as_json: bool, by_reader: bool) -> No
     )
 
 
-def _by_reader(study: Study, draws: int, seed: int, as_json: bool) -> None:
+def _by_reader(root: Path, study: Study, draws: int, seed: int, as_json: bool) -> None:
     """`run --by-reader`: every reader's baseline, the disagreement, the claimed effects."""
     from forecast.byreader import by_reader
+    from forecast.engine import FitCache
     from forecast.readertext import reader_lines
     from forecast.sizes import check_draws
     from forecast.stablejson import dumps
 
     check_draws(study, draws)
-    document = by_reader(study, draws, seed, _say)
+    document = by_reader(study, draws, seed, _say, cache=FitCache(root))
     if as_json:
         click.echo(dumps(document), nl=False)
         return

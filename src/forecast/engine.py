@@ -79,6 +79,15 @@ class DrawnTables:
 
 
 @dataclass(frozen=True)
+class FitCache:
+    """Where fitted draws are kept (a workspace root) and, when the study is exactly what
+    that workspace's files give, their fingerprint (`fitcache.fingerprint`)."""
+
+    root: Path
+    files: str | None = None
+
+
+@dataclass(frozen=True)
 class Run:
     """Everything computed for one study, draw count and seed."""
 
@@ -89,6 +98,7 @@ class Run:
     point_tables: Tables
     drawn: DrawnTables
     results: tuple[ScenarioResult, ...]
+    cache: FitCache | None = None  # where the analyses built on this run keep their fits
 
     @cached_property
     def pgmpy_model(self) -> Any:
@@ -141,24 +151,28 @@ def check_tables(tables: Tables | Cpts) -> None:
 
 
 def kept_draws(
-    study: Study, plan: DrawPlan, seed: int, point: Tables, cache: Path | None
+    study: Study, plan: DrawPlan, seed: int, point: Tables, cache: FitCache | None
 ) -> Cpts | None:
-    """The draws' tables when one chunk holds them all: read back from the workspace's
-    fit cache (`fitcache`) when `cache` is its root and they were fitted before, else
-    fitted and kept there. None when the draws come in several chunks."""
+    """The draws' tables when one chunk holds them all: read back from the fit cache
+    (`fitcache`) when they were fitted before, else fitted and kept there. None when the
+    draws come in several chunks."""
     if plan.chunks > 1:
         return None
     if cache is None:
         return draw_chunk(study, plan, seed, 0, point)
-    key = fitcache.fingerprint(cache, plan.draws, seed)
-    found = fitcache.load(cache, key)
-    if found is not None and found.structure.key == structure_of(study.network).key:
-        return found.drawn
-    drawn = draw_chunk(study, plan, seed, 0, point)
-    kept = fitcache.KeptFit(
-        structure_of(study.network), study.network.outcome, point.cpts, drawn, tuple(study.warnings)
-    )
-    fitcache.save(cache, key, kept)
+    key = fitcache.study_key(study, plan.draws, seed)
+    found = fitcache.load(cache.root, key)
+    if found is not None:
+        drawn = found.drawn
+    else:
+        drawn = draw_chunk(study, plan, seed, 0, point)
+        structure = structure_of(study.network)
+        kept = fitcache.KeptFit(
+            structure, study.network.outcome, point.cpts, drawn, tuple(study.warnings)
+        )
+        fitcache.save(cache.root, key, kept)
+    if cache.files is not None:
+        fitcache.save_alias(cache.root, cache.files, key)
     return drawn
 
 
@@ -167,13 +181,13 @@ def run_study(
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     plan: DrawPlan | None = None,
-    cache: Path | None = None,
+    cache: FitCache | None = None,
 ) -> Run:
     """Build point and random tables and answer every scenario.
 
     `plan` splits the draws into chunks; by default it is made from the model's memory
-    limit (`sizes.check_draws`). `cache`, a workspace root, keeps the fitted draws there
-    between runs (`kept_draws`).
+    limit (`sizes.check_draws`). `cache` keeps the fitted draws between runs
+    (`kept_draws`); the run keeps it for the analyses built on it.
     """
     plan = check_draws(study, draws) if plan is None else plan
     structure = structure_of(study.network)
@@ -190,4 +204,4 @@ def run_study(
         ScenarioResult(sc, posterior(structure, point_tables.cpts, outcome, sc.given, sc.do)[0], s)
         for sc, s in zip(study.scenarios, answer(structure, drawn, queries), strict=True)
     )
-    return Run(study, draws, seed, structure, point_tables, drawn, results)
+    return Run(study, draws, seed, structure, point_tables, drawn, results, cache)

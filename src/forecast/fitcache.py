@@ -2,29 +2,40 @@
 
 Fitting thousands of drawn networks to every claim takes seconds; answering a question
 from them takes milliseconds. The fitted tables are kept in `.forecast-cache/` of the
-workspace, one file per fingerprint of everything they depend on: the bytes of the model
-and evidence files (source texts included), the package's own code, the draw count and
-the seed. Any change to one of them is a different fingerprint, so a kept file is never
-stale; it is only ever the same numbers, read back bit for bit (`numpy.save` keeps every
-float64 exactly). Files are written to a temporary name and renamed, and only the
-newest KEEP are kept.
+workspace, one file per key of everything they depend on: the study as checked (its
+model, network, sources and claims, scenarios aside, by their exact repr), the package's
+own code, the draw count and the seed. A study derived from the files (one reader's
+claims alone, say) has a key of its own. Any change is a different key, so a kept file is
+never stale; it is only ever the same numbers, read back bit for bit (`numpy.save` keeps
+every float64 exactly).
+
+So that a question can be answered without reading and checking the inputs again, the
+fit of the study exactly as the files give it is also found by the files' own
+fingerprint (their bytes, the code, the draws and the seed): a small alias file names
+its key. Files are written to a temporary name and renamed, and only the newest KEEP
+fits are kept.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import json
 import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from forecast.arrays import Array
 from forecast.batched import Structure
+
+if TYPE_CHECKING:
+    from forecast.domain import Study
 
 FOLDER = ".forecast-cache"
 KEEP = 8
@@ -46,12 +57,19 @@ def code_fingerprint() -> str:
 
 
 def fingerprint(root: Path, draws: int, seed: int) -> str:
-    """The key of the tables fitted from this workspace's model and evidence."""
+    """The fingerprint of this workspace's model and evidence files (and code, draws, seed)."""
     digest = hashlib.sha256(f"{FORMAT}:{code_fingerprint()}:{draws}:{seed}".encode())
     for folder in ("model", "evidence"):
         for path in _files(root / folder):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def study_key(study: Study, draws: int, seed: int) -> str:
+    """The key of the tables fitted to a study: what the fit reads, by its exact repr."""
+    fitted = dataclasses.replace(study, scenarios=(), warnings=())
+    text = f"{FORMAT}:{code_fingerprint()}:{draws}:{seed}:{fitted!r}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,19 @@ class KeptFit:
 
 def _path(root: Path, key: str) -> Path:
     return root / FOLDER / f"fit-{key}.npz"
+
+
+def _alias(root: Path, files: str) -> Path:
+    return root / FOLDER / f"files-{files}.txt"
+
+
+def load_for_files(root: Path, files: str) -> KeptFit | None:
+    """The kept fit of the study the files with fingerprint `files` give, or None."""
+    try:
+        key = _alias(root, files).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return load(root, key)
 
 
 def load(root: Path, key: str) -> KeptFit | None:
@@ -88,8 +119,29 @@ def load(root: Path, key: str) -> KeptFit | None:
     return KeptFit(structure, meta["outcome"], point, drawn, tuple(meta["warnings"]))
 
 
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        Path(temporary).replace(path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save_alias(root: Path, files: str, key: str) -> None:
+    """Record that the files with fingerprint `files` give the study whose fit is `key`."""
+    try:
+        (root / FOLDER).mkdir(exist_ok=True)
+        _write(_alias(root, files), key.encode("ascii"))
+    except OSError:
+        return
+
+
 def save(root: Path, key: str, fit: KeptFit) -> None:
-    """Keep a fit; a cache that cannot be written is skipped silently (it only saves time)."""
+    """Keep a fit. A cache that cannot be written is skipped silently (it only saves time)."""
     nodes = fit.structure.nodes
     meta = {
         "nodes": list(nodes),
@@ -102,18 +154,18 @@ def save(root: Path, key: str, fit: KeptFit) -> None:
     arrays.update({f"p{i}": fit.point[n] for i, n in enumerate(nodes)})
     arrays.update({f"d{i}": fit.drawn[n] for i, n in enumerate(nodes)})
     folder = root / FOLDER
+    buffer = io.BytesIO()
+    np.savez(buffer, **cast(dict[str, Any], arrays))
     try:
         folder.mkdir(exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, **cast(dict[str, Any], arrays))
-        Path(temporary).replace(_path(root, key))
+        _write(_path(root, key), buffer.getvalue())
         _prune(folder)
     except OSError:
         return
 
 
 def _prune(folder: Path) -> None:
-    kept = sorted(folder.glob("fit-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in kept[KEEP:]:
-        old.unlink(missing_ok=True)
+    for pattern in ("fit-*.npz", "files-*.txt"):
+        kept = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from forecast import atomic, figures, grading, outputs
+from forecast import atomic, grading, outputs
 from forecast.audit import audit_node
 from forecast.byreader import by_reader
 from forecast.changes import compare, load_previous
@@ -15,13 +15,15 @@ from forecast.coverage import coverage
 from forecast.engine import Query, Run
 from forecast.evidenceage import evidence_age
 from forecast.export import export_text
-from forecast.figures import Interval, save, scenario_figure
+from forecast.figurecache import FOLDER as FIGURE_CACHE
+from forecast.figurecache import code_fingerprint, render_all
 from forecast.history import Step, history, steps
 from forecast.holdout import holdout_rows, holdout_summary, source_fits, summary_sentence
 from forecast.html import report_html, svg_data_uri
 from forecast.influence import claim_influences, leave_one_out, retraction_effects
 from forecast.markdown import audit_markdown, report_markdown
 from forecast.pulls import pulling_pairs
+from forecast.reportfigures import DRAWING_CODE, figure_jobs
 from forecast.resolution import resolution
 from forecast.results import results_document
 from forecast.sensitivity import all_swings, tornado
@@ -104,7 +106,7 @@ def report_context(
         if baseline_run is None
         else outcome_summary(outcome.states, baseline_run.point, baseline_run.samples)
     )
-    readers_doc = by_reader(study, run.draws, run.seed, everyone=everyone)
+    readers_doc = by_reader(study, run.draws, run.seed, everyone=everyone, cache=run.cache)
     return {
         "title": f"{outcome.label}: scenario forecast",
         "results": doc,
@@ -191,82 +193,6 @@ def _driver_effects(run: Run) -> list[dict[str, Any]]:
     return out
 
 
-def _intervals(summary: dict[str, Any], states: list[str]) -> list[Interval]:
-    return [Interval(summary[s]["mean"], summary[s]["p05"], summary[s]["p95"]) for s in states]
-
-
-def _figures(run: Run, context: dict[str, Any], folder: Path) -> None:
-    """Every figure as PNG and SVG: scenarios, network, each scenario, each driver,
-    a tornado per outcome state, and the forecast over time."""
-    doc = context["results"]
-    states = context["states"]
-    labels = [context["state_labels"][s] for s in states]
-    horizon = f"by {context['horizon_label']}"
-    title = f"Outcome under each scenario, {horizon}"
-    estimates = [_intervals(sc["outcome"], states) for sc in doc["scenarios"]]
-    save(
-        scenario_figure([sc["title"] for sc in doc["scenarios"]], labels, estimates, title),
-        folder / "scenarios",
-    )
-
-    network = run.study.network
-    fig, ax = figures.figure(8.0, 4.5)
-    figures.plot_network(
-        ax,
-        list(network.ids),
-        {n.id: n.label for n in network.nodes},
-        {n.id: n.kind for n in network.nodes},
-        {n.id: n.parents for n in network.nodes},
-    )
-    ax.set_title(f"The network: what drives the outcome {horizon}", loc="left", fontsize=10)
-    save(fig, folder / "network")
-
-    for result in run.results:
-        fig, ax = figures.figure(7.0, 3.2)
-        figures.plot_distribution(ax, labels, result.samples)
-        ax.set_title(
-            f"{result.scenario.title}: spread of the draws {horizon}", loc="left", fontsize=10
-        )
-        save(fig, folder / f"scenario-{result.scenario.id}")
-
-    for driver in context["drivers"]:
-        rows = [f"{driver['label']}: {label}" for label in driver["state_labels"]]
-        fig = scenario_figure(
-            rows,
-            labels,
-            [_intervals(o, states) for o in driver["outcomes"]],
-            f"{driver['label']}: outcome for each state {horizon}",
-        )
-        save(fig, folder / f"driver-{driver['id']}")
-
-    for state, label in zip(states, labels, strict=True):
-        swings = context["tornado"][state]
-        fig, ax = figures.figure(8.0, 0.35 * len(swings) + 1.5)
-        figures.plot_tornado(
-            ax,
-            [w.factor for w in swings],
-            [w.low[state] for w in swings],
-            [w.high[state] for w in swings],
-            context["baseline_point"][state],
-            [w.kind for w in swings],
-        )
-        ax.set_title(f"What moves P({label}) {horizon}", loc="left", fontsize=10)
-        save(fig, folder / f"tornado-{state}")
-
-    snaps = context["history"]
-    fig, ax = figures.figure(7.0, 3.2)
-    figures.plot_history(
-        ax,
-        [h.date for h in snaps],
-        labels,
-        [[h.mean[s] for s in states] for h in snaps],
-        [[h.low[s] for s in states] for h in snaps],
-        [[h.high[s] for s in states] for h in snaps],
-    )
-    ax.set_title(f"Baseline forecast {horizon}, as the evidence came in", loc="left", fontsize=10)
-    save(fig, folder / "history")
-
-
 def write_report(
     run: Run,
     out: Path,
@@ -283,8 +209,11 @@ def write_report(
         progress("computing the report context")
         context = report_context(run, load_previous(out, warn), progress)
         (stage / "figures").mkdir()
-        progress("drawing figures")
-        _figures(run, context, stage / "figures")
+        jobs = figure_jobs(run, context)
+        code = code_fingerprint(DRAWING_CODE)
+        old = out / FIGURE_CACHE if (out / FIGURE_CACHE).is_dir() else None
+        drawn = render_all(jobs, stage / "figures", code, old, stage / FIGURE_CACHE)
+        progress(f"figures: {drawn} drawn, {len(jobs) - drawn} unchanged")
         progress("writing results.json, model.bif, report.md, audit.md, index.html")
         (stage / "results.json").write_text(dumps(context["results"]), encoding="utf-8")
         (stage / "model.bif").write_text(

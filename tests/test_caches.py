@@ -1,0 +1,96 @@
+"""The fit cache and the figure cache save time and never change a number or a byte."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from forecast import fitcache
+from forecast.byreader import only_reader
+from forecast.engine import FitCache, run_study
+from forecast.figurecache import FOLDER as FIGURE_CACHE
+
+from .corpus import tree_digest
+
+DRAWS = 300
+
+
+def _forecast(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "forecast", *args, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_kept_draws_are_the_fitted_draws_bit_for_bit(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fresh = run_study(study, DRAWS, seed=5)
+    cache = FitCache(tmp_path, "files")
+    first = run_study(study, DRAWS, seed=5, cache=cache)
+    kept = fitcache.load_for_files(tmp_path, "files")
+    assert kept is not None, "the first run keeps its draws"
+    second = run_study(study, DRAWS, seed=5, cache=cache)
+    for a, b, c in zip(fresh.results, first.results, second.results, strict=True):
+        np.testing.assert_array_equal(a.samples, b.samples)
+        np.testing.assert_array_equal(a.samples, c.samples)
+    for node, table in fresh.drawn.chunk(0).items():
+        np.testing.assert_array_equal(kept.drawn[node], table)
+        np.testing.assert_array_equal(kept.point[node], fresh.point_tables.cpts[node])
+
+
+def test_each_study_draw_count_and_seed_has_its_own_key(study) -> None:  # type: ignore[no-untyped-def]
+    key = fitcache.study_key(study, DRAWS, 5)
+    assert key == fitcache.study_key(dataclasses.replace(study, scenarios=()), DRAWS, 5)
+    reader = study.readers()[0]
+    others = {
+        fitcache.study_key(only_reader(study, reader), DRAWS, 5),
+        fitcache.study_key(dataclasses.replace(study, resample_readers=False), DRAWS, 5),
+        fitcache.study_key(study, DRAWS + 1, 5),
+        fitcache.study_key(study, DRAWS, 6),
+    }
+    assert key not in others and len(others) == 4
+
+
+def test_query_answers_the_same_from_kept_draws_and_refits_after_an_edit(
+    workspace: Path,
+) -> None:
+    args = ("query", "--given", "taiwan_crisis=yes", "--json", "--draws", str(DRAWS))
+    cold = _forecast(workspace, *args)
+    assert cold.returncode == 0, cold.stderr
+    assert "computing" in cold.stderr, "nothing kept yet: the draws are fitted"
+    warm = _forecast(workspace, *args)
+    assert warm.returncode == 0, warm.stderr
+    assert "computing" not in warm.stderr, "the kept draws answer"
+    assert warm.stdout == cold.stdout
+    evidence = sorted((workspace / "evidence").glob("*.yaml"))[0]
+    text = evidence.read_text("utf-8")
+    evidence.write_text(text.replace("probability: likely", "probability: very likely", 1), "utf-8")
+    edited = _forecast(workspace, *args)
+    assert edited.returncode == 0, edited.stderr
+    assert "computing" in edited.stderr, "an edited evidence file is fitted again"
+    assert json.loads(edited.stdout)["target"] == json.loads(cold.stdout)["target"]
+
+
+def test_a_cached_report_is_byte_identical_to_a_cold_one(workspace: Path, tmp_path: Path) -> None:
+    cold, cached = tmp_path / "cold", tmp_path / "cached"
+    done = _forecast(workspace, "report", "--out", str(cold), "--draws", str(DRAWS))
+    assert done.returncode == 0, done.stderr
+    assert "19 drawn, 0 unchanged" in done.stderr
+    # a report folder holding nothing but the figure cache of the cold build
+    shutil.copytree(cold, cached)
+    for entry in cached.iterdir():
+        if entry.name not in {FIGURE_CACHE, ".forecast-output"}:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    done = _forecast(workspace, "report", "--out", str(cached), "--draws", str(DRAWS))
+    assert done.returncode == 0, done.stderr
+    assert "0 drawn, 19 unchanged" in done.stderr
+    assert {k.split("/", 1)[1]: v for k, v in tree_digest(cold).items()} == {
+        k.split("/", 1)[1]: v for k, v in tree_digest(cached).items()
+    }
