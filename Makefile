@@ -3,17 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 
 .DEFAULT_GOAL := help
-.PHONY: help report test browser lint typecheck unit validate run bench clean distclean
+.PHONY: help report test browser lint typecheck unit validate run bench lock clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# The exact versions that were tested, every file checked against its hash; then the
+# package itself, without letting pip pick any other version.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 report: $(STAMP) ## compute every scenario and write reports/ (HTML, Markdown, JSON, figures, BIF)
@@ -43,9 +46,14 @@ typecheck: $(STAMP) ## mypy (strict on the package)
 unit: $(STAMP) ## pytest
 	$(BIN)/pytest -q
 
-bench: $(STAMP) ## time and memory of a full run against their targets; memory of a large run
-	$(BIN)/python tests/benchmarks/bench_engine.py --root .
-	$(BIN)/python tests/benchmarks/bench_engine.py --root . --draws 12000 --memory-only
+bench: $(STAMP) ## one table: the commands and the engine on standard networks, against their targets
+	$(BIN)/python tests/benchmarks/bench.py --root .
+
+lock: $(STAMP) ## re-resolve requirements.lock to the newest versions pyproject.toml allows
+	$(BIN)/python -m pip install --quiet --target $(VENV)/lock-tools uv
+	PYTHONPATH=$(VENV)/lock-tools $(VENV)/lock-tools/bin/uv pip compile pyproject.toml \
+	  --extra dev --python-version 3.11 --generate-hashes --upgrade --output-file $(LOCK)
+	@echo "now run 'make test': the next make installs exactly what $(LOCK) says"
 
 clean: ## remove generated reports and caches (keeps .venv)
 	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name .forecast-output -exec rm -rf {} +

@@ -99,7 +99,17 @@ def _inputs(root: Path) -> tuple[RawInputs, Study]:
 
 
 def _study(root: Path) -> Study:
-    return _inputs(root)[1]
+    """The checked study: kept from an earlier command when no input file has changed."""
+    from forecast import fitcache
+
+    kept = fitcache.load_study(root)
+    if kept is not None:
+        for warning in kept.warnings:
+            _say(f"warning: {warning}")
+        return kept
+    study = _inputs(root)[1]
+    fitcache.save_study(root, study)
+    return study
 
 
 def _run(root: Path, study: Study, draws: int, seed: int) -> Run:

@@ -12,8 +12,11 @@ every float64 exactly).
 So that a question can be answered without reading and checking the inputs again, the
 fit of the study exactly as the files give it is also found by the files' own
 fingerprint (their bytes, the code, the draws and the seed): a small alias file names
-its key. Files are written to a temporary name and renamed, and only the newest KEEP
-fits are kept.
+its key. The checked study itself is kept too, under the fingerprint of every input file
+(scenarios included), so that a command after an unchanged workspace skips the parsing.
+It is a pickle: the folder is this machine's own state (git ignores it), never shared,
+and a file that does not load is simply made again. Files are written to a temporary
+name and renamed, and only the newest KEEP of each kind are kept.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,6 +67,40 @@ def fingerprint(root: Path, draws: int, seed: int) -> str:
         for path in _files(root / folder):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def inputs_fingerprint(root: Path) -> str:
+    """The fingerprint of every input file (scenarios included) and the code."""
+    digest = hashlib.sha256(f"{FORMAT}:{code_fingerprint()}".encode())
+    for folder in ("model", "evidence", "scenarios"):
+        for path in _files(root / folder):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _study_path(root: Path, key: str) -> Path:
+    return root / FOLDER / f"study-{key}.pickle"
+
+
+def load_study(root: Path) -> Study | None:
+    """The study checked from the current input files by an earlier command, or None."""
+    from forecast.domain import Study
+
+    try:
+        study = pickle.loads(_study_path(root, inputs_fingerprint(root)).read_bytes())
+    except Exception:  # absent, truncated or from another version: check the files again
+        return None
+    return study if isinstance(study, Study) else None
+
+
+def save_study(root: Path, study: Study) -> None:
+    """Keep a study checked from the current input files."""
+    try:
+        (root / FOLDER).mkdir(exist_ok=True)
+        _write(_study_path(root, inputs_fingerprint(root)), pickle.dumps(study))
+        _prune(root / FOLDER)
+    except OSError:
+        return
 
 
 def study_key(study: Study, draws: int, seed: int) -> str:
@@ -165,7 +203,7 @@ def save(root: Path, key: str, fit: KeptFit) -> None:
 
 
 def _prune(folder: Path) -> None:
-    for pattern in ("fit-*.npz", "files-*.txt"):
+    for pattern in ("fit-*.npz", "files-*.txt", "study-*.pickle"):
         kept = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in kept[KEEP:]:
             old.unlink(missing_ok=True)
