@@ -36,9 +36,10 @@ browser: ## install Debian's chromium + chromium-driver for the browser tests, i
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; }
 
-lint: $(STAMP) ## ruff
+lint: $(STAMP) ## ruff, and the import contracts between the package's layers (import-linter)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## mypy (strict on the package)
 	$(BIN)/mypy
@@ -58,7 +59,7 @@ lock: $(STAMP) ## re-resolve requirements.lock to the newest versions pyproject.
 clean: ## remove generated reports and caches (keeps .venv)
 	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name .forecast-output -exec rm -rf {} +
 	rm -rf .reports.forecast-* .forecast-cache
-	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean ## also remove the virtual environment

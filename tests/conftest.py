@@ -37,8 +37,8 @@ def workspace(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def study():  # type: ignore[no-untyped-def]
     """The real study, loaded and checked once."""
-    from forecast.checks import build_study
-    from forecast.loading import load_inputs
+    from forecast.inputs.checks import build_study
+    from forecast.inputs.loading import load_inputs
 
     return build_study(load_inputs(REPO))
 
@@ -46,6 +46,6 @@ def study():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def real_run(study):  # type: ignore[no-untyped-def]
     """The real study computed once with a modest number of draws."""
-    from forecast.engine import run_study
+    from forecast.fitting.run import run_study
 
     return run_study(study, draws=300, seed=7)

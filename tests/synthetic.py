@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from forecast.domain import ColumnKey, Conditions, Network, Node, Statement, Study
-from forecast.schema import ModelFile
+from forecast.inputs.domain import ColumnKey, Conditions, Network, Node, Statement, Study
+from forecast.inputs.filemodels import ModelFile
 
 
 def random_network(

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from forecast import report as report_module
-from forecast.atomic import write_text
-from forecast.checks import build_study
-from forecast.engine import run_study
-from forecast.errors import OutputError
-from forecast.loading import load_inputs
-from forecast.report import write_report
+from forecast.base.atomic import write_text
+from forecast.base.errors import OutputError
+from forecast.fitting.run import run_study
+from forecast.inputs.checks import build_study
+from forecast.inputs.loading import load_inputs
+from forecast.reporting import report as report_module
+from forecast.reporting.report import write_report
 
 from .conftest import REPO
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from forecast.checks import build_study
-from forecast.cpt import build_tables
-from forecast.engine import run_study
-from forecast.influence import claim_influences, outcome_point
-from forecast.loading import load_inputs
-from forecast.report import write_report
+from forecast.analysis.influence import claim_influences, outcome_point
+from forecast.fitting.cpt import build_tables
+from forecast.fitting.run import run_study
+from forecast.inputs.checks import build_study
+from forecast.inputs.loading import load_inputs
+from forecast.reporting.report import write_report
 
 FAST = ["--draws", "300"]
 
@@ -157,8 +157,8 @@ def _check_rows(study, tables) -> int:  # type: ignore[no-untyped-def]
     times the fitted effects; returns how many rows start from a pinned column."""
     import numpy as np
 
-    from forecast.audit import audit_node
-    from forecast.domain import ColumnKey
+    from forecast.analysis.audit import audit_node
+    from forecast.inputs.domain import ColumnKey
 
     pinned_rows = 0
     for node in study.network.nodes:
@@ -193,7 +193,7 @@ def test_every_table_row_says_where_it_came_from_and_the_numbers_agree(study) ->
     """The audit reads the builder's record: each row recomputed from the start column it
     names (base or pinned) times the effects it lists equals the table (to the audit's six
     decimals)."""
-    from forecast.cpt import build_tables
+    from forecast.fitting.cpt import build_tables
 
     _check_rows(study, build_tables(study))
 
@@ -203,7 +203,7 @@ def test_rows_built_on_a_pinned_column_say_so() -> None:
     it, and their audit rows say so."""
     import numpy as np
 
-    from forecast.cpt import build_tables
+    from forecast.fitting.cpt import build_tables
 
     from .synthetic import random_network, statement, study_of
 

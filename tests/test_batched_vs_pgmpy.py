@@ -6,12 +6,12 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.batched import Structure
-from forecast.compiled import posterior
-from forecast.engine import Query, run_study
-from forecast.network import build_pgmpy, pgmpy_posterior
-from forecast.sizes import DrawPlan
-from forecast.summary import outcome_summary
+from forecast.exchange.pgmpymodel import build_pgmpy, pgmpy_posterior
+from forecast.fitting.run import Query, run_study
+from forecast.inference.compiled import posterior
+from forecast.inference.structure import Structure
+from forecast.inference.summary import outcome_summary
+from forecast.inputs.sizes import DrawPlan
 
 TOL = 1e-9
 
@@ -70,7 +70,9 @@ def test_chunked_draws_are_the_chunks_in_order(study) -> None:
 def test_every_node_as_target(real_run) -> None:
     for node in real_run.study.network.ids:
         batched = posterior(real_run.structure, real_run.point_tables.cpts, node)
-        expected = pgmpy_posterior(real_run.pgmpy_model, real_run.structure, node)
+        expected = pgmpy_posterior(
+            build_pgmpy(real_run.structure, real_run.point_tables.cpts), real_run.structure, node
+        )
         np.testing.assert_allclose(batched[0], expected, atol=TOL, rtol=0)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from forecast.report import write_report
+from forecast.reporting.report import write_report
 
 from .conftest import REPO
 

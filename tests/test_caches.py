@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from forecast import fitcache
-from forecast.byreader import only_reader
-from forecast.engine import FitCache, run_study
-from forecast.figurecache import FOLDER as FIGURE_CACHE
+from forecast.analysis.byreader import only_reader
+from forecast.fitting import fitcache
+from forecast.fitting.run import FitCache, run_study
+from forecast.reporting.figurecache import FOLDER as FIGURE_CACHE
 
 from .corpus import tree_digest
 

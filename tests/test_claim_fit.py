@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from forecast.batched import structure_of
-from forecast.checks import build_study
-from forecast.claimfit import fit_rows, miss
-from forecast.cpt import build_tables
-from forecast.loading import load_inputs
-from forecast.network import build_pgmpy, pgmpy_posterior
+from forecast.exchange.pgmpymodel import build_pgmpy, pgmpy_posterior
+from forecast.fitting.claimfit import fit_rows, miss
+from forecast.fitting.cpt import build_tables
+from forecast.inference.structure import structure_of
+from forecast.inputs.checks import build_study
+from forecast.inputs.loading import load_inputs
 
 from .test_audit_trail import _retract, invoke
 
@@ -96,7 +96,7 @@ def test_holdout_values_come_from_the_other_sources_alone(study) -> None:  # typ
     """Each row's `others` is pgmpy's answer on the network fitted without its source (to
     1e-9), and that network is the one a fresh fit without the source gives (to 1e-6: the
     refit starts elsewhere, so it stops elsewhere inside the fit's tolerance)."""
-    from forecast.holdout import holdout_rows, source_fits, without_source
+    from forecast.analysis.holdout import holdout_rows, source_fits, without_source
 
     structure = structure_of(study.network)
     fits = source_fits(study)
@@ -117,8 +117,8 @@ def test_holdout_values_come_from_the_other_sources_alone(study) -> None:  # typ
 
 
 def test_holdout_summary_names_the_source_the_baseline_leans_on(study) -> None:  # type: ignore[no-untyped-def]
-    from forecast.holdout import holdout_rows, holdout_summary
-    from forecast.influence import source_influence
+    from forecast.analysis.holdout import holdout_rows, holdout_summary
+    from forecast.analysis.influence import source_influence
 
     rows = holdout_rows(study)
     summary = holdout_summary(study, rows)

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.batched import Structure
-from forecast.bif import BifError, DiscreteNetwork, read_bif
-from forecast.compiled import Engine, Shape, posterior
-from forecast.netbench import standard_query
-from forecast.network import build_pgmpy, pgmpy_posterior
+from forecast.analysis.netbench import standard_query
+from forecast.exchange.pgmpymodel import build_pgmpy, pgmpy_posterior
+from forecast.inference.bif import BifError, DiscreteNetwork, read_bif
+from forecast.inference.compiled import Engine, Shape, posterior
+from forecast.inference.structure import Structure
 
 NETWORKS = Path(__file__).parent / "data" / "networks"
 NAMES = ["asia", "insurance", "alarm", "hailfinder", "andes"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from forecast.evidenceage import STALE_AFTER_DAYS, evidence_age
+from forecast.analysis.evidenceage import STALE_AFTER_DAYS, evidence_age
 
 
 def test_every_node_has_its_newest_cited_evidence(study) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from forecast.quotes import contains, fold
-from forecast.schema import EvidenceFile
-from forecast.yamlio import load_yaml
+from forecast.base.yamlio import load_yaml
+from forecast.inputs.filemodels import EvidenceFile
+from forecast.inputs.quotes import contains, fold
 
 from .conftest import REPO
 

@@ -9,7 +9,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from forecast.report import write_report
+from forecast.reporting.report import write_report
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from forecast.fitcache import FOLDER as FIT_CACHE
+from forecast.fitting.fitcache import FOLDER as FIT_CACHE
 
 from .corpus import problem_lines, run_forecast, tree_digest
 

@@ -12,13 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import expit, logit
 
-from forecast.batched import structure_of
-from forecast.claimfit import WRONG_WAY, fit_rows
-from forecast.compiled import posterior
-from forecast.contraction import ContractedQueries
-from forecast.cpt import _assemble, build_tables
-from forecast.domain import Conditions, Network
-from forecast.jointqueries import JointQueries
+from forecast.fitting.claimfit import WRONG_WAY, fit_rows
+from forecast.fitting.cpt import _assemble, build_tables
+from forecast.inference.compiled import posterior
+from forecast.inference.contraction import ContractedQueries
+from forecast.inference.jointqueries import JointQueries
+from forecast.inference.structure import structure_of
+from forecast.inputs.domain import Conditions, Network
 
 from .synthetic import log_linear_truth, random_network, statement, study_of
 
@@ -181,8 +181,8 @@ def _mixed_study(seed: int):  # type: ignore[no-untyped-def]
 def test_the_gradient_matches_finite_differences(monkeypatch: pytest.MonkeyPatch) -> None:
     """Property 4 (second half): the exact gradient against central differences. The
     wrong-way hinge is softened here: differences across its kink would measure the step."""
-    from forecast import fitting
-    from forecast.fitting import FitProblem
+    from forecast.fitting import problem as fitting
+    from forecast.fitting.problem import FitProblem
 
     monkeypatch.setattr(fitting, "HINGE", 1.0)
     _, study = _mixed_study(5)
@@ -314,7 +314,7 @@ def test_conditions_of_probability_zero_are_refused_with_their_place() -> None:
     claim, not a division by zero."""
     import dataclasses as dc
 
-    from forecast.claimfit import impossible_conditions
+    from forecast.fitting.claimfit import impossible_conditions
 
     net = random_network(np.random.default_rng(0), {"x": 2, "y": 2}, {"y": ("x",)})
     claim = statement(net, "about-x", "x", "s1", 0.5, given={"y": "s1"})

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.fitting import _backtracked
+from forecast.fitting.solver import _backtracked
 
 positive = st.floats(min_value=1e-6, max_value=1e3)
 

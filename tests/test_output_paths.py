@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from forecast.base.outputs import STAMP, STAMP_TEXT
 from forecast.cli import main
-from forecast.outputs import STAMP, STAMP_TEXT
 
 from .corpus import tree_digest
 

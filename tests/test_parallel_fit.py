@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecast import parallel
-from forecast.cpt import build_tables
+from forecast.fitting import parallel
+from forecast.fitting.cpt import build_tables
 
 from .synthetic import random_network, statement, study_of
 

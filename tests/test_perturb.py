@@ -12,8 +12,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.bif import read_bif
-from forecast.perturb import BLOCK, Perturbation, chunks, draw_table
+from forecast.inference.bif import read_bif
+from forecast.inference.perturb import BLOCK, Perturbation, chunks, draw_table
 
 NETWORKS = Path(__file__).parent / "data" / "networks"
 TABLE = np.array(

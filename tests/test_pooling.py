@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.cpt import PooledColumn, _assemble, _pool_column, build_tables, draw_claims
-from forecast.domain import ColumnKey, Conditions, Node, Statement
-from forecast.pooling import complete_column, pool
+from forecast.fitting.cpt import PooledColumn, _assemble, _pool_column, build_tables, draw_claims
+from forecast.fitting.pooling import complete_column, pool
+from forecast.inputs.domain import ColumnKey, Conditions, Node, Statement
 
 probabilities = st.floats(0.01, 0.99)
 NODE = Node("x", "X", "outcome", "", ("a", "b", "c"), ("A", "B", "C"), "b", ())
@@ -169,7 +169,7 @@ probabilities_strategy = st.floats(0.02, 0.98)
 
 @given(claim_sets())
 def test_consensus_pool_is_a_distribution(case) -> None:
-    from forecast.pooling import pool_claims
+    from forecast.fitting.pooling import pool_claims
 
     p, states, reference, weights = case
     q = pool_claims(p, states, reference, weights)
@@ -180,7 +180,7 @@ def test_consensus_pool_is_a_distribution(case) -> None:
 @given(claim_sets())
 def test_consensus_pool_is_a_fixed_point_when_claims_leave_room(case) -> None:
     """Completing every claim against the pooled column and pooling again changes nothing."""
-    from forecast.pooling import pool_claims
+    from forecast.fitting.pooling import pool_claims
 
     p, states, reference, weights = case
     q = pool_claims(p, states, reference, weights)
@@ -202,7 +202,7 @@ def test_consensus_pool_is_a_fixed_point_when_claims_leave_room(case) -> None:
 def test_adding_a_claim_moves_its_state_towards_it(case, extra: float) -> None:
     """On a two-state node (an exact log pool) a new claim above the pooled value raises it
     and one below lowers it."""
-    from forecast.pooling import pool_claims
+    from forecast.fitting.pooling import pool_claims
 
     p, states, reference, weights = case
     k = reference.shape[1]
@@ -220,7 +220,7 @@ def test_adding_a_claim_moves_its_state_towards_it(case, extra: float) -> None:
 
 
 def test_two_state_claims_equal_full_column_log_pool() -> None:
-    from forecast.pooling import pool_claims
+    from forecast.fitting.pooling import pool_claims
 
     p = np.array([[0.125, 0.5, 0.7]])
     states = [0, 0, 1]

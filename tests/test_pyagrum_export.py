@@ -12,8 +12,9 @@ import numpy as np
 import pyagrum as gum
 import pytest
 
-from forecast.export import export_text
-from forecast.report import write_report
+from forecast.exchange.export import export_text
+from forecast.exchange.pgmpymodel import build_pgmpy
+from forecast.reporting.report import write_report
 
 TOL = 1e-6
 
@@ -55,7 +56,12 @@ def test_bif_posteriors_match_results_json(report_dir: Path, real_run) -> None:
 
 
 def test_bif_carries_provenance(real_run) -> None:
-    text = export_text(real_run.study, real_run.point_tables, real_run.pgmpy_model, "bif")
+    text = export_text(
+        real_run.study,
+        real_run.point_tables,
+        build_pgmpy(real_run.structure, real_run.point_tables.cpts),
+        "bif",
+    )
     outcome = real_run.study.network.outcome
     claims = {s.id for s in real_run.study.active() if s.node == outcome and s.cited}
     assert claims

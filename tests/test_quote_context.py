@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.quotes import fold, surrounding
+from forecast.inputs.quotes import fold, surrounding
 
 words = st.lists(
     st.sampled_from(["red", "sea", "map", "Kyiv", "oil", "talks"]), min_size=3, max_size=8

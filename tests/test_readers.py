@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.byreader import direction, disagreement, effects, only_reader, reader_views
-from forecast.cpt import base_weights, reader_factors
+from forecast.analysis.byreader import direction, disagreement, effects, only_reader, reader_views
+from forecast.fitting.cpt import base_weights, reader_factors
 
 from .synthetic import random_network, statement
 

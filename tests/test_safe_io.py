@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from forecast import atomic, quotes, reading
-from forecast.errors import InputError, OutputError
-from forecast.outputs import MARK, UnsafeOutputError, check_file, check_folder
+from forecast.base import atomic, reading
+from forecast.base.errors import InputError, OutputError
+from forecast.base.outputs import MARK, UnsafeOutputError, check_file, check_folder
+from forecast.inputs import quotes
 
 from .conftest import REPO
 

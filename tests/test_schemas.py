@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from forecast.schemas import SCHEMAS, schema_text
+from forecast.inputs.jsonschema import SCHEMAS, schema_text
 
 from .conftest import REPO
 

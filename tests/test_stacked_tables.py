@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.loglinear import Stacked, layouts, tables
+from forecast.fitting.loglinear import Stacked, layouts, tables
 
 from .synthetic import random_network
 

@@ -1,0 +1,172 @@
+"""The audit trail: for a node, every parameter column and the statements pooled into it."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from forecast.base.arrays import Array
+from forecast.fitting.cpt import PooledColumn, Tables
+from forecast.inputs.domain import ColumnKey, Node, Statement, Study
+
+
+def _statement_entry(study: Study, statement: Statement, share: float) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": statement.id,
+        "kind": statement.kind,
+        "cited": statement.cited,
+        "state": statement.state,
+        "stated": statement.stated,
+        "low": statement.low,
+        "high": statement.high,
+        "weight": round(statement.weight, 6),
+        "direction": statement.direction,
+        "reader": statement.reader,
+        "share": round(share, 6),
+        "note": statement.note,
+    }
+    if statement.source_id is not None:
+        source = study.source(statement.source_id)
+        entry.update(
+            source=source.id,
+            source_grade=source.meta.reliability.grade,
+            credibility=statement.credibility,
+            quote=statement.quote,
+            before=statement.context[0],
+            after=statement.context[1],
+            file=source.file,
+        )
+    return entry
+
+
+def _column_entry(study: Study, node: Node, pooled: PooledColumn, fitted: Array) -> dict[str, Any]:
+    """A parameter column: what its column statements say pooled, what the fit made of it
+    (`fitted`, the column under the point network), and the statements with their shares."""
+    moved = dict(pooled.key.moved)
+    kind = "base" if not moved else ("effect" if len(moved) == 1 else "joint")
+    return {
+        "column": pooled.key.label(),
+        "kind": kind,
+        "given": moved,
+        "pooled": {s: round(float(pooled.column[0, i]), 6) for i, s in enumerate(node.states)},
+        "fitted": {s: round(float(fitted[0, i]), 6) for i, s in enumerate(node.states)},
+        "statements": [
+            _statement_entry(study, st, float(pooled.shares[0, i]))
+            for i, st in enumerate(pooled.statements)
+        ],
+    }
+
+
+def _origin_label(start: ColumnKey | None, moved: tuple[tuple[str, str], ...]) -> str:
+    """How a column was made: pooled claims, or a start column times the other effects."""
+    covered = dict(start.moved) if start is not None else {}
+    effects = [f"{p}={s}" for p, s in moved if p not in covered]
+    if (start is None and len(effects) <= 1) or (start is not None and not effects):
+        return "fitted column"
+    begin = (
+        "base"
+        if start is None
+        else "pinned (" + ", ".join(f"{p}={s}" for p, s in start.moved) + ")"
+    )
+    return f"log-linear: {begin} × " + " × ".join(effects)
+
+
+def _derived_rows(study: Study, node: Node, tables: Tables) -> list[dict[str, Any]]:
+    """Every column of the node's table, with where the table builder says it came from."""
+    parents = [study.network.node(p) for p in node.parents]
+    table = tables.cpts[node.id][0]
+    origin = tables.origins[node.id]
+    rows = []
+    for combo in itertools.product(*(range(len(p.states)) for p in parents)):
+        given = {p.id: p.states[i] for p, i in zip(parents, combo, strict=True)}
+        moved = tuple((p.id, given[p.id]) for p in parents if given[p.id] != p.baseline)
+        start_index = int(origin.starts[combo])
+        start = origin.pinned[start_index] if start_index >= 0 else None
+        rows.append(
+            {
+                "given": given,
+                "values": {
+                    s: round(float(table[(*combo, i)]), 6) for i, s in enumerate(node.states)
+                },
+                "from": _origin_label(start, moved),
+            }
+        )
+    return rows
+
+
+def audit_node(study: Study, tables: Tables, node_id: str) -> dict[str, Any]:
+    """The audit document of one node from point tables."""
+    node = study.network.node(node_id)
+    columns = [c for k, c in tables.columns.items() if k.node == node_id]
+    columns.sort(key=lambda c: (len(c.key.moved), c.key.moved))
+    return {
+        "node": node.id,
+        "label": node.label,
+        "description": node.description,
+        "states": list(node.states),
+        "baseline": node.baseline,
+        "parents": list(node.parents),
+        "columns": [_column_entry(study, node, c, tables.fitted_column(c.key)) for c in columns],
+        "queries": [
+            {**_statement_entry(study, s, 0.0), "about": s.target_label()}
+            for s in study.queries()
+            if s.node == node_id
+        ],
+        "table": _derived_rows(study, node, tables) if node.parents else [],
+    }
+
+
+def _share_of(tables: Tables, statement: Statement) -> float:
+    """A column statement's share of its column's pool (0 for a query statement)."""
+    if statement.column is None:
+        return 0.0
+    pooled = tables.columns[statement.column]
+    for i, st in enumerate(pooled.statements):
+        if st.id == statement.id:
+            return float(pooled.shares[0, i])
+    return 0.0
+
+
+def _claim_entry(study: Study, tables: Tables, statement: Statement) -> dict[str, Any]:
+    share = 0.0 if statement.retracted else _share_of(tables, statement)
+    entry = _statement_entry(study, statement, share)
+    entry["column"] = statement.target_label()
+    entry["retraction"] = statement.retraction
+    return entry
+
+
+def audit_source(study: Study, tables: Tables, source_id: str) -> dict[str, Any]:
+    """Every parameter a source feeds and what leaving it out would change."""
+    from forecast.analysis.influence import source_influence
+
+    source = study.source(source_id)
+    meta = source.meta
+    mine = [s for s in study.statements if s.source_id == source_id]
+    return {
+        "source": source_id,
+        "file": source.file,
+        "title": meta.title.value,
+        "author": meta.author.value,
+        "date": meta.date.value.isoformat(),
+        "reliability": meta.reliability.grade,
+        "rationale": meta.reliability.rationale,
+        "retraction": f"{meta.retracted.date}: {meta.retracted.reason}" if meta.retracted else None,
+        "parameters": sorted({s.target_label() for s in mine if not s.retracted}),
+        "claims": [_claim_entry(study, tables, s) for s in mine],
+        "without_it": source_influence(study, source_id).shift,
+    }
+
+
+def audit_claim(study: Study, tables: Tables, claim_id: str) -> dict[str, Any]:
+    """One claim: its column, its share of the pool, and its leave-one-out influence."""
+    from forecast.analysis.influence import claim_influence
+
+    statement = next(s for s in study.statements if s.id == claim_id)
+    entry = _claim_entry(study, tables, statement)
+    shift = claim_influence(study, statement).shift if statement.cited else None
+    entry["if_reinstated" if statement.retracted else "without_it"] = shift
+    if statement.column is not None and statement.column in tables.columns:
+        node = study.network.node(statement.column.node)
+        pooled = tables.columns[statement.column].column[0]
+        entry["pooled_column"] = {s: round(float(pooled[i]), 6) for i, s in enumerate(node.states)}
+    return entry

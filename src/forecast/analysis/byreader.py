@@ -1,0 +1,269 @@
+"""What each reader alone makes of the sources, and where the readers part ways.
+
+A reader is an analyst who mapped the texts to claims. Three views:
+
+- the baseline as each reader alone would have it (only that reader's claims, with the
+  analyst assumptions), beside the baseline of all readers together;
+- how much of the baseline interval's width the readers' disagreement brings: the width
+  with the bootstrap over each source's readers, against the width with the readers'
+  shares held fixed;
+- every effect some reader claims (a push, or a level under moved conditions), with its
+  fitted odds ratio in each reader's own point network: do the readers agree on its
+  direction, and by how much do they differ in size?
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from forecast.fitting.cpt import Tables, build_tables
+from forecast.fitting.run import FitCache, run_study
+from forecast.inference.compiled import posterior
+from forecast.inference.structure import structure_of
+from forecast.inference.summary import outcome_summary
+from forecast.inputs.domain import Conditions, Scenario, Statement, Study
+
+ALL = "all readers"
+NO_CHANGE = (0.83, 1.2)  # odds ratios read as no change (the relative scale's no_change)
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    del message
+
+
+def baseline_only(study: Study) -> Study:
+    """The study with its scenarios cut to one with no conditions (the baseline)."""
+    baseline = study.baseline_scenario()
+    if baseline is None:
+        baseline = Scenario("baseline", "Baseline (no conditions)", "", {}, {}, "")
+    return dataclasses.replace(study, scenarios=(baseline,))
+
+
+def only_reader(study: Study, reader: str) -> Study:
+    """The study with the claims of one reader only (assumptions kept)."""
+    kept = tuple(s for s in study.statements if not s.cited or s.reader in (None, reader))
+    return dataclasses.replace(study, statements=kept)
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """One reader's baseline (or all readers' together): {state: point, mean, p05, p95},
+    with the point tables it came from (None where the baseline was given)."""
+
+    reader: str
+    claims: int
+    outcome: dict[str, dict[str, float]]
+    tables: Tables | None = field(default=None, compare=False, repr=False)
+
+
+def _baseline(
+    study: Study, draws: int, seed: int, cache: FitCache | None
+) -> tuple[dict[str, dict[str, float]], Tables]:
+    """The baseline's summary and the point tables of the run that made it; the fitted
+    draws are kept in `cache`'s folder (under the derived study's own key)."""
+    kept = None if cache is None else FitCache(cache.root)
+    run = run_study(baseline_only(study), draws, seed, cache=kept)
+    result = run.results[0]
+    states = study.network.node(study.network.outcome).states
+    return outcome_summary(states, result.point, result.samples), run.point_tables
+
+
+def reader_views(
+    study: Study,
+    draws: int,
+    seed: int,
+    progress: Progress = _quiet,
+    everyone: dict[str, dict[str, float]] | None = None,
+    cache: FitCache | None = None,
+) -> list[ReaderView]:
+    """The baseline of all readers together (`everyone`, when a run with the same draws
+    and seed already has it), then of each reader alone."""
+    views = []
+    for reader in (ALL, *study.readers()):
+        alone = study if reader == ALL else only_reader(study, reader)
+        claims = sum(1 for s in alone.active() if s.cited)
+        if reader == ALL and everyone is not None:
+            views.append(ReaderView(reader, claims, everyone))
+            continue
+        progress(f"baseline of {reader} ({draws} draws)...")
+        views.append(ReaderView(reader, claims, *_baseline(alone, draws, seed, cache)))
+    return views
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """The 90 % interval's width per outcome state, in probability, with and without the
+    bootstrap over readers; `share` is the part of the width it adds."""
+
+    state: str
+    width: float
+    width_fixed: float
+
+    @property
+    def share(self) -> float:
+        return max(0.0, 1.0 - self.width_fixed / self.width) if self.width > 0 else 0.0
+
+
+def disagreement(
+    study: Study,
+    draws: int,
+    seed: int,
+    progress: Progress = _quiet,
+    full: dict[str, dict[str, float]] | None = None,
+    cache: FitCache | None = None,
+) -> list[Disagreement]:
+    """How much of the baseline interval's width comes from the readers' disagreement;
+    `full` is the baseline of all readers when it is already known (same draws and seed)."""
+    full = _baseline(study, draws, seed, cache)[0] if full is None else full
+    progress(f"baseline with the readers' shares held fixed ({draws} draws)...")
+    fixed = _baseline(dataclasses.replace(study, resample_readers=False), draws, seed, cache)[0]
+    return [
+        Disagreement(s, full[s]["p95"] - full[s]["p05"], fixed[s]["p95"] - fixed[s]["p05"])
+        for s in full
+    ]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An effect some reader claims: the odds of node=state under `conditions` against
+    under `reference`, fitted in each reader's point network."""
+
+    node: str
+    state: str
+    conditions: Conditions
+    reference: Conditions
+    claimed_by: tuple[str, ...]
+    ratios: dict[str, float]  # reader -> fitted odds ratio
+
+    def label(self) -> str:
+        return f"{self.node}={self.state} | {self.conditions.label()} vs {self.reference.label()}"
+
+    def directions(self) -> dict[str, str]:
+        return {reader: direction(ratio) for reader, ratio in self.ratios.items()}
+
+    def agree(self) -> bool:
+        """Whether every reader's fitted ratio goes the same way."""
+        return len(set(self.directions().values())) == 1
+
+    def size_ratio(self) -> float | None:
+        """The largest fitted log odds ratio over the smallest, in size (1: the same);
+        None unless every reader's effect raises, or every one lowers (a size ratio of
+        two effects near no change says nothing)."""
+        if not self.agree() or "no change" in self.directions().values():
+            return None
+        sizes = [abs(math.log(r)) for r in self.ratios.values()]
+        return max(sizes) / min(sizes)
+
+    def verdict(self) -> str:
+        """In words: whether the readers' fitted effects agree, and how far apart."""
+        if not self.agree():
+            return "directions differ"
+        size = self.size_ratio()
+        return "same direction" if size is None else f"same direction, sizes {size:.1f}-fold apart"
+
+
+def direction(ratio: float) -> str:
+    """'raises', 'lowers' or 'no change' for a fitted odds ratio."""
+    if ratio > NO_CHANGE[1]:
+        return "raises"
+    if ratio < NO_CHANGE[0]:
+        return "lowers"
+    return "no change"
+
+
+def _reference(study: Study, statement: Statement) -> Conditions:
+    """What an effect compares against: a push's reference, or for a level the same
+    conditions with every named node at its baseline."""
+    if statement.reference is not None:
+        return statement.reference
+    return study.network.at_baseline(statement.conditions)
+
+
+def _odds(study: Study, tables: Tables, node: str, state: str, where: Conditions) -> float:
+    p = posterior(
+        structure_of(study.network), tables.cpts, node, dict(where.given), dict(where.do)
+    )[0][study.network.node(node).index(state)]
+    return float(p / (1.0 - p))
+
+
+def effects(study: Study, fitted: Mapping[str, Tables] | None = None) -> list[Effect]:
+    """Every claimed effect with its fitted odds ratio in each reader's point network
+    (`fitted`: readers' point tables already made; the others are fitted here)."""
+    readers = study.readers()
+    known = fitted or {}
+    fitted = {r: known[r] if r in known else build_tables(only_reader(study, r)) for r in readers}
+    claimed: dict[tuple[str, str, Conditions, Conditions], set[str]] = {}
+    for s in study.active():
+        moved = s.conditions != study.network.at_baseline(s.conditions)
+        if not s.cited or s.reader is None or (not s.relative and not moved):
+            continue
+        key = (s.node, s.state, s.conditions, _reference(study, s))
+        claimed.setdefault(key, set()).add(s.reader)
+    out = []
+    for (node, state, conditions, reference), by in sorted(claimed.items(), key=str):
+        ratios = {
+            r: _odds(study, fitted[r], node, state, conditions)
+            / _odds(study, fitted[r], node, state, reference)
+            for r in readers
+        }
+        out.append(Effect(node, state, conditions, reference, tuple(sorted(by)), ratios))
+    return out
+
+
+def by_reader(
+    study: Study,
+    draws: int,
+    seed: int,
+    progress: Progress = _quiet,
+    everyone: dict[str, dict[str, float]] | None = None,
+    cache: FitCache | None = None,
+) -> dict[str, object]:
+    """The three views as one document (`reader_document`); `everyone` is the baseline of
+    all readers when a run with the same draws and seed already has it; `cache` keeps the
+    fitted draws of each view."""
+    views = reader_views(study, draws, seed, progress, everyone, cache)
+    widths = disagreement(study, draws, seed, progress, views[0].outcome, cache)
+    tables = {v.reader: v.tables for v in views if v.reader != ALL and v.tables is not None}
+    return reader_document(views, widths, effects(study, tables))
+
+
+def reader_document(
+    views: list[ReaderView], widths: list[Disagreement], found: list[Effect]
+) -> dict[str, object]:
+    """The three views as plain data (for JSON and the report)."""
+    return {
+        "baselines": [
+            {"reader": v.reader, "claims": v.claims, "outcome": v.outcome} for v in views
+        ],
+        "disagreement": [
+            {
+                "state": d.state,
+                "width": round(d.width, 10),
+                "width_readers_fixed": round(d.width_fixed, 10),
+                "share": round(d.share, 10),
+            }
+            for d in widths
+        ],
+        "effects": [
+            {
+                "node": e.node,
+                "state": e.state,
+                "given": dict(e.conditions.given),
+                "where": e.conditions.label(),
+                "do": dict(e.conditions.do),
+                "reference": {"given": dict(e.reference.given), "do": dict(e.reference.do)},
+                "claimed_by": list(e.claimed_by),
+                "fitted_odds_ratio": {r: round(x, 10) for r, x in e.ratios.items()},
+                "direction": e.directions(),
+                "agree_on_direction": e.agree(),
+                "verdict": e.verdict(),
+                "size_ratio": None if e.size_ratio() is None else round(e.size_ratio() or 0.0, 10),
+            }
+            for e in found
+        ],
+    }

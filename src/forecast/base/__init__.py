@@ -1,0 +1,2 @@
+"""Foundations with no knowledge of forecasting: errors, paths, safe reading and writing, YAML
+with locations, the array type."""

@@ -1,0 +1,216 @@
+"""Commands that compute: validate, run, query and report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from forecast.base.errors import InputError
+from forecast.base.paths import Workspace
+
+if TYPE_CHECKING:
+    from forecast.inputs.domain import Study
+from forecast.cli.common import (
+    check_conditions,
+    draws_options,
+    kept_fit,
+    load_study,
+    main,
+    parse_conditions,
+    read_inputs,
+    reports_input_errors,
+    root_option,
+    run_study_cached,
+    say,
+)
+
+
+@main.command()
+@root_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail when a parameter rests on one source alone or on an analyst assumption.",
+)
+@reports_input_errors
+def validate(root: Path, strict: bool) -> None:
+    """Check model, evidence and scenario files; list every problem as path:line:column."""
+    from forecast.inputs.coverage import coverage
+
+    raw, study = read_inputs(root)
+    claims = sum(1 for s in study.statements if s.kind != "assumption")
+    assumptions = sum(1 for s in study.statements if s.kind == "assumption")
+    if strict:
+        from forecast.inputs.checks import strict_problems
+
+        problems = strict_problems(raw.model.doc, study, coverage(study))
+        if problems:
+            raise InputError(problems)
+    click.echo(
+        f"OK: {len(study.network.nodes)} nodes, {claims} claims from {len(study.sources)} "
+        f"sources, {assumptions} analyst assumptions, {len(study.scenarios)} scenarios."
+    )
+
+
+@main.command()
+@root_option
+@draws_options
+@click.option("--json", "as_json", is_flag=True, help="Print the results document (JSON).")
+@click.option(
+    "--by-reader",
+    is_flag=True,
+    help="Instead of the scenarios: the baseline as each reader alone would have it, the "
+    "part of its interval the readers' disagreement brings, and the effects they claim.",
+)
+@reports_input_errors
+def run(root: Path, draws: int, seed: int, as_json: bool, by_reader: bool) -> None:
+    """Compute every scenario: outcome probabilities with 90 % intervals."""
+    from forecast.analysis.results import monte_carlo_error, results_document, scenario_rows
+    from forecast.base.stablejson import dumps
+
+    if by_reader:
+        _by_reader(root, load_study(root), draws, seed, as_json)
+        return
+    result = run_study_cached(root, load_study(root), draws, seed)
+    if as_json:
+        click.echo(dumps(results_document(result)), nl=False)
+        return
+    scenarios = scenario_rows(result)
+    states = list(result.study.network.node(result.study.network.outcome).states)
+    width = max(len(sc["title"]) for sc in scenarios) if scenarios else 10
+    click.echo(f"{'scenario':<{width}}  " + "  ".join(f"{s:>22}" for s in states))
+    for sc in scenarios:
+        cells = []
+        for s in states:
+            o = sc["outcome"][s]
+            cells.append(f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]")
+        click.echo(f"{sc['title']:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
+    horizon = result.study.model.horizon.date.isoformat()
+    click.echo(f"\nmean % of {result.draws} draws [90 % interval]; horizon {horizon}.")
+    click.echo(
+        "Monte Carlo error of the interval ends: at most "
+        f"{100 * monte_carlo_error(result):.2f} points (one standard error)."
+    )
+
+
+def _by_reader(root: Path, study: Study, draws: int, seed: int, as_json: bool) -> None:
+    """`run --by-reader`: every reader's baseline, the disagreement, the claimed effects."""
+    from forecast.analysis.byreader import by_reader
+    from forecast.base.stablejson import dumps
+    from forecast.fitting.run import FitCache
+    from forecast.inputs.sizes import check_draws
+    from forecast.reporting.readertext import reader_lines
+
+    check_draws(study, draws)
+    document = by_reader(study, draws, seed, say, cache=FitCache(root))
+    if as_json:
+        click.echo(dumps(document), nl=False)
+        return
+    for line in reader_lines(document, draws):
+        click.echo(line)
+
+
+@main.command()
+@root_option
+@draws_options
+@click.option("--given", "given", multiple=True, metavar="NODE=STATE", help="Observed state.")
+@click.option(
+    "--do", "do", multiple=True, metavar="NODE=STATE", help="Forced state (intervention)."
+)
+@click.option("--target", default=None, help="Node to ask about (default: the outcome).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reports_input_errors
+def query(
+    root: Path,
+    draws: int,
+    seed: int,
+    given: tuple[str, ...],
+    do: tuple[str, ...],
+    target: str | None,
+    as_json: bool,
+) -> None:
+    """Ask one what-if question: P(target | given, do(...)).
+
+    \b
+    Examples:
+      forecast query --given taiwan_crisis=yes
+      forecast query --given taiwan_crisis=yes --do us_policy_shift=yes
+      forecast query --target war_outcome --given elite_assessment=strategic_mistake
+    """
+    from forecast.base.stablejson import dumps
+    from forecast.inference.compiled import posterior
+    from forecast.inference.structure import ImpossibleEvidenceError, structure_of
+    from forecast.inference.summary import outcome_summary
+
+    observed, forced = parse_conditions(given, "--given"), parse_conditions(do, "--do")
+    kept = kept_fit(root, draws, seed)
+    if kept is not None:  # fitted before: answer without reading the inputs again
+        for warning in kept.warnings:
+            say(f"warning: {warning}")
+        structure = kept.structure
+        target = target or kept.outcome
+        check_conditions(structure, target, observed, forced)
+        point_cpts, drawn = kept.point, kept.drawn
+    else:
+        study = load_study(root)
+        structure = structure_of(study.network)
+        target = target or study.network.outcome
+        check_conditions(structure, target, observed, forced)
+        result = run_study_cached(root, study, draws, seed)
+        point_cpts = result.point_tables.cpts
+    states = structure.states[target]
+    try:
+        point = posterior(structure, point_cpts, target, observed, forced)[0]
+        if kept is not None:
+            samples = posterior(structure, drawn, target, observed, forced)
+        else:
+            samples = result.samples(observed, forced, target)
+    except ImpossibleEvidenceError:
+        raise click.UsageError(
+            "these conditions contradict each other under the model (probability zero); "
+            "drop or change one of them"
+        ) from None
+    summary = outcome_summary(states, point, samples)
+    if as_json:
+        doc = {"target": target, "given": observed, "do": forced, "outcome": summary}
+        click.echo(dumps(doc), nl=False)
+        return
+    for state in states:
+        o = summary[state]
+        click.echo(
+            f"{state:>16}: point {100 * o['point']:5.1f} %  mean {100 * o['mean']:5.1f} %  "
+            f"90 % interval {100 * o['p05']:4.1f}–{100 * o['p95']:4.1f} %"
+        )
+
+
+@main.command()
+@root_option
+@draws_options
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=(
+        "Output folder (default: ROOT/reports). It is replaced whole, so it must be new, "
+        "empty, or written by an earlier report; never the workspace or its inputs."
+    ),
+)
+@reports_input_errors
+def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
+    """Write the report folder: index.html, report.md, audit.md, results.json, figures, model.bif.
+
+    The report is built in a temporary folder and swapped in at the end, so a failure
+    leaves the previous report as it was.
+    """
+    from forecast.base import atomic, outputs
+    from forecast.reporting.report import write_report
+
+    typed = out if out is not None else Workspace(root).reports_dir
+    target = outputs.check_folder(typed, root)
+    study = load_study(root)
+    with atomic.exclusive(target):
+        result = run_study_cached(root, study, draws, seed)
+        write_report(result, target, progress=say, warn=lambda text: say(f"warning: {text}"))
+    click.echo(f"wrote {typed}/index.html, report.md, audit.md, results.json, model.bif, figures/")

@@ -1,0 +1,207 @@
+"""The audit command: numbers traced to quotes, the fit and the holdout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from forecast.inputs.domain import Study
+from forecast.cli.common import (
+    load_study,
+    main,
+    reports_input_errors,
+    root_option,
+)
+
+
+def _print_statement(st: dict[str, Any]) -> None:
+    origin = (
+        f"{st['source']} (grade {st['source_grade']}, credibility {st['credibility']})"
+        if st["cited"]
+        else "UNCITED analyst assumption"
+    )
+    from forecast.reporting.wording import claimed
+
+    click.echo(
+        f"  - {st['id']}: {st['state']}: {claimed(st)}, {origin}, "
+        f"weight {st['weight']:.3f}"
+        + ("" if "about" in st else f", share {100 * st['share']:.0f} %")
+    )
+    if st.get("retraction"):
+        click.echo(f"      RETRACTED {st['retraction']}")
+    if st["cited"]:
+        before, after = st.get("before", ""), st.get("after", "")
+        click.echo(f"      before: ...{before}" if before else "      (the text starts here)")
+        click.echo(f'      "{st["quote"]}"')
+        click.echo(f"      after: {after}..." if after else "      (the text ends here)")
+    click.echo(f"      note: {st['note']}")
+
+
+def _shift_text(shift: dict[str, float] | None) -> str:
+    if not shift:
+        return "nothing"
+    return ", ".join(f"{s} {100 * v:+.1f} pts" for s, v in shift.items())
+
+
+def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
+    from forecast.fitting.claimfit import fit_rows, probability_text
+    from forecast.reporting.wording import claimed, value
+
+    rows = fit_rows(study, tables)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    misses = sum(1 for r in rows if not r["honoured"])
+    click.echo(f"{len(rows)} claims, {misses} missed by the point network (misses first)")
+    for r in rows:
+        verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
+        if r.get("wrong_way"):
+            verdict += ", THE WRONG WAY ROUND"
+        click.echo(
+            f"{r['id']:<40} {probability_text(r)} = {value(r, 'fitted')}, "
+            f"claimed {claimed(r)}: {verdict}"
+        )
+
+
+def _print_holdout(study: Study, as_json: bool) -> None:
+    from forecast.analysis.holdout import (
+        holdout_rows,
+        holdout_summary,
+        source_fits,
+        summary_sentence,
+    )
+    from forecast.fitting.claimfit import probability_text
+    from forecast.reporting.wording import claimed, value
+
+    fits = source_fits(study)
+    rows = holdout_rows(study, fits)
+    summary = holdout_summary(study, rows, fits)
+    if as_json:
+        doc = {"claims": rows, **summary}
+        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    for r in rows:
+        verdict = "coherent" if r["coherent"] else f"others {r['miss_points']:+.1f} points away"
+        click.echo(
+            f"{r['source']:<16} {r['id']:<40} {probability_text(r)} claimed "
+            f"{claimed(r)}, the others give {value(r, 'others')}: {verdict}"
+        )
+    click.echo("\n" + summary_sentence(summary, len(study.sources)))
+
+
+@main.command()
+@root_option
+@click.argument("node", required=False)
+@click.option("--source", "source_id", default=None, help="Audit one source: what it feeds.")
+@click.option("--claim", "claim_id", default=None, help="Audit one claim.")
+@click.option(
+    "--fit", "fit", is_flag=True, help="Every claim's value under the model beside its range."
+)
+@click.option(
+    "--holdout",
+    "holdout",
+    is_flag=True,
+    help="Leave each source out: each of its claims beside what the other sources imply.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reports_input_errors
+def audit(
+    root: Path,
+    node: str | None,
+    source_id: str | None,
+    claim_id: str | None,
+    fit: bool,
+    holdout: bool,
+    as_json: bool,
+) -> None:
+    """Trace numbers to quotes: NODE (default: the outcome), --source, --claim, --fit, --holdout.
+
+    \b
+    audit NODE         every CPT column and parent effect, the claims pooled into it,
+                       their weights, shares, quotes and notes; assumptions flagged
+    audit --source ID  every parameter that source feeds and what leaving it out moves
+    audit --claim ID   one claim, its share of its column and its influence
+    audit --fit        every claim's value under the point network beside its range,
+                       the misses first (retracted claims left out)
+    audit --holdout    leave each source out: each of its claims beside the point value
+                       the other sources imply; coherent only when inside its range
+    """
+    from forecast.analysis.audit import audit_claim, audit_node, audit_source
+    from forecast.base.suggest import did_you_mean
+    from forecast.fitting.cpt import build_tables
+
+    if sum(x is not None for x in (node, source_id, claim_id)) + fit + holdout > 1:
+        raise click.UsageError("give one of NODE, --source, --claim, --fit or --holdout")
+    study = load_study(root)
+    if holdout:
+        _print_holdout(study, as_json)
+        return
+    tables = build_tables(study)
+    if fit:
+        _print_fit(study, tables, as_json)
+        return
+    doc: dict[str, Any]
+    if source_id is not None:
+        ids = [s.id for s in study.sources]
+        if source_id not in ids:
+            raise click.BadParameter(did_you_mean(source_id, ids, "sources"), param_hint="--source")
+        doc = audit_source(study, tables, source_id)
+    elif claim_id is not None:
+        ids = [s.id for s in study.statements]
+        if claim_id not in ids:
+            raise click.BadParameter(did_you_mean(claim_id, ids, "claims"), param_hint="--claim")
+        doc = audit_claim(study, tables, claim_id)
+    else:
+        node = node or study.network.outcome
+        if node not in study.network.ids:
+            raise click.BadParameter(
+                did_you_mean(node, study.network.ids, "nodes"), param_hint="NODE"
+            )
+        doc = audit_node(study, tables, node)
+    if as_json:
+        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+    elif source_id is not None:
+        click.echo(
+            f"{doc['source']}: {doc['title']} ({doc['author']}, {doc['date']}), "
+            f"reliability {doc['reliability']}: {doc['rationale']}"
+        )
+        if doc["retraction"]:
+            click.echo(f"RETRACTED {doc['retraction']}")
+        click.echo("feeds: " + (", ".join(doc["parameters"]) or "no parameter"))
+        click.echo(f"leaving it out moves the baseline: {_shift_text(doc['without_it'])}")
+        for st in doc["claims"]:
+            click.echo(f"\n[{st['kind']}] {st['column']}")
+            _print_statement(st)
+    elif claim_id is not None:
+        click.echo(f"[{doc['kind']}] {doc['column']}")
+        _print_statement(doc)
+        if "pooled_column" in doc:
+            click.echo(
+                "pooled column: "
+                + ", ".join(f"{s} {100 * v:.1f} %" for s, v in doc["pooled_column"].items())
+            )
+        if "if_reinstated" in doc:
+            click.echo(
+                f"reinstating it would move the baseline: {_shift_text(doc['if_reinstated'])}"
+            )
+        elif doc["kind"] == "claim":
+            click.echo(f"leaving it out moves the baseline: {_shift_text(doc.get('without_it'))}")
+    else:
+        click.echo(f"{doc['label']} ({doc['node']}): {doc['description']}")
+        for col in doc["columns"]:
+            fitted = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["fitted"].items())
+            click.echo(f"\n== {col['column']} [{col['kind']}] -> fitted {fitted}")
+            if col["statements"]:
+                pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
+                click.echo(f"   its column claims, pooled: {pooled}")
+            for st in col["statements"]:
+                _print_statement(st)
+        if doc["queries"]:
+            click.echo(f"\n== claims about {doc['node']} under other conditions (levels, pushes)")
+            for st in doc["queries"]:
+                click.echo(f"-- {st['about']}")
+                _print_statement(st)

@@ -1,0 +1,153 @@
+"""How well the point network honours each claim: its value under the model beside its range.
+
+A claim's value is computed under its full conditions: a column claim names every parent
+(baselines included), a query claim its own `given` and `do`; so anyone can recompute it
+from `model.bif`. A push (relative claim) is an odds ratio: the odds of its state under its
+conditions over the odds under its reference. Misses come first, largest first; a miss is
+counted in probability points (for a push, against the probability the reference's odds
+times the nearest end of the claimed range would give).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from scipy.special import expit, logit
+
+from forecast.base.arrays import Array
+from forecast.base.errors import Problem
+from forecast.fitting.cpt import Tables
+from forecast.inference.compiled import posterior
+from forecast.inference.structure import ImpossibleEvidenceError, Structure, structure_of
+from forecast.inputs.domain import Conditions, Statement, Study
+
+WRONG_WAY = 2e-2  # a push is the wrong way round when its odds move by more than 2 %
+
+
+def miss(value: float, low: float, high: float) -> float:
+    """How far a value lies outside [low, high]: 0 inside, negative below, positive above."""
+    if value < low:
+        return value - low
+    if value > high:
+        return value - high
+    return 0.0
+
+
+def active_claims(study: Study) -> list[Statement]:
+    """The cited, unretracted statements: the claims a fit is held against."""
+    return [s for s in study.statements if s.cited and not s.retracted]
+
+
+def _probability(
+    study: Study, structure: Structure, tables: Tables, statement: Statement, where: Conditions
+) -> float:
+    node = study.network.node(statement.node)
+    answer = posterior(structure, tables.cpts, node.id, dict(where.given), dict(where.do))[0]
+    return float(answer[node.index(statement.state)])
+
+
+def _conditions(where: Conditions) -> dict[str, dict[str, str]]:
+    return {"given": dict(where.given), "do": dict(where.do)}
+
+
+def claim_row(
+    study: Study, structure: Structure, tables: Tables, statement: Statement
+) -> dict[str, Any]:
+    """A claim, the conditions it is about, and its value under `tables` beside its range."""
+    p = _probability(study, structure, tables, statement, statement.conditions)
+    row: dict[str, Any] = {
+        "id": statement.id,
+        "source": statement.source_id,
+        "reader": statement.reader,
+        "kind": statement.kind,
+        "target": {"node": statement.node, "state": statement.state},
+        **_conditions(statement.conditions),
+        "stated": statement.stated,
+        "low": statement.low,
+        "high": statement.high,
+    }
+    if statement.reference is None:
+        off = miss(p, statement.low, statement.high)
+        row.update(fitted=round(p, 10), honoured=off == 0.0, miss_points=round(100 * off, 6))
+        return row
+    r = _probability(study, structure, tables, statement, statement.reference)
+    ratio = float(np.exp(logit(p) - logit(r)))
+    off_ratio = miss(ratio, statement.low, statement.high)
+    end = statement.low if off_ratio < 0 else statement.high
+    off = 0.0 if off_ratio == 0.0 else p - float(expit(logit(r) + np.log(end)))
+    wrong_way = (statement.direction == "raises" and ratio < 1.0 - WRONG_WAY) or (
+        statement.direction == "lowers" and ratio > 1.0 + WRONG_WAY
+    )
+    row.update(
+        direction=statement.direction,
+        reference=_conditions(statement.reference),
+        fitted=round(ratio, 10),
+        honoured=off_ratio == 0.0,
+        miss_points=round(100 * off, 6),
+        wrong_way=wrong_way,
+    )
+    return row
+
+
+def probability_text(row: dict[str, Any]) -> str:
+    """'P(node=state | a=x, do(b=y))', or for a push 'odds ratio of P(...) against P(...)'."""
+
+    def text(where: dict[str, dict[str, str]]) -> str:
+        target = f"{row['target']['node']}={row['target']['state']}"
+        parts = [f"{k}={v}" for k, v in where["given"].items()]
+        parts += [f"do({k}={v})" for k, v in where["do"].items()]
+        return f"P({target} | {', '.join(parts)})" if parts else f"P({target})"
+
+    own = text(row)
+    if "reference" not in row:
+        return own
+    return f"odds ratio of {own} to {text(row['reference'])}"
+
+
+def misses_first(rows: list[dict[str, Any]], ok: str = "honoured") -> list[dict[str, Any]]:
+    """Rows sorted with the misses (`ok` false) first, largest first, then by id."""
+    return sorted(rows, key=lambda r: (r[ok], -abs(r["miss_points"]), r["id"]))
+
+
+def fit_rows(study: Study, tables: Tables) -> list[dict[str, Any]]:
+    """One row per active claim (retracted ones and analyst assumptions left out)."""
+    structure = structure_of(study.network)
+    return misses_first([claim_row(study, structure, tables, s) for s in active_claims(study)])
+
+
+def _problem_at(statement: Statement, message: str, fix: str) -> Problem:
+    path, line, column = statement.location.rsplit(":", 2)
+    return Problem(path, int(line), int(column), message, fix)
+
+
+def impossible_conditions(
+    study: Study, cpts: Mapping[str, Array], floor: float = 1e-12
+) -> list[Problem]:
+    """A problem for every claim whose conditions (or reference) have probability zero
+    under the tables: nothing can be said about P(. | something that cannot happen)."""
+    structure = structure_of(study.network)
+    problems = []
+    for statement in study.active():
+        for where in (statement.conditions, statement.reference):
+            if where is None or not where.given:
+                continue
+            observed = next(iter(dict(where.given)))
+            rest = dict(where.given)
+            state = rest.pop(observed)
+            try:
+                p = posterior(structure, cpts, observed, rest, dict(where.do))[0]
+                chance = float(p[study.network.node(observed).index(state)])
+            except ImpossibleEvidenceError:
+                chance = 0.0
+            if not chance > floor:  # a zero (or a nan from an impossible rest) alike
+                problems.append(
+                    _problem_at(
+                        statement,
+                        f"'{statement.id}' conditions on {where.label()}, which has "
+                        "probability zero under the model",
+                        "condition on states that can happen together",
+                    )
+                )
+    return problems

@@ -1,0 +1,209 @@
+"""Fitted tables kept between commands, so that asking again does not fit again.
+
+Fitting thousands of drawn networks to every claim takes seconds; answering a question
+from them takes milliseconds. The fitted tables are kept in `.forecast-cache/` of the
+workspace, one file per key of everything they depend on: the study as checked (its
+model, network, sources and claims, scenarios aside, by their exact repr), the package's
+own code, the draw count and the seed. A study derived from the files (one reader's
+claims alone, say) has a key of its own. Any change is a different key, so a kept file is
+never stale; it is only ever the same numbers, read back bit for bit (`numpy.save` keeps
+every float64 exactly).
+
+So that a question can be answered without reading and checking the inputs again, the
+fit of the study exactly as the files give it is also found by the files' own
+fingerprint (their bytes, the code, the draws and the seed): a small alias file names
+its key. The checked study itself is kept too, under the fingerprint of every input file
+(scenarios included), so that a command after an unchanged workspace skips the parsing.
+It is a pickle: the folder is this machine's own state (git ignores it), never shared,
+and a file that does not load is simply made again. Files are written to a temporary
+name and renamed, and only the newest KEEP of each kind are kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from forecast.base.arrays import Array
+from forecast.inference.structure import Structure
+
+if TYPE_CHECKING:
+    from forecast.inputs.domain import Study
+
+FOLDER = ".forecast-cache"
+KEEP = 8
+FORMAT = 1  # bump when the file layout changes
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def code_fingerprint() -> str:
+    """A digest of the package's own files: a changed engine is a changed fit."""
+    package = Path(__file__).parents[1]  # the whole forecast package
+    digest = hashlib.sha256()
+    for path in _files(package):
+        if path.suffix in {".py", ".yaml"}:
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(root: Path, draws: int, seed: int) -> str:
+    """The fingerprint of this workspace's model and evidence files (and code, draws, seed)."""
+    digest = hashlib.sha256(f"{FORMAT}:{code_fingerprint()}:{draws}:{seed}".encode())
+    for folder in ("model", "evidence"):
+        for path in _files(root / folder):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def inputs_fingerprint(root: Path) -> str:
+    """The fingerprint of every input file (scenarios included) and the code."""
+    digest = hashlib.sha256(f"{FORMAT}:{code_fingerprint()}".encode())
+    for folder in ("model", "evidence", "scenarios"):
+        for path in _files(root / folder):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _study_path(root: Path, key: str) -> Path:
+    return root / FOLDER / f"study-{key}.pickle"
+
+
+def load_study(root: Path) -> Study | None:
+    """The study checked from the current input files by an earlier command, or None."""
+    from forecast.inputs.domain import Study
+
+    try:
+        study = pickle.loads(_study_path(root, inputs_fingerprint(root)).read_bytes())
+    except Exception:  # absent, truncated or from another version: check the files again
+        return None
+    return study if isinstance(study, Study) else None
+
+
+def save_study(root: Path, study: Study) -> None:
+    """Keep a study checked from the current input files."""
+    try:
+        (root / FOLDER).mkdir(exist_ok=True)
+        _write(_study_path(root, inputs_fingerprint(root)), pickle.dumps(study))
+        _prune(root / FOLDER)
+    except OSError:
+        return
+
+
+def study_key(study: Study, draws: int, seed: int) -> str:
+    """The key of the tables fitted to a study: what the fit reads, by its exact repr."""
+    fitted = dataclasses.replace(study, scenarios=(), warnings=())
+    text = f"{FORMAT}:{code_fingerprint()}:{draws}:{seed}:{fitted!r}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class KeptFit:
+    """What a command needs to answer questions without reading the inputs again."""
+
+    structure: Structure
+    outcome: str
+    point: dict[str, Array]  # (1, parents..., states)
+    drawn: dict[str, Array]  # (draws, parents..., states)
+    warnings: tuple[str, ...]
+
+
+def _path(root: Path, key: str) -> Path:
+    return root / FOLDER / f"fit-{key}.npz"
+
+
+def _alias(root: Path, files: str) -> Path:
+    return root / FOLDER / f"files-{files}.txt"
+
+
+def load_for_files(root: Path, files: str) -> KeptFit | None:
+    """The kept fit of the study the files with fingerprint `files` give, or None."""
+    try:
+        key = _alias(root, files).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return load(root, key)
+
+
+def load(root: Path, key: str) -> KeptFit | None:
+    """The kept fit of `key`, or None (absent or unreadable: it is then fitted again)."""
+    path = _path(root, key)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            nodes = tuple(meta["nodes"])
+            point = {n: data[f"p{i}"] for i, n in enumerate(nodes)}
+            drawn = {n: data[f"d{i}"] for i, n in enumerate(nodes)}
+    except (OSError, ValueError, KeyError):
+        return None
+    structure = Structure(
+        nodes,
+        {n: tuple(s) for n, s in zip(nodes, meta["states"], strict=True)},
+        {n: tuple(p) for n, p in zip(nodes, meta["parents"], strict=True)},
+    )
+    return KeptFit(structure, meta["outcome"], point, drawn, tuple(meta["warnings"]))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        Path(temporary).replace(path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save_alias(root: Path, files: str, key: str) -> None:
+    """Record that the files with fingerprint `files` give the study whose fit is `key`."""
+    try:
+        (root / FOLDER).mkdir(exist_ok=True)
+        _write(_alias(root, files), key.encode("ascii"))
+    except OSError:
+        return
+
+
+def save(root: Path, key: str, fit: KeptFit) -> None:
+    """Keep a fit. A cache that cannot be written is skipped silently (it only saves time)."""
+    nodes = fit.structure.nodes
+    meta = {
+        "nodes": list(nodes),
+        "states": [list(fit.structure.states[n]) for n in nodes],
+        "parents": [list(fit.structure.parents[n]) for n in nodes],
+        "outcome": fit.outcome,
+        "warnings": list(fit.warnings),
+    }
+    arrays: dict[str, Array] = {"meta": np.array(json.dumps(meta))}
+    arrays.update({f"p{i}": fit.point[n] for i, n in enumerate(nodes)})
+    arrays.update({f"d{i}": fit.drawn[n] for i, n in enumerate(nodes)})
+    folder = root / FOLDER
+    buffer = io.BytesIO()
+    np.savez(buffer, **cast(dict[str, Any], arrays))
+    try:
+        folder.mkdir(exist_ok=True)
+        _write(_path(root, key), buffer.getvalue())
+        _prune(folder)
+    except OSError:
+        return
+
+
+def _prune(folder: Path) -> None:
+    for pattern in ("fit-*.npz", "files-*.txt", "study-*.pickle"):
+        kept = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink(missing_ok=True)

@@ -1,0 +1,313 @@
+"""The joint fit's loss: how far given parameters are from honouring every claim, per draw.
+
+The loss is a weighted sum of divergences, one term per kind of statement:
+
+- column statements: the claims (and, with `assumptions: compete`, the assumptions) on one
+  column, pooled as before, weigh `W * KL(column || pooled)`, where W is their total
+  weight. With each claim completed in proportion to the pooled column (as the pool does),
+  this is exactly the sum of the claims' own divergences, up to a constant; so where only
+  column claims exist the fit is the pool itself;
+- a query claim (a level on any probability the model implies): `w * KL` on the claim's
+  own outcome space {state, not state};
+- a push (relative claim): `w * KL` between the model's probability under the claim's
+  conditions and the reference's probability moved by the claimed odds ratio; at the ends
+  of the claimed range it costs what an absolute claim costs at the ends of the matching
+  range. A push that comes out the wrong way round pays a steep extra hinge;
+- the default assumptions, at the assumption weight: a base column no assumption covers is
+  held towards uniform, an effect towards no effect (the base column again).
+
+Every draw is an independent problem; `FitProblem` evaluates the loss and its exact
+gradient for a batch of draws, and `solver` minimises it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from forecast.base.arrays import Array
+from forecast.fitting.loglinear import NodeLayout, Stacked
+from forecast.fitting.pooling import CLIP
+from forecast.inference.contraction import ContractedQueries
+from forecast.inference.jointqueries import JointQueries, Slot, joint_cells
+from forecast.inference.structure import Structure
+from forecast.inputs.domain import Conditions
+
+Index = npt.NDArray[np.intp]
+HINGE = 1e2  # extra cost per unit squared log odds ratio of a push the wrong way round
+TINY = 1e-12
+
+
+@dataclass(frozen=True)
+class ColumnTerm:
+    """W * KL(column || target): the pooled column statements (or a default assumption)."""
+
+    node: str
+    column: int
+    target: Array  # (draws, states)
+    weight: Array  # (draws,)
+
+
+@dataclass(frozen=True)
+class NoEffectTerm:
+    """The default assumption on an effect: no effect unless claims say so, as a penalty
+    weight * |c|^2 / (2 scale^2) on the effect's log odds ratios against the base column,
+    c, centred over the states. It keeps every effect finite, so effects cannot be traded
+    for one another without bound when several parents move at once."""
+
+    node: str
+    column: int
+    weight: float
+    scale: float
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """A level: weight * KL on {state, not state} of P(node=state | conditions)."""
+
+    node: str
+    conditions: Conditions
+    state: int
+    value: Array  # (draws,) claimed probability
+    weight: Array  # (draws,)
+
+
+@dataclass(frozen=True)
+class PushTerm:
+    """A push: the odds of P(node=state | conditions) against those under `reference`."""
+
+    node: str
+    conditions: Conditions
+    reference: Conditions
+    state: int
+    log_odds_ratio: Array  # (draws,) claimed
+    weight: Array  # (draws,)
+    sign: int  # +1 raises, -1 lowers, 0 no change
+
+
+@dataclass
+class Terms:
+    columns: list[ColumnTerm] = field(default_factory=list)
+    no_effects: list[NoEffectTerm] = field(default_factory=list)
+    queries: list[QueryTerm] = field(default_factory=list)
+    pushes: list[PushTerm] = field(default_factory=list)
+
+    def count(self) -> int:
+        return len(self.columns) + len(self.no_effects) + len(self.queries) + len(self.pushes)
+
+    def only(self, index: int) -> Terms:
+        """The one term at `index` (columns, then no-effects, queries and pushes)."""
+        out = Terms()
+        for name in ("columns", "no_effects", "queries", "pushes"):
+            group = getattr(self, name)
+            if index < len(group):
+                getattr(out, name).append(group[index])
+                return out
+            index -= len(group)
+        raise IndexError(index)
+
+    def weights(self, draws: int) -> Array:
+        """Each term's weight in every draw, (draws, terms)."""
+        columns = [t.weight for t in self.columns]
+        fixed = [np.full(draws, a.weight) for a in self.no_effects]
+        levels = [q.weight for q in self.queries]
+        pushes = [p.weight for p in self.pushes]
+        return np.stack([*columns, *fixed, *levels, *pushes], axis=1)
+
+
+JOINT_LIMIT = 1 << 16  # joint cells per draw up to which queries use the joint table
+BATCH_ROWS = 4096  # draws evaluated at once while fitting (bounds the memory)
+
+
+class FitProblem:
+    """The loss of every draw and its exact gradient, in free parameters: each column's
+    logits with the last one held at zero (softmax is blind to a shift of all of them)."""
+
+    def __init__(
+        self, structure: Structure, plan: Mapping[str, NodeLayout], terms: Terms, draws: int
+    ) -> None:
+        self.structure = structure
+        self.plan = plan
+        self.terms = terms
+        self.draws = draws
+        wanted: list[Slot] = [(t.node, t.conditions) for t in terms.queries]
+        for push in terms.pushes:
+            wanted += [(push.node, push.conditions), (push.node, push.reference)]
+        self.slots = list(dict.fromkeys(wanted))
+        self.slot = {s: i for i, s in enumerate(self.slots)}
+        self.stacked = Stacked(plan)
+        self.parameters = len(self.stacked.free_index)
+        self._index_uses(terms)
+        self._group_columns(terms)
+        small = joint_cells(structure) <= JOINT_LIMIT
+        engine = JointQueries if small else ContractedQueries
+        self.engine = engine(structure, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
+
+    def _index_uses(self, terms: Terms) -> None:
+        """Where each level and push reads a probability: its slot and state, as index
+        arrays and one-hot maps, so every claim term is computed in one pass."""
+        uses = [(self.slot[(t.node, t.conditions)], t.state) for t in terms.queries]
+        uses += [(self.slot[(p.node, p.conditions)], p.state) for p in terms.pushes]
+        uses += [(self.slot[(p.node, p.reference)], p.state) for p in terms.pushes]
+        sizes = [len(self.structure.states[node]) for node, _ in self.slots]
+        self.width = max(sizes, default=1)
+        self.use_slot = np.array([u[0] for u in uses], dtype=np.intp)
+        self.use_state = np.array([u[1] for u in uses], dtype=np.intp)
+        self.use_onehot = np.zeros((len(uses), len(self.slots) * self.width))
+        self.use_slot_onehot = np.zeros((len(uses), len(self.slots)))
+        for i, (slot, state) in enumerate(uses):
+            self.use_onehot[i, slot * self.width + state] = 1.0
+            self.use_slot_onehot[i, slot] = 1.0
+
+        def stacked(values: list[Array]) -> Array:
+            return np.stack(values, axis=1) if values else np.zeros((self.draws, 0))
+
+        level = np.clip(stacked([t.value for t in terms.queries]), CLIP, 1.0 - CLIP)
+        self.level_log = np.log(level)  # log v and log(1 - v) of each claimed level
+        self.level_log_not = np.log1p(-level)
+        self.level_weight = stacked([t.weight for t in terms.queries])
+        self.push_ratio = stacked([p.log_odds_ratio for p in terms.pushes])
+        self.push_weight = stacked([p.weight for p in terms.pushes])
+        self.push_sign = np.array([p.sign for p in terms.pushes], dtype=np.float64)
+
+    def _group_columns(self, terms: Terms) -> None:
+        """The column terms and no-effect anchors of every node side by side, read from
+        the stacked logits by one matrix: a column term reads its column's logits, an
+        anchor the difference between its column's and the node's base column's. The
+        same matrix, transposed, carries their gradients back."""
+        width, count = self.stacked.width, self.stacked.count
+        items: list[ColumnTerm | NoEffectTerm] = [*terms.columns, *terms.no_effects]
+        self.selector = np.zeros((count, len(items)))
+        real = np.zeros((width, len(items)))
+        for i, term in enumerate(items):
+            at = self.stacked.columns[term.node]
+            self.selector[at.start + term.column, i] += 1.0
+            if isinstance(term, NoEffectTerm):
+                self.selector[at.start, i] -= 1.0
+            real[: self.plan[term.node].states, i] = 1.0
+        self.split = len(terms.columns)
+        self.column_real, self.anchor_real = real[:, : self.split], real[:, self.split :]
+        self.column_target = np.zeros((self.draws, width, self.split))
+        for i, term in enumerate(terms.columns):
+            self.column_target[:, : term.target.shape[1], i] = term.target
+        self.column_log_target = np.log(np.maximum(self.column_target, TINY))
+        self.column_weight = (
+            np.stack([t.weight for t in terms.columns], axis=1)
+            if terms.columns
+            else np.zeros((self.draws, 0))
+        )
+        self.anchor_factor = np.array([a.weight / a.scale**2 for a in terms.no_effects])
+
+    def free(self, theta: Mapping[str, Array]) -> Array:
+        """Free parameters (draws, P) from logits: each column shifted so its last is zero."""
+        parts = [(t - t[..., -1:])[..., :-1].reshape(t.shape[0], -1) for t in theta.values()]
+        return np.concatenate(parts, axis=1)
+
+    def logits(self, phi: Array) -> dict[str, Array]:
+        """Each node's logits (draws, columns, states) from free parameters."""
+        every = self.stacked.node_logits(self.stacked.logits(phi))
+        return {node: np.ascontiguousarray(values) for node, values in every.items()}
+
+    def evaluate(self, phi: Array, rows: Index) -> tuple[Array, Array]:
+        """Loss (batch,) and gradient (batch, P) of the draws `rows` at parameters `phi`."""
+        losses, grads = [], []
+        for at in range(0, len(rows), BATCH_ROWS):
+            loss, grad = self._evaluate(phi[at : at + BATCH_ROWS], rows[at : at + BATCH_ROWS])
+            losses.append(loss)
+            grads.append(grad)
+        return np.concatenate(losses), np.concatenate(grads)
+
+    def _evaluate(self, phi: Array, rows: Index) -> tuple[Array, Array]:
+        logits = self.stacked.logits(phi)
+        stacked = self.stacked.tables(logits)
+        cpts = self.stacked.unstack(stacked)
+        grad = np.zeros_like(logits)
+        total = self._column_terms(logits, grad, rows)
+        if self.engine is not None:
+            joints = self.engine.answers(cpts)
+            upstream, claims = self._claim_terms(joints, rows)
+            total += claims
+            grad += self.stacked.pull_back(stacked, self.engine.backward(cpts, upstream))
+        # the last logit of each column is held at zero: its gradient goes with it
+        return total, self.stacked.free(grad)
+
+    def _column_terms(self, logits: Array, grad: Array, rows: Index) -> Array:
+        """The column terms' and anchors' loss per draw; adds their gradient to `grad`
+        (both with respect to the stacked logits, (draws, widest, columns))."""
+        total = np.zeros(len(rows))
+        if not self.selector.shape[1]:
+            return total
+        draws, width, count = logits.shape
+        read = (logits.reshape(draws * width, count) @ self.selector).reshape(draws, width, -1)
+        pull = np.empty_like(read)
+        if self.split:
+            own = read[:, :, : self.split]  # every column term's logits
+            own = own - own.max(axis=1, keepdims=True)  # padding is 0, so the max is >= 0
+            p = np.exp(own) * self.column_real
+            z = p.sum(axis=1, keepdims=True)
+            p /= z
+            inner = (own - np.log(z) - self.column_log_target[rows]) * self.column_real
+            kl = (p * inner).sum(axis=1)
+            weight = self.column_weight[rows]
+            total += (weight * kl).sum(axis=1)
+            pull[:, :, : self.split] = weight[:, None, :] * p * (inner - kl[:, None, :])
+        if len(self.anchor_factor):
+            shift = read[:, :, self.split :]  # the effects' logits against the base column
+            real = self.anchor_real
+            mean = shift.sum(axis=1, keepdims=True) / real.sum(axis=0)
+            centred = (shift - mean) * real
+            total += 0.5 * (self.anchor_factor * centred**2).sum(axis=(1, 2))
+            pull[:, :, self.split :] = self.anchor_factor * centred
+        grad += (pull.reshape(draws * width, -1) @ self.selector.T).reshape(draws, width, count)
+        return total
+
+    def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
+        """Levels and pushes, all at once: their loss per draw and the gradient with respect
+        to each slot's unnormalised answer."""
+        width = self.width
+        padded = np.zeros((len(rows), len(self.slots), width))
+        for i, joint in enumerate(joints):
+            padded[:, i, : joint.shape[1]] = joint
+        z = padded.sum(axis=2)
+        answers = padded / z[:, :, None]
+        used = np.clip(answers[:, self.use_slot, self.use_state], TINY, 1.0 - TINY)
+        log_used, log_not = np.log(used), np.log1p(-used)
+        odds = log_used - log_not  # every used probability's log odds
+        levels, pushes = len(self.terms.queries), len(self.terms.pushes)
+        d_used = np.zeros_like(used)
+        total = np.zeros(len(rows))
+        if levels:
+            # KL({p, 1-p} || {v, 1-v}) and its derivative in p, logit p - logit v
+            p, v_log, v_log_not = used[:, :levels], self.level_log[rows], self.level_log_not[rows]
+            value = p * (log_used[:, :levels] - v_log) + (1.0 - p) * (
+                log_not[:, :levels] - v_log_not
+            )
+            weight = self.level_weight[rows]
+            total += (weight * value).sum(axis=1)
+            d_used[:, :levels] = weight * (odds[:, :levels] - v_log + v_log_not)
+        if pushes:
+            mine, theirs = slice(levels, levels + pushes), slice(levels + pushes, None)
+            p, r = used[:, mine], used[:, theirs]
+            weight = self.push_weight[rows]
+            # the target t = expit(x), x = logit r + claimed log odds ratio; with
+            # s = log(1 + e^x), log t = x - s and log(1 - t) = -s
+            x = odds[:, theirs] + self.push_ratio[rows]
+            soft = np.logaddexp(0.0, x)
+            value = p * log_used[:, mine] + (1.0 - p) * log_not[:, mine] - p * x + soft
+            target = np.exp(x - soft)
+            wrong = np.maximum(0.0, -self.push_sign * (odds[:, mine] - odds[:, theirs]))
+            total += (weight * (value + HINGE * wrong**2)).sum(axis=1)
+            d_x = -2.0 * HINGE * weight * wrong * self.push_sign  # d(hinge)/d(log odds ratio)
+            d_p = weight * (odds[:, mine] - x)
+            d_used[:, mine] = d_p + d_x / (p * (1.0 - p))
+            d_used[:, theirs] = (weight * (target - p) - d_x) / (r * (1.0 - r))
+        # d(loss)/d(unnormalised answer j of slot s) = (sum of d/dP over uses of state j
+        # in s - sum over uses in s of d/dP times P) / z_s
+        spread = (d_used @ self.use_onehot).reshape(len(rows), len(self.slots), width)
+        spread -= ((d_used * used) @ self.use_slot_onehot)[:, :, None]
+        spread /= z[:, :, None]
+        upstream = [spread[:, i, : joint.shape[1]] for i, joint in enumerate(joints)]
+        return upstream, total

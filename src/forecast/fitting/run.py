@@ -1,0 +1,200 @@
+"""Run a study: point and drawn tables through the batched engine, one result per scenario.
+
+The draws are made chunk by chunk (`sizes.plan_draws`), so the tables of at most one chunk
+are held at once whatever the draw count; a run whose draws fit in one chunk keeps that
+chunk's tables and answers every query from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from forecast.base.arrays import Array
+from forecast.base.defaults import DEFAULT_DRAWS, DEFAULT_SEED
+from forecast.base.errors import InputError
+from forecast.fitting import fitcache
+from forecast.fitting.claimfit import impossible_conditions
+from forecast.fitting.cpt import Tables, build_tables, column_sums_ok
+from forecast.inference.compiled import posterior
+from forecast.inference.structure import Structure, structure_of
+from forecast.inference.summary import outcome_summary
+from forecast.inputs.domain import Scenario, Study
+from forecast.inputs.sizes import DrawPlan, check_draws
+
+
+@dataclass(frozen=True)
+class Query:
+    """P(target | given, do(...)): one question to the network."""
+
+    target: str
+    given: Mapping[str, str] = field(default_factory=dict)
+    do: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    point: Array  # (states,) on the point network
+    samples: Array  # (draws, states) from the batched engine
+
+
+Cpts = dict[str, Array]  # node -> (draws, parents..., states)
+
+
+def draw_chunk(study: Study, plan: DrawPlan, seed: int, index: int, point: Tables) -> Cpts:
+    """The tables of one chunk of draws (chunk 0 from the seed itself, chunk i from
+    [seed, i]), fitted from the point fit `point`, checked column by column."""
+    size = min(plan.chunk, plan.draws - index * plan.chunk)
+    rng = np.random.default_rng(seed if index == 0 else [seed, index])
+    tables = build_tables(study, size, rng, point)
+    check_tables(tables)
+    return tables.cpts
+
+
+@dataclass(frozen=True)
+class DrawnTables:
+    """The draws' tables, made again chunk by chunk when asked for, or kept when one chunk
+    holds every draw."""
+
+    study: Study
+    plan: DrawPlan
+    seed: int
+    kept: Cpts | None
+    point: Tables
+
+    def chunk(self, index: int) -> Cpts:
+        if self.kept is not None:
+            return self.kept
+        return draw_chunk(self.study, self.plan, self.seed, index, self.point)
+
+    def chunks(self) -> Iterator[Cpts]:
+        return (self.chunk(i) for i in range(self.plan.chunks))
+
+
+@dataclass(frozen=True)
+class FitCache:
+    """Where fitted draws are kept (a workspace root) and, when the study is exactly what
+    that workspace's files give, their fingerprint (`fitcache.fingerprint`)."""
+
+    root: Path
+    files: str | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """Everything computed for one study, draw count and seed."""
+
+    study: Study
+    draws: int
+    seed: int
+    structure: Structure
+    point_tables: Tables
+    drawn: DrawnTables
+    results: tuple[ScenarioResult, ...]
+    cache: FitCache | None = None  # where the analyses built on this run keep their fits
+
+    def point(self, given: Mapping[str, str], do: Mapping[str, str], target: str) -> Array:
+        """P(target | given, do) on the point network: shape (states,)."""
+        answer: Array = posterior(self.structure, self.point_tables.cpts, target, given, do)[0]
+        return answer
+
+    def samples(self, given: Mapping[str, str], do: Mapping[str, str], target: str) -> Array:
+        """P(target | given, do) for every draw: shape (draws, states)."""
+        return answer(self.structure, self.drawn, [Query(target, given, do)])[0]
+
+    def summaries(self, queries: Sequence[Query]) -> list[dict[str, Any]]:
+        """{state: {point, mean, p05, p95}} per query, holding few queries' draws at once.
+
+        The point values come from the numpy engine on the point tables.
+        """
+        out: list[dict[str, Any]] = []
+        group = self.drawn.plan.group
+        for start in range(0, len(queries), group):
+            batch = queries[start : start + group]
+            for query, samples in zip(
+                batch, answer(self.structure, self.drawn, batch), strict=True
+            ):
+                states = self.structure.states[query.target]
+                cpts = self.point_tables.cpts
+                point = posterior(self.structure, cpts, query.target, query.given, query.do)[0]
+                out.append(outcome_summary(states, point, samples))
+        return out
+
+
+def answer(structure: Structure, drawn: DrawnTables, queries: Sequence[Query]) -> list[Array]:
+    """Every query over every draw, chunk by chunk: one (draws, states) array per query."""
+    parts: list[list[Array]] = [[] for _ in queries]
+    for cpts in drawn.chunks():
+        for i, q in enumerate(queries):
+            parts[i].append(posterior(structure, cpts, q.target, q.given, q.do))
+    return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
+
+
+def check_tables(tables: Tables | Cpts) -> None:
+    """Our own column check, far stricter than pgmpy's 0.01."""
+    cpts = tables.cpts if isinstance(tables, Tables) else tables
+    for node, table in cpts.items():
+        if not column_sums_ok(table):
+            raise ValueError(f"a column of {node}'s table does not sum to 1 within 1e-12")
+
+
+def kept_draws(
+    study: Study, plan: DrawPlan, seed: int, point: Tables, cache: FitCache | None
+) -> Cpts | None:
+    """The draws' tables when one chunk holds them all: read back from the fit cache
+    (`fitcache`) when they were fitted before, else fitted and kept there. None when the
+    draws come in several chunks."""
+    if plan.chunks > 1:
+        return None
+    if cache is None:
+        return draw_chunk(study, plan, seed, 0, point)
+    key = fitcache.study_key(study, plan.draws, seed)
+    found = fitcache.load(cache.root, key)
+    if found is not None:
+        drawn = found.drawn
+    else:
+        drawn = draw_chunk(study, plan, seed, 0, point)
+        structure = structure_of(study.network)
+        kept = fitcache.KeptFit(
+            structure, study.network.outcome, point.cpts, drawn, tuple(study.warnings)
+        )
+        fitcache.save(cache.root, key, kept)
+    if cache.files is not None:
+        fitcache.save_alias(cache.root, cache.files, key)
+    return drawn
+
+
+def run_study(
+    study: Study,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    plan: DrawPlan | None = None,
+    cache: FitCache | None = None,
+) -> Run:
+    """Build point and random tables and answer every scenario.
+
+    `plan` splits the draws into chunks; by default it is made from the model's memory
+    limit (`sizes.check_draws`). `cache` keeps the fitted draws between runs
+    (`kept_draws`); the run keeps it for the analyses built on it.
+    """
+    plan = check_draws(study, draws) if plan is None else plan
+    structure = structure_of(study.network)
+    point_tables = build_tables(study)
+    check_tables(point_tables)
+    impossible = impossible_conditions(study, point_tables.cpts)
+    if impossible:
+        raise InputError(impossible)
+    kept = kept_draws(study, plan, seed, point_tables, cache)
+    drawn = DrawnTables(study, plan, seed, kept, point_tables)
+    outcome = study.network.outcome
+    queries = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]
+    results = tuple(
+        ScenarioResult(sc, posterior(structure, point_tables.cpts, outcome, sc.given, sc.do)[0], s)
+        for sc, s in zip(study.scenarios, answer(structure, drawn, queries), strict=True)
+    )
+    return Run(study, draws, seed, structure, point_tables, drawn, results, cache)

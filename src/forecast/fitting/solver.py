@@ -1,0 +1,226 @@
+"""Minimising the joint fit's loss (`problem`), every draw at once.
+
+Every draw is an independent problem; they are stacked and minimised together by batched
+quasi-Newton (BFGS) steps with exact gradients, each draw from its own start and with its
+own first Hessian built from the point fit's curvature (`parallel` spreads groups of draws
+over the cores). The point fit itself takes Newton steps. The line search backtracks to the
+minimum of a parabola through what it has seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecast.base.arrays import Array
+from forecast.fitting.loglinear import tables
+from forecast.fitting.problem import TINY, FitProblem, Index
+
+STEP = 1e-6  # the difference step of the Hessians, in logits
+MAX_STEP = 1.0  # largest change of one logit in one step (a trust region)
+
+
+@dataclass(frozen=True)
+class FitResult:
+    theta: dict[str, Array]
+    cpts: dict[str, Array]
+    loss: Array  # (draws,)
+    free: Array  # (draws, P) the free parameters
+    iterations: int
+    gradient: float  # largest gradient component left, over every draw
+    converged: bool
+
+
+def _hessians(problem: FitProblem, phi: Array, grad: Array, rows: Index) -> Array:
+    """Each draw's Hessian (draws, P, P) by forward differences of the exact gradient, all
+    perturbations of all draws evaluated in one batch."""
+    n, size = phi.shape
+    shifted = (phi[:, None, :] + STEP * np.eye(size)[None]).reshape(n * size, size)
+    _, moved = problem.evaluate(shifted, np.repeat(rows, size))
+    hessian = (moved.reshape(n, size, size) - grad[:, None, :]) / STEP
+    out: Array = 0.5 * (hessian + hessian.transpose(0, 2, 1))
+    return out
+
+
+def curvatures(problem: FitProblem, phi: Array) -> Array:
+    """Each term's Hessian (terms, P, P) at `phi` (one draw), per unit of its weight there."""
+    out = []
+    rows = np.zeros(1, dtype=np.intp)
+    weights = problem.terms.weights(problem.draws)[0]
+    for index in range(problem.terms.count()):
+        single = FitProblem(problem.structure, problem.plan, problem.terms.only(index), 1)
+        _, grad = single.evaluate(phi, rows)
+        out.append(_hessians(single, phi, grad, rows)[0] / max(weights[index], TINY))
+    return np.stack(out) if out else np.zeros((0, phi.shape[1], phi.shape[1]))
+
+
+def _inverse(hessian: Array, damping: Array | float) -> Array:
+    """(|H| + damping I)^-1 for every draw: every eigenvalue made positive, then damped
+    (Levenberg-Marquardt) by the draw's own `damping`."""
+    values, vectors = np.linalg.eigh(hessian)
+    values = np.abs(values) + np.reshape(damping, (-1, 1))
+    out: Array = (vectors / values[:, None, :]) @ vectors.transpose(0, 2, 1)
+    return out
+
+
+def _result(
+    problem: FitProblem, phi: Array, loss: Array, grad: Array, rounds: int, tol: float
+) -> FitResult:
+    worst = float(np.abs(grad).max()) if grad.size else 0.0
+    theta = problem.logits(phi)
+    cpts = tables(problem.plan, theta)
+    return FitResult(theta, cpts, loss, phi, rounds, worst, worst <= tol)
+
+
+def fit(
+    problem: FitProblem, start: Mapping[str, Array], tolerance: float = 1e-9, rounds: int = 80
+) -> FitResult:
+    """Minimise every draw's loss from `start` (logits per node) by Newton steps: exact
+    gradients, each round's Hessian from differences of them (all perturbations of all
+    draws evaluated as one batch), made positive definite and damped (Levenberg-Marquardt),
+    and a backtracking line search per draw. Stops when every draw's largest gradient
+    component is below `tolerance`. Meant for few draws: the point fit."""
+    phi = problem.free(start)
+    rows = np.arange(phi.shape[0])
+    loss, grad = problem.evaluate(phi, rows)
+    damping = np.full(len(rows), 1e-6)
+    done = 0
+    for done in range(rounds):  # noqa: B007 (the count is reported)
+        left = np.flatnonzero(np.abs(grad).max(axis=1) > tolerance)
+        if not left.size:
+            break
+        hessian = _hessians(problem, phi[left], grad[left], left)
+        step = -np.einsum("dpq,dq->dp", _inverse(hessian, damping[left]), grad[left])
+        largest = np.abs(step).max(axis=1, keepdims=True)
+        step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))  # a trust region
+        alpha = _line_search(problem, phi, rows, loss, grad, left, step)
+        full = alpha == 1.0
+        damping[left] = np.where(full, np.maximum(damping[left] / 4, 1e-12), damping[left] * 8)
+    return _result(problem, phi, loss, grad, done, tolerance)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a quasi-Newton run left some draws: their parameters, losses and gradients."""
+
+    free: Array  # (draws, P)
+    loss: Array  # (draws,)
+    grad: Array  # (draws, P)
+    rounds: int
+
+
+def quasi_newton(
+    problem: FitProblem,
+    phi: Array,
+    rows: Index,
+    curvature: Array,
+    tolerance: float = 1e-6,
+    rounds: int = 200,
+) -> Progress:
+    """Minimise the losses of the draws `rows` (starting at `phi`, one row each) at once by
+    quasi-Newton (BFGS) steps: each draw's first inverse Hessian comes from `curvature`
+    (every term's Hessian at the point fit, per unit weight) weighted by the draw's own term
+    weights, and is updated from its own steps, so a round costs one evaluation of the draws
+    still moving. Each draw's path depends on nothing but its own terms."""
+    phi = phi.copy()
+    loss, grad = problem.evaluate(phi, rows)
+    size = phi.shape[1]
+    if len(curvature):
+        hessian = np.einsum("dt,tpq->dpq", problem.terms.weights(problem.draws)[rows], curvature)
+        inverse = _inverse(hessian, 1e-6)
+    else:
+        inverse = np.broadcast_to(np.eye(size), (len(rows), size, size)).copy()
+    live = np.arange(len(rows))  # the draws still moving; `inverse` holds theirs only
+    done = 0
+    for done in range(rounds):  # noqa: B007 (the count is reported)
+        moving = np.abs(grad[live]).max(axis=1) > tolerance
+        if not moving.all():  # finished draws never move again: drop them for good
+            live, inverse = live[moving], inverse[moving]
+        if not live.size:
+            break
+        step = -(inverse @ grad[live][:, :, None])[:, :, 0]
+        descent = (step * grad[live]).sum(axis=1) < 0
+        step[~descent] = -grad[live][~descent]  # a lost direction: fall back to the gradient
+        inverse[~descent] = np.eye(size)
+        largest = np.abs(step).max(axis=1, keepdims=True)
+        step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))
+        old_phi, old_grad = phi[live], grad[live]
+        _line_search(problem, phi, rows, loss, grad, live, step)
+        s_vec, y_vec = phi[live] - old_phi, grad[live] - old_grad
+        curv = (s_vec * y_vec).sum(axis=1)
+        ok = curv > 1e-12 * np.linalg.norm(s_vec, axis=1) * np.linalg.norm(y_vec, axis=1)
+        if ok.all():
+            _bfgs_update(inverse, s_vec, y_vec, curv)
+        elif ok.any():
+            some = inverse[ok]
+            _bfgs_update(some, s_vec[ok], y_vec[ok], curv[ok])
+            inverse[ok] = some
+    return Progress(phi, loss, grad, done)
+
+
+def _bfgs_update(inverse: Array, s_vec: Array, y_vec: Array, curv: Array) -> None:
+    """BFGS's update of each draw's inverse Hessian, in place, from its step `s_vec` and
+    gradient change `y_vec` (`curv` = s'y > 0): (I - rho s y') H (I - rho y s') + rho s s'
+    with rho = 1 / s'y, written as rank-one terms."""
+    rho = 1.0 / curv
+    hy = (inverse @ y_vec[:, :, None])[:, :, 0]
+    scale = rho**2 * (y_vec * hy).sum(axis=1) + rho
+    towards = scale[:, None] * s_vec - rho[:, None] * hy
+    inverse += s_vec[:, :, None] * towards[:, None, :]
+    inverse -= rho[:, None, None] * hy[:, :, None] * s_vec[:, None, :]
+
+
+def joined(problem: FitProblem, parts: Sequence[Progress], tolerance: float) -> FitResult:
+    """One result from the progress of consecutive groups of draws."""
+    phi = np.concatenate([p.free for p in parts])
+    loss = np.concatenate([p.loss for p in parts])
+    grad = np.concatenate([p.grad for p in parts])
+    return _result(problem, phi, loss, grad, max(p.rounds for p in parts), tolerance)
+
+
+def _backtracked(alpha: Array, slope: Array, rise: Array) -> Array:
+    """The next step fraction after `alpha` failed: the minimum of the parabola through the
+    loss and its slope at 0 and the loss's `rise` at alpha, kept between a tenth and a half
+    of alpha (a tenth where the rise gives no parabola)."""
+    excess = rise - alpha * slope  # > 0 for a parabola that opens upwards
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        best = -slope * alpha**2 / (2.0 * excess)
+    best = np.where(np.isfinite(best) & (excess > 0), best, 0.1 * alpha)
+    out: Array = np.clip(best, 0.1 * alpha, 0.5 * alpha)
+    return out
+
+
+def _line_search(
+    problem: FitProblem,
+    phi: Array,
+    rows: Index,
+    loss: Array,
+    grad: Array,
+    left: Index,
+    step: Array,
+) -> Array:
+    """Backtrack each draw's step (see `_backtracked`) until its loss falls enough (Armijo),
+    or, at the limit of rounding, until its gradient shrinks; updates `phi`, `loss` and `grad` in place and
+    returns each draw's step fraction (0 when nothing was taken)."""
+    slope = (grad[left] * step).sum(axis=1)
+    alpha = np.ones(len(left))
+    pending = np.arange(len(left))
+    for _ in range(40):
+        at = left[pending]
+        trial = phi[at] + alpha[pending, None] * step[pending]
+        t_loss, t_grad = problem.evaluate(trial, rows[at])
+        t_loss = np.where(np.isfinite(t_loss), t_loss, np.inf)
+        better = t_loss <= loss[at] + 1e-4 * alpha[pending] * slope[pending]
+        calmer = np.abs(t_grad).max(axis=1) < np.abs(grad[at]).max(axis=1)
+        near = t_loss <= loss[at] + 1e-12 * np.abs(loss[at])
+        ok = better | (near & calmer)
+        took = at[ok]
+        phi[took], loss[took], grad[took] = trial[ok], t_loss[ok], t_grad[ok]
+        pending, rise = pending[~ok], t_loss[~ok] - loss[at[~ok]]
+        if not pending.size:
+            return alpha
+        alpha[pending] = _backtracked(alpha[pending], slope[pending], rise)
+    alpha[pending] = 0.0
+    return alpha

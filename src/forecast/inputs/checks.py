@@ -1,0 +1,182 @@
+"""Cross-file checks that turn shape-checked inputs into a Study, or list every problem."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from forecast.base.errors import InputError, Problem, display_path
+from forecast.base.suggest import did_you_mean
+from forecast.base.yamlio import Document
+from forecast.inputs import sizes
+from forecast.inputs.coverage import Coverage
+from forecast.inputs.criteria import criteria_problems
+from forecast.inputs.domain import (
+    Network,
+    Scenario,
+    Statement,
+    Study,
+)
+from forecast.inputs.evidencecheck import (
+    check_assumptions,
+    check_evidence,
+)
+from forecast.inputs.loading import RawInputs
+from forecast.inputs.networkcheck import check_network
+from forecast.inputs.readers import reader_problems
+from forecast.inputs.yardstick import yardstick
+
+
+def _check_coverage(
+    raw: RawInputs, network: Network, statements: list[Statement], problems: list[Problem]
+) -> None:
+    doc = raw.model.doc
+    active = [s for s in statements if not s.retracted]
+    index = {n.id: i for i, n in enumerate(raw.model.value.nodes)}
+    for key in network.parameter_columns():
+        if not any(s.touches(key) for s in active):
+            problems.append(
+                doc.problem(
+                    ("nodes", index[key.node], "id"),
+                    f"no claim or assumption covers {key.label()}",
+                    "add a claim with this 'about' to an evidence file, or an "
+                    "analyst assumption with its rationale to the model file",
+                )
+            )
+    justified: dict[str, set[str]] = defaultdict(set)
+    for s in active:
+        if s.cited:
+            named = {**s.given, **s.do}
+            justified[s.node].update(
+                p for p, state in named.items() if state != network.node(p).baseline
+            )
+    for node in network.nodes:
+        for j, parent in enumerate(node.parents):
+            if parent not in justified[node.id]:
+                problems.append(
+                    doc.problem(
+                        ("nodes", index[node.id], "parents", j),
+                        f"edge {parent} -> {node.id} has no quote-backed claim",
+                        f"cite a claim about '{node.id}' given a non-baseline "
+                        f"state of '{parent}', or remove the edge",
+                    )
+                )
+
+
+def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) -> list[Scenario]:
+    out: list[Scenario] = []
+    seen: dict[str, str] = {}
+    for loaded in raw.scenarios:
+        doc, sc = loaded.doc, loaded.value
+        if sc.id in seen:
+            problems.append(
+                doc.problem(
+                    ("id",),
+                    f"scenario id '{sc.id}' is also used in {seen[sc.id]}",
+                    "give each scenario its own id",
+                )
+            )
+            continue
+        seen[sc.id] = doc.path
+        for part, conditions in (("given", sc.given), ("do", sc.do)):
+            for node_id, state in conditions.items():
+                if node_id not in network.ids:
+                    problems.append(
+                        doc.problem(
+                            (part, node_id),
+                            f"unknown node '{node_id}'",
+                            did_you_mean(node_id, network.ids, "nodes"),
+                        )
+                    )
+                elif state not in network.node(node_id).states:
+                    problems.append(
+                        doc.problem(
+                            (part, node_id),
+                            f"'{state}' is not a state of '{node_id}'",
+                            did_you_mean(state, network.node(node_id).states, "states"),
+                        )
+                    )
+                elif node_id == network.outcome:
+                    problems.append(
+                        doc.problem(
+                            (part, node_id),
+                            "a scenario cannot fix the outcome node",
+                            "condition on drivers only",
+                        )
+                    )
+        for node_id in set(sc.given) & set(sc.do):
+            problems.append(
+                doc.problem(
+                    ("do", node_id),
+                    f"'{node_id}' is both observed (given) and forced (do)",
+                    "keep it in one of the two",
+                )
+            )
+        out.append(
+            Scenario(
+                sc.id,
+                sc.title,
+                " ".join(sc.narrative.split()),
+                dict(sc.given),
+                dict(sc.do),
+                doc.path,
+            )
+        )
+    return out
+
+
+def build_study(raw: RawInputs) -> Study:
+    """Check every cross-reference and return the Study; raise InputError listing all problems."""
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    network = check_network(raw.model, problems)
+    problems += criteria_problems(raw.model.doc, raw.model.value)
+    problems += reader_problems(raw)
+    if network is None:
+        raise InputError(problems)
+    stick = yardstick(raw.model.value.settings.yardstick)
+    sources, statements = check_evidence(raw, network, stick, problems)
+    covered = {
+        key
+        for key in network.parameter_columns()
+        if any(s.touches(key) for s in statements if not s.retracted)
+    }
+    statements += check_assumptions(raw, network, stick, covered, problems, warnings)
+    if not problems:  # a claim refused above would only show up again as a gap in coverage
+        _check_coverage(raw, network, statements, problems)
+    scenarios = _check_scenarios(raw, network, problems)
+    problems += sizes.size_problems(raw.model.doc, raw.model.value, network)
+    if not raw.scenarios:
+        shown = display_path(raw.workspace.scenarios_dir, raw.workspace.root)
+        problems.append(
+            Problem(shown, 1, 1, "no scenario files", "add scenarios/<id>.yaml (e.g. a baseline)")
+        )
+    if not raw.evidence:
+        shown = display_path(raw.workspace.evidence_dir, raw.workspace.root)
+        problems.append(Problem(shown, 1, 1, "no evidence files", "add evidence/<source>.yaml"))
+    if problems:
+        raise InputError(problems)
+    return Study(
+        raw.model.value,
+        network,
+        tuple(sources),
+        tuple(statements),
+        tuple(scenarios),
+        tuple(warnings),
+    )
+
+
+def strict_problems(doc: Document, study: Study, rows: list[Coverage]) -> list[Problem]:
+    """--strict: every parameter resting on one source alone or on an assumption, placed in
+    the model file `doc`."""
+    index = {n.id: i for i, n in enumerate(study.model.nodes)}
+    problems = []
+    for row in rows:
+        if row.weak:
+            problems.append(
+                doc.problem(
+                    ("nodes", index[row.column.node], "id"),
+                    f"{row.column.label()} {row.weak}",
+                    "cite a claim from another, independent source",
+                )
+            )
+    return problems

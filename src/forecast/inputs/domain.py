@@ -1,0 +1,234 @@
+"""The checked, immutable picture of a workspace that the engine computes with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from forecast.inputs.filemodels import ModelFile, SourceMeta
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    kind: str
+    description: str
+    states: tuple[str, ...]
+    state_labels: tuple[str, ...]
+    baseline: str
+    parents: tuple[str, ...]
+
+    def index(self, state: str) -> int:
+        return self.states.index(state)
+
+
+@dataclass(frozen=True)
+class ColumnKey:
+    """A CPT column by the parent states that differ from baseline (empty: the base column)."""
+
+    node: str
+    moved: tuple[tuple[str, str], ...] = ()
+
+    def label(self) -> str:
+        if not self.moved:
+            return f"{self.node} | baseline"
+        return f"{self.node} | " + ", ".join(f"{p}={s}" for p, s in self.moved)
+
+
+@dataclass(frozen=True)
+class Network:
+    """Nodes in topological order (parents before children)."""
+
+    nodes: tuple[Node, ...]
+    outcome: str
+
+    def node(self, node_id: str) -> Node:
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(n.id for n in self.nodes)
+
+    def children(self, node_id: str) -> tuple[str, ...]:
+        return tuple(n.id for n in self.nodes if node_id in n.parents)
+
+    def at_baseline(self, conditions: Conditions) -> Conditions:
+        """The same conditions with every named node at its baseline state."""
+
+        def baseline(pairs: Pairs) -> Pairs:
+            return tuple((n, self.node(n).baseline) for n, _ in pairs)
+
+        return Conditions(baseline(conditions.given), baseline(conditions.do))
+
+    def parameter_columns(self) -> tuple[ColumnKey, ...]:
+        """Columns that claims or assumptions must cover: base plus one per moved parent state."""
+        keys: list[ColumnKey] = []
+        for node in self.nodes:
+            keys.append(ColumnKey(node.id))
+            for parent_id in node.parents:
+                parent = self.node(parent_id)
+                keys.extend(
+                    ColumnKey(node.id, ((parent_id, s),))
+                    for s in parent.states
+                    if s != parent.baseline
+                )
+        return tuple(keys)
+
+
+StatementKind = Literal["claim", "assumption", "forecast"]
+Direction = Literal["raises", "lowers", "no_change"]
+Pairs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Observed (`given`) and forced (`do`) nodes, as sorted (node, state) pairs."""
+
+    given: Pairs = ()
+    do: Pairs = ()
+
+    def label(self) -> str:
+        parts = [f"{n}={s}" for n, s in self.given] + [f"do({n}={s})" for n, s in self.do]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A claim or an analyst assumption: a level or a push on P(node=state | conditions).
+
+    A column statement (`column` set) conditions on exactly the node's parents; any other
+    is a query statement. A relative statement (`direction` set) is a push: `low` and
+    `high` are then odds ratios against `reference`; otherwise they are probabilities.
+    """
+
+    id: str
+    kind: StatementKind
+    source_id: str | None
+    node: str
+    state: str
+    conditions: Conditions
+    column: ColumnKey | None
+    low: float
+    high: float
+    stated: str
+    weight: float
+    credibility: int | None
+    quote: str
+    note: str
+    retraction: str | None = None  # "DATE: reason" when the claim or its source is retracted
+    direction: Direction | None = None
+    reference: Conditions | None = None
+    reader: str | None = None
+    location: str = ""  # "path:line:column" of the statement, for messages after the fit
+    context: tuple[str, str] = ("", "")  # the source's words just before and after the quote
+
+    @property
+    def retracted(self) -> bool:
+        return self.retraction is not None
+
+    @property
+    def cited(self) -> bool:
+        return self.kind != "assumption"
+
+    @property
+    def relative(self) -> bool:
+        return self.direction is not None
+
+    @property
+    def given(self) -> dict[str, str]:
+        return dict(self.conditions.given)
+
+    @property
+    def do(self) -> dict[str, str]:
+        return dict(self.conditions.do)
+
+    def key(self) -> ColumnKey:
+        """The column of a column statement (ValueError for a query statement)."""
+        if self.column is None:
+            raise ValueError(f"{self.id} is a query claim, not a column claim")
+        return self.column
+
+    def touches(self, key: ColumnKey) -> bool:
+        """Whether this statement speaks to a parameter column: a column statement on it, or a
+        query on its node that puts the column's moved parents in their states (any query
+        on the node, for the base column)."""
+        if self.node != key.node:
+            return False
+        if self.column is not None:
+            return self.column == key
+        named = {**self.given, **self.do}
+        return all(named.get(p) == state for p, state in key.moved)
+
+    def target_label(self) -> str:
+        """'node | conditions' for a query statement, the column's label for a column one."""
+        if self.column is not None:
+            return self.column.label()
+        where = self.conditions.label()
+        return f"{self.node} | {where}" if where else f"{self.node} (marginal)"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    meta: SourceMeta
+    file: str
+    weight: float
+    published: dt.date
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    narrative: str
+    given: Mapping[str, str]
+    do: Mapping[str, str]
+    file: str
+
+
+@dataclass(frozen=True)
+class Study:
+    """Everything needed to compute and explain the forecast."""
+
+    model: ModelFile
+    network: Network
+    sources: tuple[Source, ...]
+    statements: tuple[Statement, ...]
+    scenarios: tuple[Scenario, ...]
+    warnings: tuple[str, ...] = field(default=())
+    resample_readers: bool = True  # the draws' bootstrap over each source's readers
+
+    def baseline_scenario(self) -> Scenario | None:
+        """The scenario that observes and forces nothing, if the study has one."""
+        return next((sc for sc in self.scenarios if not sc.given and not sc.do), None)
+
+    def readers(self) -> tuple[str, ...]:
+        """The readers whose active claims the study holds, sorted."""
+        return tuple(sorted({s.reader for s in self.active() if s.reader is not None}))
+
+    def active(self) -> tuple[Statement, ...]:
+        """Every statement the fit uses: unretracted claims and assumptions in use."""
+        return tuple(s for s in self.statements if not s.retracted)
+
+    def parameters(self) -> tuple[Statement, ...]:
+        """Active column statements: claims and assumptions on one column of a table."""
+        return tuple(s for s in self.active() if s.column is not None)
+
+    def queries(self) -> tuple[Statement, ...]:
+        """Active query statements: marginals, scenario forecasts and pushes."""
+        return tuple(s for s in self.active() if s.column is None)
+
+    def forecasts(self) -> tuple[Statement, ...]:
+        return tuple(s for s in self.statements if s.kind == "forecast" and not s.retracted)
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)

@@ -1,0 +1,267 @@
+"""Evidence and assumption files: texts, quotes, claims and their values, made statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from forecast.base import reading
+from forecast.base.errors import InputError, Problem
+from forecast.base.yamlio import Loc
+from forecast.inputs import grading, quotes
+from forecast.inputs.conditioncheck import resolve_about
+from forecast.inputs.domain import (
+    ColumnKey,
+    Network,
+    Source,
+    Statement,
+)
+from forecast.inputs.filemodels import EvidenceFile
+from forecast.inputs.loading import Loaded, RawInputs
+from forecast.inputs.valuecheck import check_range, claim_value
+from forecast.inputs.yardstick import Yardstick
+
+
+def check_text(loaded: Loaded[EvidenceFile], raw: RawInputs, problems: list[Problem]) -> str | None:
+    """The source text, after checking its path and hash; None when unusable."""
+    doc, meta = loaded.doc, loaded.value.source
+    path = raw.workspace.inside(meta.text.path)
+    if path is None:
+        problems.append(
+            doc.problem(
+                ("source", "text", "path"),
+                f"path '{meta.text.path}' leaves the workspace",
+                "keep source texts under evidence/sources/",
+            )
+        )
+        return None
+    if not path.exists():
+        problems.append(
+            doc.problem(
+                ("source", "text", "path"),
+                f"source text '{meta.text.path}' not found",
+                "copy the text there or correct the path",
+            )
+        )
+        return None
+    try:
+        data = reading.read_bytes(path, meta.text.path, reading.MAX_TEXT_BYTES, raw.workspace.root)
+    except InputError as exc:
+        for refused in exc.problems:
+            problems.append(
+                doc.problem(
+                    ("source", "text", "path"),
+                    f"source text '{meta.text.path}': {refused.message}",
+                    refused.fix,
+                )
+            )
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != meta.text.sha256:
+        quoting = ", ".join(c.id for c in loaded.value.claims) or "no claims"
+        problems.append(
+            doc.problem(
+                ("source", "text", "sha256"),
+                f"{meta.text.path} has changed: its SHA-256 is now {digest}, "
+                f"claims quoting it: {quoting}",
+                "restore the original text, or re-check every quote and record the new hash",
+            )
+        )
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(
+            doc.problem(
+                ("source", "text", "path"),
+                f"source text '{meta.text.path}' is not UTF-8",
+                "convert it to UTF-8 and record the new hash",
+            )
+        )
+        return None
+
+
+def quote_mismatch(path: str, near: quotes.Passage) -> str:
+    """Where a quote is closest in its source, with the words that differ spelled out."""
+    differences = ", ".join(near.differences) or "only spacing differs"
+    return (
+        f"quote not found in {path}: closest passage (line {near.line}), differing words "
+        f'in «»: "{near.marked}" (differences: {differences})'
+    )
+
+
+def check_evidence(
+    raw: RawInputs, network: Network, stick: Yardstick, problems: list[Problem]
+) -> tuple[list[Source], list[Statement]]:
+    model = raw.model.value
+    sources: list[Source] = []
+    statements: list[Statement] = []
+    first_claim: dict[str, str] = {}
+    first_source: dict[str, str] = {}
+    today = dt.date.today()
+    for loaded in raw.evidence:
+        doc, ev = loaded.doc, loaded.value
+        meta = ev.source
+        if meta.id in first_source:
+            problems.append(
+                doc.problem(
+                    ("source", "id"),
+                    f"source id '{meta.id}' is also used in {first_source[meta.id]}",
+                    "give each source its own id",
+                )
+            )
+            continue
+        first_source[meta.id] = doc.path
+        if meta.date.value > today:
+            problems.append(
+                doc.problem(
+                    ("source", "date", "value"),
+                    f"date {meta.date.value} is in the future",
+                    "give the publication date (YYYY-MM-DD)",
+                )
+            )
+        elif meta.date.value > model.as_of:
+            problems.append(
+                doc.problem(
+                    ("source", "date", "value"),
+                    f"source dated {meta.date.value}, after the model's as_of {model.as_of}",
+                    "move as_of in model/network.yaml forward to include it",
+                )
+            )
+        text = check_text(loaded, raw, problems)
+        weight = grading.reliability_weight(meta.reliability.grade) * grading.recency_weight(
+            meta.date.value, model.as_of, model.settings.half_life_years
+        )
+        sources.append(Source(meta.id, meta, doc.path, weight, meta.date.value))
+        for i, claim in enumerate(ev.claims):
+            loc: Loc = ("claims", i)
+            if claim.id in first_claim:
+                problems.append(
+                    doc.problem(
+                        (*loc, "id"),
+                        f"claim id '{claim.id}' is also used in {first_claim[claim.id]}",
+                        "give each claim its own id",
+                    )
+                )
+            first_claim.setdefault(claim.id, doc.path)
+            about = resolve_about(network, claim.about, doc, (*loc, "about"), problems)
+            value = (
+                None
+                if about is None
+                else claim_value(claim, network, stick, about[0], doc, loc, problems)
+            )
+            if claim.kind == "forecast" and claim.about.node != network.outcome:
+                problems.append(
+                    doc.problem(
+                        (*loc, "about", "node"),
+                        "a forecast claim must be about the outcome node",
+                        f"use node '{network.outcome}' or kind: parameter",
+                    )
+                )
+            words = len(claim.quote.split())
+            if words < quotes.MIN_QUOTE_WORDS:
+                problems.append(
+                    doc.problem(
+                        (*loc, "quote"),
+                        f"quote has {words} word{'s' if words != 1 else ''}, fewer than the "
+                        f"{quotes.MIN_QUOTE_WORDS} a citation needs",
+                        "quote the whole sentence that carries the claim",
+                    )
+                )
+            elif text is not None and not quotes.contains(text, claim.quote):
+                problems.append(
+                    doc.problem(
+                        (*loc, "quote"),
+                        quote_mismatch(meta.text.path, quotes.closest_passage(text, claim.quote)),
+                        "copy the words exactly from the source text",
+                    )
+                )
+            if about is None or value is None:
+                continue
+            withdrawn = claim.retracted or meta.retracted
+            line, col = doc.where(loc)
+            statements.append(
+                Statement(
+                    claim.id,
+                    "forecast" if claim.kind == "forecast" else "claim",
+                    meta.id,
+                    claim.about.node,
+                    claim.about.state,
+                    about[0],
+                    None if value.direction is not None else about[1],
+                    value.low,
+                    value.high,
+                    value.stated,
+                    weight * grading.credibility_weight(claim.credibility),
+                    claim.credibility,
+                    " ".join(claim.quote.split()),
+                    " ".join(claim.note.split()),
+                    f"{withdrawn.date}: {withdrawn.reason}" if withdrawn else None,
+                    value.direction,
+                    value.reference,
+                    claim.reader,
+                    f"{doc.path}:{line}:{col}",
+                    quotes.surrounding(text, claim.quote) if text is not None else ("", ""),
+                )
+            )
+    return sources, statements
+
+
+def check_assumptions(
+    raw: RawInputs,
+    network: Network,
+    stick: Yardstick,
+    covered: set[ColumnKey],
+    problems: list[Problem],
+    warnings: list[str],
+) -> list[Statement]:
+    """The model file's assumptions: one column each. With settings.assumptions: give_way,
+    one on a column that claims cover is dropped with a warning."""
+    doc, model = raw.model.doc, raw.model.value
+    give_way = model.settings.assumptions == "give_way"
+    out: list[Statement] = []
+    for i, assumption in enumerate(model.assumptions):
+        loc: Loc = ("assumptions", i)
+        about = resolve_about(network, assumption.about, doc, (*loc, "about"), problems)
+        span = check_range(assumption.probability, stick, doc, (*loc, "probability"), problems)
+        if about is None or span is None:
+            continue
+        conditions, column = about
+        if column is None:
+            parents = ", ".join(network.node(assumption.about.node).parents)
+            problems.append(
+                doc.problem(
+                    (*loc, "about"),
+                    "an assumption is about one column of its node's table",
+                    f"name every parent in 'given' ({parents})",
+                )
+            )
+            continue
+        if give_way and column in covered:
+            line, _ = doc.where(loc)
+            warnings.append(
+                f"{doc.path}:{line}: assumption '{assumption.id}' is not used: claims "
+                f"now speak to {column.label()}; remove it"
+            )
+            continue
+        line, col = doc.where(loc)
+        out.append(
+            Statement(
+                assumption.id,
+                "assumption",
+                None,
+                assumption.about.node,
+                assumption.about.state,
+                conditions,
+                column,
+                span[0],
+                span[1],
+                span[2],
+                grading.assumption_weight(),
+                None,
+                "",
+                " ".join(assumption.rationale.split()),
+                location=f"{doc.path}:{line}:{col}",
+            )
+        )
+    return out

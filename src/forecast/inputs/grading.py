@@ -1,0 +1,50 @@
+"""Claim weights from Admiralty grades and source recency, read from a documented table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from forecast.base.yamlio import package_yaml
+
+DAYS_PER_YEAR = 365.25
+
+
+def _table() -> dict[str, Any]:
+    return package_yaml("grading.yaml")
+
+
+def reliability_weight(grade: str) -> float:
+    """Weight of a source reliability grade A-F."""
+    return float(_table()["reliability"][grade]["weight"])
+
+
+def credibility_weight(grade: int) -> float:
+    """Weight of an information credibility grade 1-6."""
+    return float(_table()["credibility"][grade]["weight"])
+
+
+def grade_meaning(scale: str, grade: str | int) -> str:
+    """The Admiralty wording of a grade, e.g. 'usually reliable'."""
+    return str(_table()[scale][grade]["meaning"])
+
+
+def assumption_weight() -> float:
+    """Weight of an analyst assumption in the model file."""
+    return float(_table()["assumption_weight"])
+
+
+def default_assumption_weight() -> float:
+    """Weight of the default assumptions: a uniform base column, no effect of a parent."""
+    return float(_table()["default_assumption"]["weight"])
+
+
+def default_effect_size() -> str:
+    """The relative-scale word whose upper end is the typical size of an unclaimed effect."""
+    return str(_table()["default_assumption"]["effect_scale"])
+
+
+def recency_weight(published: dt.date, as_of: dt.date, half_life_years: float) -> float:
+    """Exponential decay with the given half-life; a source is never weighted above 1."""
+    age_years = max(0.0, (as_of - published).days / DAYS_PER_YEAR)
+    return float(0.5 ** (age_years / half_life_years))

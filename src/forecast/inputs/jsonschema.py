@@ -1,0 +1,41 @@
+"""JSON Schema for each input file, generated from the pydantic models, so editors can
+check model, evidence and scenario files while they are typed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from forecast.base import atomic
+from forecast.inputs.filemodels import EvidenceFile, ModelFile, ScenarioFile
+
+# workspace-relative schema file -> the model it describes
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "model/network.schema.json": ModelFile,
+    "evidence/evidence.schema.json": EvidenceFile,
+    "scenarios/scenario.schema.json": ScenarioFile,
+}
+
+
+def schema_text(model: type[BaseModel]) -> str:
+    """The JSON Schema of one input model as stable, indented JSON."""
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def write_schemas(root: Path) -> list[Path]:
+    """Write every schema into the workspace (atomically); return the paths written."""
+    written = []
+    for relative, model in SCHEMAS.items():
+        path = root / relative
+        atomic.write_text(path, schema_text(model))
+        written.append(path)
+    return written
+
+
+def schema_line(relative_schema: str) -> str:
+    """The comment that points YAML editors (yaml-language-server) at a schema file."""
+    return f"# yaml-language-server: $schema={relative_schema}"

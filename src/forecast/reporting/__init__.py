@@ -1,0 +1,1 @@
+"""The report: HTML, Markdown, figures (matplotlib lives here) and their cache."""

@@ -1,0 +1,126 @@
+"""Figures drawn only when what they show has changed, the missing ones side by side.
+
+A figure is a job: a module-level drawing function and its arguments. Its key digests the
+function's name, every argument (arrays by their bytes, numbers by their exact repr), the
+drawing code and matplotlib's version; its PNG and SVG are kept under that key in the
+report folder's cache. A job whose key is there is copied, not drawn: the same bytes a
+fresh drawing would give, since the files carry no timestamps. The rest are drawn in
+worker processes where the machine has the cores. Only the keys of the figures the
+report uses are kept, so the cache holds one report's figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FOLDER = ".figure-cache"
+SUFFIXES = (".png", ".svg")
+
+
+@dataclass(frozen=True)
+class FigureJob:
+    """One figure: its file stem, the function that draws it, and that function's inputs."""
+
+    stem: str
+    draw: Callable[..., Any]
+    args: tuple[Any, ...]
+
+
+def _feed(digest: Any, value: Any) -> None:
+    """Add a value to a digest, unambiguously, whatever its (plain) type."""
+    if isinstance(value, np.ndarray):
+        digest.update(f"array{value.dtype.str}{value.shape}".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        digest.update(type(value).__name__.encode())
+        _feed(digest, [getattr(value, f.name) for f in dataclasses.fields(value)])
+    elif isinstance(value, dict):
+        digest.update(b"{")
+        for key in sorted(value, key=repr):
+            _feed(digest, key)
+            _feed(digest, value[key])
+        digest.update(b"}")
+    elif isinstance(value, list | tuple):
+        digest.update(b"[")
+        for item in value:
+            _feed(digest, item)
+        digest.update(b"]")
+    elif isinstance(value, str | int | float | bool | np.floating | np.integer) or value is None:
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, datetime.date):
+        digest.update(f"date:{value.isoformat()};".encode())
+    else:
+        raise TypeError(f"cannot key a figure on a {type(value).__name__}")
+
+
+def code_fingerprint(modules: Sequence[Path]) -> str:
+    """The drawing code and matplotlib's version: either changing redraws every figure."""
+    import matplotlib
+
+    digest = hashlib.sha256(matplotlib.__version__.encode())
+    for path in modules:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def job_key(job: FigureJob, code: str) -> str:
+    """The cache key of a figure."""
+    digest = hashlib.sha256(code.encode())
+    digest.update(f"{job.draw.__module__}.{job.draw.__qualname__}".encode())
+    _feed(digest, job.args)
+    return digest.hexdigest()[:32]
+
+
+def _render(job: FigureJob, folder: Path) -> None:
+    from forecast.reporting.figures import save
+
+    save(job.draw(*job.args), folder / job.stem)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def render_all(
+    jobs: Sequence[FigureJob], folder: Path, code: str, old: Path | None, new: Path
+) -> int:
+    """Write every job's PNG and SVG into `folder`, copying those found in the cache `old`
+    and drawing the others; every figure used ends up in the cache `new`. Returns the
+    number of figures drawn."""
+    new.mkdir(parents=True, exist_ok=True)
+    keys = [job_key(job, code) for job in jobs]
+    missing = []
+    for job, key in zip(jobs, keys, strict=True):
+        kept = [old / f"{key}{s}" for s in SUFFIXES] if old is not None else []
+        if kept and all(p.is_file() for p in kept):
+            for path, suffix in zip(kept, SUFFIXES, strict=True):
+                shutil.copyfile(path, folder / f"{job.stem}{suffix}")
+        else:
+            missing.append(job)
+    workers = min(len(missing), _cores())
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            list(pool.map(_render, missing, [folder] * len(missing)))
+    else:
+        for job in missing:
+            _render(job, folder)
+    for job, key in zip(jobs, keys, strict=True):
+        for suffix in SUFFIXES:
+            shutil.copyfile(folder / f"{job.stem}{suffix}", new / f"{key}{suffix}")
+    return len(missing)

@@ -1,0 +1,40 @@
+"""index.html: one self-contained page rendered with autoescaping Jinja2."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from forecast.fitting.claimfit import probability_text
+from forecast.reporting.wording import claimed, interval, pct, value
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("forecast", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = pct
+    env.filters["interval"] = interval
+    env.filters["probability"] = probability_text
+    env.filters["claimed"] = claimed
+    env.filters["value"] = value
+    return env
+
+
+def svg_data_uri(svg: bytes) -> str:
+    """An SVG as a data: URI, so the page needs no other file and figures cannot clash."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def report_html(context: dict[str, Any], figures: dict[str, str]) -> str:
+    """Render the page; every text from evidence, notes and sources is escaped by Jinja2.
+
+    `figures` maps a figure name (e.g. "scenarios") to its data: URI.
+    """
+    template = _environment().get_template("report.html.j2")
+    return template.render(**context, figures=figures)

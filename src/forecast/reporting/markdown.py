@@ -1,0 +1,307 @@
+"""report.md and audit.md: the forecast and its audit trail as plain Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forecast.fitting.claimfit import probability_text
+from forecast.reporting.markdown_table import cell, table
+from forecast.reporting.sections import readers_section, resolution_section
+from forecast.reporting.wording import claimed, interval, pct
+from forecast.reporting.wording import value as value_of
+
+
+def _estimate_cell(o: dict[str, Any]) -> str:
+    """'12 % (6–19 %, ±1.0)': mean, 90 % interval, and the larger Monte Carlo standard error
+    of its ends, in points."""
+    error = 100 * max(o.get("p05_error", 0.0), o.get("p95_error", 0.0))
+    return f"{pct(o['mean'])} ({interval(o['p05'], o['p95'])}, ±{error:.1f})"
+
+
+def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
+    rows = []
+    for sc in doc["scenarios"]:
+        conditions = [f"{k}={v}" for k, v in sc["given"].items()]
+        conditions += [f"do({k}={v})" for k, v in sc["do"].items()]
+        values = [_estimate_cell(sc["outcome"][s]) for s in states]
+        rows.append([cell(sc["title"]), cell(", ".join(conditions) or "none"), *values])
+    return table(["Scenario", "Conditions", *states], rows)
+
+
+def _claim_cells(row: dict[str, Any], value: str) -> str:
+    """The cells a claim row shares in every table: what it is about, what it says, and
+    the value it is held against (`value`: the row's key for it)."""
+    return f"{cell(probability_text(row))} | {cell(claimed(row))} | {value_of(row, value)}"
+
+
+def holdout_table(context: dict[str, Any]) -> list[str]:
+    """Each source left out: its claims beside the point value the others imply."""
+    rows = []
+    for r in context["holdout"]:
+        verdict = "coherent" if r["coherent"] else f"{r['miss_points']:+.1f} points away"
+        rows.append([cell(r["source"]), cell(r["id"]), _claim_cells(r, "others"), verdict])
+    head = ["Source", "Claim", "Probability", "Source says", "The others give", "Verdict"]
+    return [context["holdout_sentence"], "", *table(head, rows)]
+
+
+def fit_table(context: dict[str, Any]) -> list[str]:
+    """Every claim's value under the point network beside its range, misses first."""
+    rows = []
+    for r in context["fit"]:
+        verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
+        rows.append([cell(r["id"]), cell(r["source"]), _claim_cells(r, "fitted"), verdict])
+    return table(["Claim", "Source", "Probability", "Claimed", "Model", "Verdict"], rows)
+
+
+def pulls_table(context: dict[str, Any]) -> list[str]:
+    """The claims that pull against each other."""
+    if not context["pulls"]:
+        return ["No two claims pull against each other by more than a tenth of a point."]
+    rows = [
+        [
+            cell(p["claim"]),
+            cell(p["dropped"]),
+            f"{p['miss_points']:+.1f} points",
+            f"{p['miss_without']:+.1f} points",
+        ]
+        for p in context["pulls"]
+    ]
+    return [
+        "Each missed claim beside the claim whose removal most reduces its miss.",
+        "",
+        *table(["Missed claim", "Pulled by", "Miss", "Miss without it"], rows),
+    ]
+
+
+def steps_table(context: dict[str, Any]) -> list[str]:
+    """How much each newly added source moved and narrowed the baseline, and why."""
+    steps = context["steps"]
+    if not steps:
+        return ["All the evidence carries one date: there is no earlier forecast to compare."]
+    states = context["states"]
+    head = ["Date", "Added", *(f"{cell(s)}: moved / narrowed" for s in states), "Why"]
+    rows = []
+    for step in steps:
+        cells = [f"{step.moved[s]:+.1f} / {step.narrowed[s]:+.1f}" for s in states]
+        added = ", ".join(step.added)
+        rows.append([str(step.date), cell(added), *cells, cell(context["why"][added])])
+    return [
+        "The baseline recomputed as the evidence came in (same seed and draws each time): "
+        "how far each newly added source moved each state's mean and narrowed its 90 % "
+        "interval, in points (a negative narrowing is a widening).",
+        "",
+        *table(head, rows),
+    ]
+
+
+def _shift(shift: dict[str, float]) -> str:
+    return ", ".join(f"{s} {100 * v:+.1f}" for s, v in shift.items())
+
+
+def influence_table(context: dict[str, Any], limit: int | None = None) -> list[str]:
+    rows = [
+        [cell(inf.what), cell(inf.source), cell(inf.column), _shift(inf.shift)]
+        for inf in context["influence"][:limit]
+    ]
+    return [
+        "Change in the baseline forecast (percentage points) if the claim were left out.",
+        "",
+        *table(["Claim", "Source", "Column", "Shift without it"], rows),
+    ]
+
+
+def retraction_list(context: dict[str, Any]) -> list[str]:
+    if not context["retracted"]:
+        return ["No claim or source is retracted."]
+    lines = []
+    for inf in context["retracted"]:
+        statement = context["retracted_statements"][inf.what]
+        lines.append(
+            f"- `{inf.what}` ({cell(inf.column)}), retracted {cell(statement.retraction)}; "
+            f"it used to move the baseline by {_shift(inf.shift)} points"
+        )
+    return lines
+
+
+def coverage_table(context: dict[str, Any]) -> list[str]:
+    rows = [
+        [
+            cell(row.column.label()),
+            str(row.claims),
+            cell(", ".join(row.sources)) or "—",
+            cell(row.assumption or "—"),
+        ]
+        for row in context["coverage"]
+    ]
+    return table(["Parameter", "Claims", "Sources", "Assumption"], rows)
+
+
+def changes_section(context: dict[str, Any]) -> list[str]:
+    changes = context["changes"]
+    if changes is None:
+        return ["No previous report in this folder to compare with."]
+    if not changes.any:
+        return ["Nothing changed since the previous report."]
+    rows = [
+        [cell(row["title"]), _shift(row["shift"]) if row["shift"] is not None else "new scenario"]
+        for row in changes.shifts
+    ]
+    lines = [*table(["Scenario", "Change in mean (percentage points)"], rows), ""]
+    for label, ids in (
+        ("Claims added", changes.added),
+        ("Claims removed", changes.removed),
+        ("Claims retracted", changes.retracted),
+    ):
+        lines.append(f"- {label}: " + (", ".join(f"`{i}`" for i in ids) if ids else "none"))
+    return lines
+
+
+def age_table(context: dict[str, Any]) -> list[str]:
+    """The newest evidence behind each node, stale nodes flagged."""
+    as_of = context["results"]["as_of"]
+    rows = [
+        (
+            f"`{row['node']}`",
+            row["newest"] or "none cited",
+            f"`{row['source']}`" if row["source"] else "",
+            f"{row['age_years']:.1f}" if row["age_years"] is not None else "",
+            "**older than two years**" if row["stale"] else "",
+        )
+        for row in context["evidence_age"]
+    ]
+    head = ("node", "newest evidence", "source", f"years before {as_of}", "")
+    return table(head, rows)
+
+
+def report_markdown(context: dict[str, Any]) -> str:
+    """The analyst's summary: headline, scenarios, coherence, assumptions, sources."""
+    doc = context["results"]
+    states = context["states"]
+    lines = [
+        f"# {cell(context['title'])}",
+        "",
+        f"**Question.** {cell(doc['question'])}",
+        "",
+        f"**Horizon.** {cell(context['horizon_label'])} ({doc['horizon']}). "
+        f"{cell(context['horizon_reason'])}",
+        "",
+        f"As of {doc['as_of']}; newest evidence dated {context['newest_evidence']}. "
+        f"{doc['draws']} draws, seed {doc['seed']}; yardstick {context['yardstick_name']}; "
+        f"{doc['pooling']} pooling; the interval ends carry a Monte Carlo error of at most "
+        f"{100 * doc['monte_carlo_error']:.2f} points.",
+        "",
+        *age_table(context),
+        "",
+        "## Baseline forecast",
+        "",
+    ]
+    lines += [f"- **{cell(row['label'])}**: {row['words']}" for row in context["headline"]]
+    lines += [
+        "",
+        "## Scenarios",
+        "",
+        "Mean of the draws with the 90 % interval (5th–95th percentile) in brackets, and the "
+        "Monte Carlo standard error of the interval's ends in points (more draws shrink it).",
+        "",
+        *_scenario_table(doc, states),
+        "",
+        "![Scenario probabilities](figures/scenarios.png)",
+        "",
+    ]
+    for sc in context["scenarios"]:
+        lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {cell(sc.narrative)}"]
+    lines += ["", "## Coherence: each source against the others", "", *holdout_table(context)]
+    lines += ["", "## Readers: who read the sources, and where they differ", ""]
+    lines += readers_section(context)
+    lines += ["", "## How the states resolve", "", *resolution_section(context)]
+    lines += ["", "## What each new source did", "", *steps_table(context)]
+    lines += ["", "## What changed since the previous report", "", *changes_section(context)]
+    lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]
+    lines += ["", "## Retracted evidence", "", *retraction_list(context)]
+    lines += ["", "## Uncited analyst assumptions", ""]
+    for a in context["assumptions"]:
+        lines.append(
+            f"- `{a.id}` — {cell(a.column.label())}, P({cell(a.state)}) = {cell(a.stated)} "
+            f"({interval(a.low, a.high)}): {cell(a.note)}"
+        )
+    if not context["assumptions"]:
+        lines.append("None: every parameter is cited.")
+    lines += [
+        "",
+        "## Sources",
+        "",
+    ]
+    lines += table(
+        ["Id", "Title", "Date", "Reliability", "Claims"],
+        (
+            [
+                cell(s["id"]),
+                cell(s["title"]),
+                f"{s['date']} ({s['date_basis']})",
+                f"{s['grade']} ({cell(s['grade_meaning'])})",
+                str(s["claims"]),
+            ]
+            for s in context["sources"]
+        ),
+    )
+    lines += ["", "The full audit trail, down to each quote, is in [audit.md](audit.md).", ""]
+    return "\n".join(lines)
+
+
+def audit_markdown(context: dict[str, Any]) -> str:
+    """Every node, every parameter column, every statement with its quote and note."""
+    lines = ["# Audit trail", "", f"{cell(context['results']['question'])}", ""]
+    lines += ["## Coherence: each source against the others", "", *holdout_table(context), ""]
+    lines += ["## How the model fits each claim", "", *fit_table(context), ""]
+    lines += ["## Claims that pull against each other", "", *pulls_table(context)]
+    lines += ["", "## Influence of each claim", "", *influence_table(context), ""]
+    lines += ["## Retracted evidence", "", *retraction_list(context), ""]
+    lines += ["## Coverage of every parameter", "", *coverage_table(context), ""]
+    for node in context["audit"]:
+        lines += [f"## {cell(node['label'])} (`{node['node']}`)", "", cell(node["description"]), ""]
+        if node["parents"]:
+            lines += [
+                f"Parents: {cell(', '.join(node['parents']))}; baseline state `{node['baseline']}`.",
+                "",
+            ]
+        queries = [{**st, "heading": st["about"]} for st in node["queries"]]
+        for col in [*node["columns"], {"queries": queries}]:
+            if "queries" in col:
+                if queries:
+                    lines += [f"### Other claims about `{node['node']}` (levels and pushes)", ""]
+                statements = col["queries"]
+            else:
+                fitted = ", ".join(f"{cell(s)} {pct(v)}" for s, v in col["fitted"].items())
+                lines += [f"### {cell(col['column'])} ({cell(col['kind'])}): fitted {fitted}", ""]
+                statements = col["statements"]
+            for st in statements:
+                who = (
+                    f"source `{st['source']}` (grade {st['source_grade']}), credibility "
+                    f"{st['credibility']}"
+                    if st["cited"]
+                    else "**uncited analyst assumption**"
+                )
+                about = f"{cell(st['heading'])}: " if "heading" in st else ""
+                lines += [
+                    f"- **`{st['id']}`** — {about}{cell(st['state'])}, {cell(claimed(st))}; "
+                    f"{who}; weight {st['weight']:.3f}"
+                    + ("" if "heading" in st else f", share {pct(st['share'])}"),
+                ]
+                if st["cited"]:
+                    lines.append(f"  > {cell(st['quote'])}")
+                lines += [f"  *Note:* {cell(st['note'])}", ""]
+        if node["table"]:
+            lines += ["<details><summary>Every column of the table</summary>", ""]
+            states = node["states"]
+            lines += ["| " + " | ".join(node["parents"]) + " | " + " | ".join(states) + " | from |"]
+            lines += ["|" + "---|" * (len(node["parents"]) + len(states) + 1)]
+            for row in node["table"]:
+                lines.append(
+                    "| "
+                    + " | ".join(row["given"][p] for p in node["parents"])
+                    + " | "
+                    + " | ".join(f"{row['values'][s]:.3f}" for s in states)
+                    + f" | {cell(row['from'])} |"
+                )
+            lines += ["", "</details>", ""]
+    return "\n".join(lines)

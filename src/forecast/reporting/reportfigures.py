@@ -1,0 +1,162 @@
+"""The report's figures as jobs: what each one shows, and the function that draws it.
+
+Every drawing function here takes plain values (no run, no study), so a figure's inputs
+are all in its job and key its cache entry (`figurecache`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from forecast.base.arrays import Array
+from forecast.fitting.run import Run
+from forecast.reporting import figures
+from forecast.reporting.figurecache import FigureJob
+from forecast.reporting.figures import Interval, scenario_figure
+
+DRAWING_CODE = (Path(figures.__file__), Path(__file__))
+
+
+def network_figure(
+    ids: list[str],
+    labels: dict[str, str],
+    kinds: dict[str, str],
+    parents: dict[str, tuple[str, ...]],
+    title: str,
+) -> Figure:
+    fig, ax = figures.figure(8.0, 4.5)
+    figures.plot_network(ax, ids, labels, kinds, parents)
+    ax.set_title(title, loc="left", fontsize=10)
+    return fig
+
+
+def distribution_figure(labels: list[str], samples: Array, title: str) -> Figure:
+    fig, ax = figures.figure(7.0, 3.2)
+    figures.plot_distribution(ax, labels, samples)
+    ax.set_title(title, loc="left", fontsize=10)
+    return fig
+
+
+def tornado_figure(
+    factors: list[str],
+    lows: list[float],
+    highs: list[float],
+    baseline: float,
+    kinds: list[str],
+    title: str,
+) -> Figure:
+    fig, ax = figures.figure(8.0, 0.35 * len(factors) + 1.5)
+    figures.plot_tornado(ax, factors, lows, highs, baseline, kinds)
+    ax.set_title(title, loc="left", fontsize=10)
+    return fig
+
+
+def history_figure(
+    dates: list[datetime.date],
+    labels: list[str],
+    means: list[list[float]],
+    lows: list[list[float]],
+    highs: list[list[float]],
+    title: str,
+) -> Figure:
+    fig, ax = figures.figure(7.0, 3.2)
+    figures.plot_history(ax, dates, labels, means, lows, highs)
+    ax.set_title(title, loc="left", fontsize=10)
+    return fig
+
+
+def _intervals(summary: dict[str, Any], states: Sequence[str]) -> list[Interval]:
+    return [Interval(summary[s]["mean"], summary[s]["p05"], summary[s]["p95"]) for s in states]
+
+
+def figure_jobs(run: Run, context: dict[str, Any]) -> list[FigureJob]:
+    """Every figure of the report: scenarios, the network, each scenario's draws, each
+    driver, a tornado per outcome state, and the forecast over time."""
+    doc = context["results"]
+    states = context["states"]
+    labels = [context["state_labels"][s] for s in states]
+    horizon = f"by {context['horizon_label']}"
+    jobs = [
+        FigureJob(
+            "scenarios",
+            scenario_figure,
+            (
+                [sc["title"] for sc in doc["scenarios"]],
+                labels,
+                [_intervals(sc["outcome"], states) for sc in doc["scenarios"]],
+                f"Outcome under each scenario, {horizon}",
+            ),
+        )
+    ]
+    network = run.study.network
+    jobs.append(
+        FigureJob(
+            "network",
+            network_figure,
+            (
+                list(network.ids),
+                {n.id: n.label for n in network.nodes},
+                {n.id: n.kind for n in network.nodes},
+                {n.id: n.parents for n in network.nodes},
+                f"The network: what drives the outcome {horizon}",
+            ),
+        )
+    )
+    jobs += [
+        FigureJob(
+            f"scenario-{r.scenario.id}",
+            distribution_figure,
+            (labels, r.samples, f"{r.scenario.title}: spread of the draws {horizon}"),
+        )
+        for r in run.results
+    ]
+    jobs += [
+        FigureJob(
+            f"driver-{d['id']}",
+            scenario_figure,
+            (
+                [f"{d['label']}: {label}" for label in d["state_labels"]],
+                labels,
+                [_intervals(o, states) for o in d["outcomes"]],
+                f"{d['label']}: outcome for each state {horizon}",
+            ),
+        )
+        for d in context["drivers"]
+    ]
+    for state, label in zip(states, labels, strict=True):
+        swings = context["tornado"][state]
+        jobs.append(
+            FigureJob(
+                f"tornado-{state}",
+                tornado_figure,
+                (
+                    [w.factor for w in swings],
+                    [w.low[state] for w in swings],
+                    [w.high[state] for w in swings],
+                    context["baseline_point"][state],
+                    [w.kind for w in swings],
+                    f"What moves P({label}) {horizon}",
+                ),
+            )
+        )
+    snaps = context["history"]
+    jobs.append(
+        FigureJob(
+            "history",
+            history_figure,
+            (
+                [h.date for h in snaps],
+                labels,
+                [[h.mean[s] for s in states] for h in snaps],
+                [[h.low[s] for s in states] for h in snaps],
+                [[h.high[s] for s in states] for h in snaps],
+                f"Baseline forecast {horizon}, as the evidence came in",
+            ),
+        )
+    )
+    return jobs

@@ -1,0 +1,72 @@
+"""The package's layers hold: `lint-imports` passes on the package and fails on a copy of it
+with one import that goes the wrong way or pulls a framework into the wrong layer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+LINT = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint(package_parent: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(package_parent)}
+    return subprocess.run(
+        [str(LINT), "--config", str(config), "--no-cache"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    """A copy of the package and of the configuration that holds the contracts."""
+    shutil.copytree(REPO / "src" / "forecast", tmp_path / "src" / "forecast")
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_package_keeps_every_contract(package_copy: Path) -> None:
+    done = _lint(package_copy / "src", package_copy / "pyproject.toml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        (
+            "inputs/domain.py",
+            "import forecast.reporting.report",
+            "Each layer imports only the layers below it",
+        ),
+        ("fitting/run.py", "import pgmpy.models", "pgmpy is imported in the exchange layer only"),
+        (
+            "analysis/holdout.py",
+            "import matplotlib.pyplot",
+            "matplotlib is imported in the reporting layer only",
+        ),
+        (
+            "inference/compiled.py",
+            "import pydantic",
+            "pydantic is imported in the inputs layer only",
+        ),
+    ],
+)
+def test_a_wrong_import_is_caught(
+    package_copy: Path, module: str, line: str, contract: str
+) -> None:
+    path = package_copy / "src" / "forecast" / module
+    path.write_text(path.read_text("utf-8") + f"\n{line}  # a deliberate mistake\n", "utf-8")
+    done = _lint(package_copy / "src", package_copy / "pyproject.toml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{contract} BROKEN" in done.stdout
+    assert "1 broken" in done.stdout
