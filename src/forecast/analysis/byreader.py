@@ -40,7 +40,7 @@ def baseline_only(study: Study) -> Study:
     """The study with its scenarios cut to one with no conditions (the baseline)."""
     baseline = study.baseline_scenario()
     if baseline is None:
-        baseline = Scenario("baseline", "Baseline (no conditions)", "", {}, {}, "")
+        baseline = Scenario("baseline", "Baseline (no conditions)", "", {}, {})
     return dataclasses.replace(study, scenarios=(baseline,))
 
 

@@ -118,7 +118,6 @@ def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) 
                 " ".join(sc.narrative.split()),
                 dict(sc.given),
                 dict(sc.do),
-                doc.path,
             )
         )
     return out

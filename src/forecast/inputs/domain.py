@@ -55,9 +55,6 @@ class Network:
     def ids(self) -> tuple[str, ...]:
         return tuple(n.id for n in self.nodes)
 
-    def children(self, node_id: str) -> tuple[str, ...]:
-        return tuple(n.id for n in self.nodes if node_id in n.parents)
-
     def at_baseline(self, conditions: Conditions) -> Conditions:
         """The same conditions with every named node at its baseline state."""
 
@@ -189,7 +186,6 @@ class Scenario:
     narrative: str
     given: Mapping[str, str]
     do: Mapping[str, str]
-    file: str
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from forecast.fitting.claimfit import probability_text
+from forecast.reporting.reportdata import ReportData
 from forecast.reporting.wording import claimed, interval, pct, value
 
 
@@ -31,10 +31,10 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def report_html(context: dict[str, Any], figures: dict[str, str]) -> str:
+def report_html(context: ReportData, figures: dict[str, str]) -> str:
     """Render the page; every text from evidence, notes and sources is escaped by Jinja2.
 
     `figures` maps a figure name (e.g. "scenarios") to its data: URI.
     """
     template = _environment().get_template("report.html.j2")
-    return template.render(**context, figures=figures)
+    return template.render(**context.as_template_values(), figures=figures)

@@ -6,6 +6,7 @@ from typing import Any
 
 from forecast.fitting.claimfit import probability_text
 from forecast.reporting.markdown_table import cell, table
+from forecast.reporting.reportdata import ReportData
 from forecast.reporting.sections import readers_section, resolution_section
 from forecast.reporting.wording import claimed, interval, pct
 from forecast.reporting.wording import value as value_of
@@ -34,28 +35,28 @@ def _claim_cells(row: dict[str, Any], value: str) -> str:
     return f"{cell(probability_text(row))} | {cell(claimed(row))} | {value_of(row, value)}"
 
 
-def holdout_table(context: dict[str, Any]) -> list[str]:
+def holdout_table(context: ReportData) -> list[str]:
     """Each source left out: its claims beside the point value the others imply."""
     rows = []
-    for r in context["holdout"]:
+    for r in context.holdout:
         verdict = "coherent" if r["coherent"] else f"{r['miss_points']:+.1f} points away"
         rows.append([cell(r["source"]), cell(r["id"]), _claim_cells(r, "others"), verdict])
     head = ["Source", "Claim", "Probability", "Source says", "The others give", "Verdict"]
-    return [context["holdout_sentence"], "", *table(head, rows)]
+    return [context.holdout_sentence, "", *table(head, rows)]
 
 
-def fit_table(context: dict[str, Any]) -> list[str]:
+def fit_table(context: ReportData) -> list[str]:
     """Every claim's value under the point network beside its range, misses first."""
     rows = []
-    for r in context["fit"]:
+    for r in context.fit:
         verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
         rows.append([cell(r["id"]), cell(r["source"]), _claim_cells(r, "fitted"), verdict])
     return table(["Claim", "Source", "Probability", "Claimed", "Model", "Verdict"], rows)
 
 
-def pulls_table(context: dict[str, Any]) -> list[str]:
+def pulls_table(context: ReportData) -> list[str]:
     """The claims that pull against each other."""
-    if not context["pulls"]:
+    if not context.pulls:
         return ["No two claims pull against each other by more than a tenth of a point."]
     rows = [
         [
@@ -64,7 +65,7 @@ def pulls_table(context: dict[str, Any]) -> list[str]:
             f"{p['miss_points']:+.1f} points",
             f"{p['miss_without']:+.1f} points",
         ]
-        for p in context["pulls"]
+        for p in context.pulls
     ]
     return [
         "Each missed claim beside the claim whose removal most reduces its miss.",
@@ -73,18 +74,18 @@ def pulls_table(context: dict[str, Any]) -> list[str]:
     ]
 
 
-def steps_table(context: dict[str, Any]) -> list[str]:
+def steps_table(context: ReportData) -> list[str]:
     """How much each newly added source moved and narrowed the baseline, and why."""
-    steps = context["steps"]
+    steps = context.steps
     if not steps:
         return ["All the evidence carries one date: there is no earlier forecast to compare."]
-    states = context["states"]
+    states = context.states
     head = ["Date", "Added", *(f"{cell(s)}: moved / narrowed" for s in states), "Why"]
     rows = []
     for step in steps:
         cells = [f"{step.moved[s]:+.1f} / {step.narrowed[s]:+.1f}" for s in states]
         added = ", ".join(step.added)
-        rows.append([str(step.date), cell(added), *cells, cell(context["why"][added])])
+        rows.append([str(step.date), cell(added), *cells, cell(context.why[added])])
     return [
         "The baseline recomputed as the evidence came in (same seed and draws each time): "
         "how far each newly added source moved each state's mean and narrowed its 90 % "
@@ -98,10 +99,10 @@ def _shift(shift: dict[str, float]) -> str:
     return ", ".join(f"{s} {100 * v:+.1f}" for s, v in shift.items())
 
 
-def influence_table(context: dict[str, Any], limit: int | None = None) -> list[str]:
+def influence_table(context: ReportData, limit: int | None = None) -> list[str]:
     rows = [
         [cell(inf.what), cell(inf.source), cell(inf.column), _shift(inf.shift)]
-        for inf in context["influence"][:limit]
+        for inf in context.influence[:limit]
     ]
     return [
         "Change in the baseline forecast (percentage points) if the claim were left out.",
@@ -110,12 +111,12 @@ def influence_table(context: dict[str, Any], limit: int | None = None) -> list[s
     ]
 
 
-def retraction_list(context: dict[str, Any]) -> list[str]:
-    if not context["retracted"]:
+def retraction_list(context: ReportData) -> list[str]:
+    if not context.retracted:
         return ["No claim or source is retracted."]
     lines = []
-    for inf in context["retracted"]:
-        statement = context["retracted_statements"][inf.what]
+    for inf in context.retracted:
+        statement = context.retracted_statements[inf.what]
         lines.append(
             f"- `{inf.what}` ({cell(inf.column)}), retracted {cell(statement.retraction)}; "
             f"it used to move the baseline by {_shift(inf.shift)} points"
@@ -123,7 +124,7 @@ def retraction_list(context: dict[str, Any]) -> list[str]:
     return lines
 
 
-def coverage_table(context: dict[str, Any]) -> list[str]:
+def coverage_table(context: ReportData) -> list[str]:
     rows = [
         [
             cell(row.column.label()),
@@ -131,13 +132,13 @@ def coverage_table(context: dict[str, Any]) -> list[str]:
             cell(", ".join(row.sources)) or "—",
             cell(row.assumption or "—"),
         ]
-        for row in context["coverage"]
+        for row in context.coverage
     ]
     return table(["Parameter", "Claims", "Sources", "Assumption"], rows)
 
 
-def changes_section(context: dict[str, Any]) -> list[str]:
-    changes = context["changes"]
+def changes_section(context: ReportData) -> list[str]:
+    changes = context.changes
     if changes is None:
         return ["No previous report in this folder to compare with."]
     if not changes.any:
@@ -156,9 +157,9 @@ def changes_section(context: dict[str, Any]) -> list[str]:
     return lines
 
 
-def age_table(context: dict[str, Any]) -> list[str]:
+def age_table(context: ReportData) -> list[str]:
     """The newest evidence behind each node, stale nodes flagged."""
-    as_of = context["results"]["as_of"]
+    as_of = context.results["as_of"]
     rows = [
         (
             f"`{row['node']}`",
@@ -167,26 +168,26 @@ def age_table(context: dict[str, Any]) -> list[str]:
             f"{row['age_years']:.1f}" if row["age_years"] is not None else "",
             "**older than two years**" if row["stale"] else "",
         )
-        for row in context["evidence_age"]
+        for row in context.evidence_age
     ]
     head = ("node", "newest evidence", "source", f"years before {as_of}", "")
     return table(head, rows)
 
 
-def report_markdown(context: dict[str, Any]) -> str:
+def report_markdown(context: ReportData) -> str:
     """The analyst's summary: headline, scenarios, coherence, assumptions, sources."""
-    doc = context["results"]
-    states = context["states"]
+    doc = context.results
+    states = context.states
     lines = [
-        f"# {cell(context['title'])}",
+        f"# {cell(context.title)}",
         "",
         f"**Question.** {cell(doc['question'])}",
         "",
-        f"**Horizon.** {cell(context['horizon_label'])} ({doc['horizon']}). "
-        f"{cell(context['horizon_reason'])}",
+        f"**Horizon.** {cell(context.horizon_label)} ({doc['horizon']}). "
+        f"{cell(context.horizon_reason)}",
         "",
-        f"As of {doc['as_of']}; newest evidence dated {context['newest_evidence']}. "
-        f"{doc['draws']} draws, seed {doc['seed']}; yardstick {context['yardstick_name']}; "
+        f"As of {doc['as_of']}; newest evidence dated {context.newest_evidence}. "
+        f"{doc['draws']} draws, seed {doc['seed']}; yardstick {context.yardstick_name}; "
         f"{doc['pooling']} pooling; the interval ends carry a Monte Carlo error of at most "
         f"{100 * doc['monte_carlo_error']:.2f} points.",
         "",
@@ -195,7 +196,7 @@ def report_markdown(context: dict[str, Any]) -> str:
         "## Baseline forecast",
         "",
     ]
-    lines += [f"- **{cell(row['label'])}**: {row['words']}" for row in context["headline"]]
+    lines += [f"- **{cell(row['label'])}**: {row['words']}" for row in context.headline]
     lines += [
         "",
         "## Scenarios",
@@ -208,7 +209,7 @@ def report_markdown(context: dict[str, Any]) -> str:
         "![Scenario probabilities](figures/scenarios.png)",
         "",
     ]
-    for sc in context["scenarios"]:
+    for sc in context.scenarios:
         lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {cell(sc.narrative)}"]
     lines += ["", "## Coherence: each source against the others", "", *holdout_table(context)]
     lines += ["", "## Readers: who read the sources, and where they differ", ""]
@@ -219,12 +220,13 @@ def report_markdown(context: dict[str, Any]) -> str:
     lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]
     lines += ["", "## Retracted evidence", "", *retraction_list(context)]
     lines += ["", "## Uncited analyst assumptions", ""]
-    for a in context["assumptions"]:
+    for a in context.assumptions:
+        column = a.column.label() if a.column is not None else ""
         lines.append(
-            f"- `{a.id}` — {cell(a.column.label())}, P({cell(a.state)}) = {cell(a.stated)} "
+            f"- `{a.id}` — {cell(column)}, P({cell(a.state)}) = {cell(a.stated)} "
             f"({interval(a.low, a.high)}): {cell(a.note)}"
         )
-    if not context["assumptions"]:
+    if not context.assumptions:
         lines.append("None: every parameter is cited.")
     lines += [
         "",
@@ -241,23 +243,23 @@ def report_markdown(context: dict[str, Any]) -> str:
                 f"{s['grade']} ({cell(s['grade_meaning'])})",
                 str(s["claims"]),
             ]
-            for s in context["sources"]
+            for s in context.sources
         ),
     )
     lines += ["", "The full audit trail, down to each quote, is in [audit.md](audit.md).", ""]
     return "\n".join(lines)
 
 
-def audit_markdown(context: dict[str, Any]) -> str:
+def audit_markdown(context: ReportData) -> str:
     """Every node, every parameter column, every statement with its quote and note."""
-    lines = ["# Audit trail", "", f"{cell(context['results']['question'])}", ""]
+    lines = ["# Audit trail", "", f"{cell(context.results['question'])}", ""]
     lines += ["## Coherence: each source against the others", "", *holdout_table(context), ""]
     lines += ["## How the model fits each claim", "", *fit_table(context), ""]
     lines += ["## Claims that pull against each other", "", *pulls_table(context)]
     lines += ["", "## Influence of each claim", "", *influence_table(context), ""]
     lines += ["## Retracted evidence", "", *retraction_list(context), ""]
     lines += ["## Coverage of every parameter", "", *coverage_table(context), ""]
-    for node in context["audit"]:
+    for node in context.audit:
         lines += [f"## {cell(node['label'])} (`{node['node']}`)", "", cell(node["description"]), ""]
         if node["parents"]:
             lines += [

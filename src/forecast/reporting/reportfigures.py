@@ -18,6 +18,7 @@ from forecast.fitting.run import Run
 from forecast.reporting import figures
 from forecast.reporting.figurecache import FigureJob
 from forecast.reporting.figures import Interval, scenario_figure
+from forecast.reporting.reportdata import ReportData
 
 DRAWING_CODE = (Path(figures.__file__), Path(__file__))
 
@@ -74,13 +75,13 @@ def _intervals(summary: dict[str, Any], states: Sequence[str]) -> list[Interval]
     return [Interval(summary[s]["mean"], summary[s]["p05"], summary[s]["p95"]) for s in states]
 
 
-def figure_jobs(run: Run, context: dict[str, Any]) -> list[FigureJob]:
+def figure_jobs(run: Run, context: ReportData) -> list[FigureJob]:
     """Every figure of the report: scenarios, the network, each scenario's draws, each
     driver, a tornado per outcome state, and the forecast over time."""
-    doc = context["results"]
-    states = context["states"]
-    labels = [context["state_labels"][s] for s in states]
-    horizon = f"by {context['horizon_label']}"
+    doc = context.results
+    states = context.states
+    labels = [context.state_labels[s] for s in states]
+    horizon = f"by {context.horizon_label}"
     jobs = [
         FigureJob(
             "scenarios",
@@ -126,10 +127,10 @@ def figure_jobs(run: Run, context: dict[str, Any]) -> list[FigureJob]:
                 f"{d['label']}: outcome for each state {horizon}",
             ),
         )
-        for d in context["drivers"]
+        for d in context.drivers
     ]
     for state, label in zip(states, labels, strict=True):
-        swings = context["tornado"][state]
+        swings = context.tornado[state]
         jobs.append(
             FigureJob(
                 f"tornado-{state}",
@@ -138,13 +139,13 @@ def figure_jobs(run: Run, context: dict[str, Any]) -> list[FigureJob]:
                     [w.factor for w in swings],
                     [w.low[state] for w in swings],
                     [w.high[state] for w in swings],
-                    context["baseline_point"][state],
+                    context.baseline_point[state],
                     [w.kind for w in swings],
                     f"What moves P({label}) {horizon}",
                 ),
             )
         )
-    snaps = context["history"]
+    snaps = context.history
     jobs.append(
         FigureJob(
             "history",

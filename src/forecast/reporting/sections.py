@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from forecast.reporting.markdown_table import cell, table
+from forecast.reporting.reportdata import ReportData
 
 
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-def resolution_section(context: dict[str, Any]) -> list[str]:
+def resolution_section(context: ReportData) -> list[str]:
     """Precedence, defined terms and the worked edge cases."""
-    res = context["resolution"]
+    res = context.resolution
     lines = [
         f"- `{p['node']}`: where two states could hold at once, the first of "
         + " > ".join(f"`{s}`" for s in p["states"])
@@ -34,11 +33,11 @@ def resolution_section(context: dict[str, Any]) -> list[str]:
     return lines + table(("case", "resolves as", "why"), rows)
 
 
-def readers_section(context: dict[str, Any]) -> list[str]:
+def readers_section(context: ReportData) -> list[str]:
     """Who read the sources, the baseline each alone would give, the part of the interval
     their disagreement brings, and the effects they claim."""
-    doc = context["by_reader"]
-    lines = [f"- `{r['id']}`: {cell(r['role'])}, read {r['read_on']}" for r in context["readers"]]
+    doc = context.by_reader
+    lines = [f"- `{r['id']}`: {cell(r['role'])}, read {r['read_on']}" for r in context.readers]
     states = list(doc["baselines"][0]["outcome"]) if doc["baselines"] else []
     rows = [
         (

@@ -1,0 +1,228 @@
+"""What a report shows, computed once: one typed, frozen object that the Markdown, the HTML
+page and the figures all render from (`results.json` is its `results`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from forecast.analysis.audit import audit_node
+from forecast.analysis.byreader import by_reader
+from forecast.analysis.evidenceage import evidence_age
+from forecast.analysis.history import Snapshot, Step, history, steps
+from forecast.analysis.holdout import holdout_rows, holdout_summary, source_fits, summary_sentence
+from forecast.analysis.influence import (
+    Influence,
+    claim_influences,
+    leave_one_out,
+    retraction_effects,
+)
+from forecast.analysis.pulls import pulling_pairs
+from forecast.analysis.resolution import resolution
+from forecast.analysis.results import results_document
+from forecast.analysis.sensitivity import Swing, all_swings, tornado
+from forecast.fitting.claimfit import fit_rows
+from forecast.fitting.run import Query, Run
+from forecast.inference.summary import outcome_summary
+from forecast.inputs import grading
+from forecast.inputs.coverage import Coverage, coverage
+from forecast.inputs.domain import Node, Scenario, Statement
+from forecast.inputs.yardstick import yardstick
+from forecast.reporting.changes import Changes, compare
+from forecast.reporting.wording import estimate, phrase
+
+Row = dict[str, Any]  # one row of a table, as the results document and the audit have it
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Every value the report renders; built by `report_data`."""
+
+    title: str
+    results: Row  # the results document (results.json)
+    states: list[str]
+    state_labels: dict[str, str]
+    horizon_label: str
+    horizon_reason: str
+    newest_evidence: str
+    evidence_age: list[Row]
+    resolution: Row
+    readers: list[Row]
+    by_reader: Row
+    yardstick_name: str
+    headline: list[Row]
+    scenarios: tuple[Scenario, ...]
+    fit: list[Row]
+    holdout: list[Row]
+    holdout_sentence: str
+    assumptions: list[Statement]  # uncited column statements: each has a column
+    sources: list[Row]
+    audit: list[Row]
+    influence: list[Influence]
+    retracted: list[Influence]
+    retracted_statements: dict[str, Statement]
+    coverage: list[Coverage]
+    drivers: list[Row]
+    tornado: dict[str, list[Swing]]
+    baseline_point: dict[str, float]
+    history: list[Snapshot]
+    steps: list[Step]
+    why: dict[str, str]
+    pulls: list[Row]
+    changes: Changes | None
+    drivers_nodes: list[Node]
+    explorer_default: Row
+
+    def as_template_values(self) -> dict[str, Any]:
+        """The fields by name, for the page template (not copied: the same objects)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+def report_data(
+    run: Run,
+    previous: dict[str, Any] | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> ReportData:
+    """Everything the Markdown, HTML and JSON renderers show, computed once; `progress`
+    hears about the slow steps."""
+    study = run.study
+    progress("  sensitivity: each driver and each parameter column at its ends")
+    swings = all_swings(study)
+    model = study.model
+    outcome = study.network.node(study.network.outcome)
+    doc = results_document(run)
+    stick = yardstick(model.settings.yardstick)
+    baseline = next((s for s in doc["scenarios"] if not s["given"] and not s["do"]), None)
+    headline = []
+    if baseline is not None:
+        for state, label in zip(outcome.states, outcome.state_labels, strict=True):
+            o = baseline["outcome"][state]
+            headline.append(
+                {
+                    "state": state,
+                    "label": label,
+                    "mean": o["mean"],
+                    "p05": o["p05"],
+                    "p95": o["p95"],
+                    "words": estimate(stick, o["mean"], o["p05"], o["p95"]),
+                    "phrase": phrase(stick, o["mean"]),
+                }
+            )
+    progress(f"  the fit without each source in turn ({len(study.sources)} refits)")
+    fits = source_fits(study)
+    holdout = holdout_rows(study, fits)
+    claims_per_source = {
+        s.id: sum(1 for st in study.statements if st.source_id == s.id) for s in study.sources
+    }
+    sources = [
+        {
+            "id": s.id,
+            "title": s.meta.title.value,
+            "date": s.meta.date.value.isoformat(),
+            "date_basis": s.meta.date.basis,
+            "grade": s.meta.reliability.grade,
+            "grade_meaning": grading.grade_meaning("reliability", s.meta.reliability.grade),
+            "rationale": s.meta.reliability.rationale,
+            "claims": claims_per_source[s.id],
+        }
+        for s in study.sources
+    ]
+    progress(f"  the forecast as the evidence came in ({len(study.sources)} dates at most)")
+    snapshots = history(study)
+    cited = sum(1 for s in study.active() if s.cited)
+    progress(f"  the fit without each claim in turn ({cited} refits)")
+    refits = leave_one_out(study, run.point_tables)
+    progress(f"  each reader alone ({len(study.readers())} readers, {run.draws} draws each)")
+    baseline_run = next((r for r in run.results if r.scenario == study.baseline_scenario()), None)
+    everyone = (  # the run's own baseline: the same draws and seed
+        None
+        if baseline_run is None
+        else outcome_summary(outcome.states, baseline_run.point, baseline_run.samples)
+    )
+    readers_doc = by_reader(study, run.draws, run.seed, everyone=everyone, cache=run.cache)
+    return ReportData(
+        title=f"{outcome.label}: scenario forecast",
+        results=doc,
+        states=list(outcome.states),
+        state_labels=dict(zip(outcome.states, outcome.state_labels, strict=True)),
+        horizon_label=model.horizon.label,
+        horizon_reason=" ".join(model.horizon.reason.split()),
+        newest_evidence=max(s.published for s in study.sources).isoformat(),
+        evidence_age=evidence_age(study),
+        resolution=resolution(model),
+        readers=[
+            {"id": r.id, "role": r.role, "read_on": r.read_on.isoformat()} for r in model.readers
+        ],
+        by_reader=readers_doc,
+        yardstick_name=stick.name,
+        headline=headline,
+        scenarios=study.scenarios,
+        fit=fit_rows(study, run.point_tables),
+        holdout=holdout,
+        holdout_sentence=summary_sentence(
+            holdout_summary(study, holdout, fits), len(study.sources)
+        ),
+        assumptions=[s for s in study.parameters() if not s.cited],
+        sources=sources,
+        audit=[audit_node(study, run.point_tables, n) for n in study.network.ids],
+        influence=claim_influences(study, refits),
+        retracted=retraction_effects(study),
+        retracted_statements={s.id: s for s in study.statements if s.retracted},
+        coverage=coverage(study),
+        drivers=_driver_effects(run),
+        tornado={state: tornado(swings, state) for state in outcome.states},
+        baseline_point=_baseline_point(run),
+        history=snapshots,
+        steps=steps(snapshots),
+        why={", ".join(step.added): why_sentence(step, holdout) for step in steps(snapshots)},
+        pulls=pulling_pairs(study, run.point_tables, refits),
+        changes=compare(previous, doc) if previous is not None else None,
+        drivers_nodes=[n for n in study.network.nodes if n.kind == "driver"],
+        explorer_default=next(r["outcome"] for r in doc["explorer"] if not r["given"]),
+    )
+
+
+def why_sentence(step: Step, holdout: list[dict[str, Any]]) -> str:
+    """Why a step moved or narrowed the baseline, from the added sources' holdout rows."""
+    mine = [r for r in holdout if r["source"] in step.added]
+    agree = sum(1 for r in mine if r["coherent"])
+    state = max(step.moved, key=lambda s: abs(step.moved[s]))
+    widened = sum(step.narrowed.values()) < 0
+    mood = (
+        "its claims mostly agree with the others, so it mainly adds weight"
+        if 2 * agree >= len(mine)
+        else "its claims mostly disagree with the others, so it pulls the forecast"
+    )
+    spread = " and, disagreeing, widens the intervals" if widened else ""
+    return (
+        f"{agree} of {len(mine)} of its claims hold against the other sources: {mood}{spread}; "
+        f"the largest move is {state} ({step.moved[state]:+.1f} points)."
+    )
+
+
+def _baseline_point(run: Run) -> dict[str, float]:
+    outcome = run.study.network.node(run.study.network.outcome)
+    point = run.point({}, {}, outcome.id)
+    return {s: float(point[i]) for i, s in enumerate(outcome.states)}
+
+
+def _driver_effects(run: Run) -> list[dict[str, Any]]:
+    """Each driver observed in each of its states: the outcome summary."""
+    outcome = run.study.network.node(run.study.network.outcome)
+    out = []
+    for node in run.study.network.nodes:
+        if node.kind != "driver":
+            continue
+        summaries = run.summaries([Query(outcome.id, {node.id: s}) for s in node.states])
+        out.append(
+            {
+                "id": node.id,
+                "label": node.label,
+                "states": list(node.states),
+                "state_labels": list(node.state_labels),
+                "outcomes": summaries,
+            }
+        )
+    return out
