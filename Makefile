@@ -53,7 +53,7 @@ bench: $(STAMP) ## one table: the commands and the engine on standard networks, 
 lock: $(STAMP) ## re-resolve requirements.lock to the newest versions pyproject.toml allows
 	$(BIN)/python -m pip install --quiet --target $(VENV)/lock-tools uv
 	PYTHONPATH=$(VENV)/lock-tools $(VENV)/lock-tools/bin/uv pip compile pyproject.toml \
-	  --extra dev --python-version 3.11 --generate-hashes --upgrade --output-file $(LOCK)
+	  --quiet --extra dev --python-version 3.11 --generate-hashes --upgrade --output-file $(LOCK)
 	@echo "now run 'make test': the next make installs exactly what $(LOCK) says"
 
 clean: ## remove generated reports and caches (keeps .venv)

@@ -200,8 +200,10 @@ def bench_network(
     perturbation: Perturbation,
     loops: tuple[str, ...] = ("pyagrum", "pgmpy"),
     loop_draws: int = LOOP_DRAWS,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> NetworkBench:
-    """Time the standard query over `draws` draws, then the per-draw loops asked for."""
+    """Time the standard query over `draws` draws, then the per-draw loops asked for;
+    `progress` hears about each loop before it starts (each can take seconds)."""
     structure = net.structure
     target, given = standard_query(structure)
     began = time.perf_counter()
@@ -232,6 +234,10 @@ def bench_network(
         "pgmpy": lambda: pgmpy_loop(net, target, given, tables),
     }
     for name in loops:
+        progress(
+            f"timing {name}'s per-draw loop (at most {min(loop_draws, draws)} "
+            f"draws or {LOOP_SECONDS:.0f} s)..."
+        )
         loop, theirs = runners[name]()
         result.loops.append(loop)
         result.point_differences[name] = float(np.abs(theirs - point).max())

@@ -124,7 +124,8 @@ def bench_command(
         sys.exit(1)
     if not as_json:
         say(f"{network.name}: answering {draws:,} draws, then the per-draw loops")
-    result = bench_network(network, net, draws, Perturbation(concentration, seed), names)
+    perturbation = Perturbation(concentration, seed)
+    result = bench_network(network, net, draws, perturbation, names, progress=say)
     if as_json:
         click.echo(json.dumps(bench_json(result), indent=2))
     else:

@@ -9,21 +9,21 @@ own random stream, seeded with [seed, i, u, b]. So each column's draws are the s
 whichever other columns are drawn, however the draws are split into chunks to bound
 memory, and whichever thread draws them: a query draws only the columns it reads (a
 table sliced at an observed parent state reads only the columns with that state), and
-the threads share the columns (numpy's gamma sampler releases the GIL). Tables come
-out draws last, (parents..., states, draws), the layout the compiled engine contracts
-without a copy.
+the columns are shared among the machine's cores (`draw_tables`). Tables come out draws
+last, (parents..., states, draws), the layout the compiled engine contracts without a
+copy.
 """
 
 from __future__ import annotations
 
 import math
+import mmap
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from forecast.base.arrays import Array
 
@@ -59,6 +59,54 @@ def _column(
     return out
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The columns one sliced table reads, and the shape they are drawn into."""
+
+    point: Array  # (parents..., states)
+    number: int  # the node's place in the network: its streams' number
+    fixed: Mapping[int, int]
+    columns: npt.NDArray[np.intp]  # flat column indices (parent combinations) read
+    picked: tuple[int, ...]  # sizes of the parent axes after slicing (1 where fixed)
+
+
+def _plan(point: Array, number: int, fixed: Mapping[int, int]) -> _Plan:
+    parents = point.shape[:-1]
+    picks = [range(n) if a not in fixed else [fixed[a]] for a, n in enumerate(parents)]
+    columns = np.ravel_multi_index(np.ix_(*picks), parents).ravel() if parents else np.zeros(1, int)
+    return _Plan(point, number, fixed, columns, tuple(len(p) for p in picks))
+
+
+def _fill(
+    plan: _Plan,
+    out: Array,
+    which: Sequence[int],
+    start: int,
+    count: int,
+    perturbation: Perturbation,
+) -> None:
+    """Draw the columns `which` (positions in plan.columns) of a table into `out`,
+    (columns, states, count)."""
+    first, last = start // BLOCK, (start + count - 1) // BLOCK
+    offset = start - first * BLOCK
+    rows = plan.point.reshape(-1, plan.point.shape[-1])
+    for i in which:
+        column = int(plan.columns[i])
+        drawn = _column(rows[column], (plan.number, column), first, last, perturbation)
+        out[i] = drawn[:, offset : offset + count]
+
+
+def _finish(plan: _Plan, out: Array, count: int) -> Array:
+    """The drawn columns as the sliced table: the remaining axes, then the draws."""
+    own = len(plan.picked)
+    table = out.reshape((*plan.picked, plan.point.shape[-1], count))
+    squeeze = tuple(a for a in range(own) if a in plan.fixed)
+    table = table.squeeze(axis=squeeze) if squeeze else table
+    if own in plan.fixed:
+        table = table[..., plan.fixed[own], :]
+    return np.ascontiguousarray(table)
+
+
 def draw_table(
     point: Array,
     number: int,
@@ -66,31 +114,26 @@ def draw_table(
     start: int,
     count: int,
     perturbation: Perturbation,
-    pool: ThreadPoolExecutor | None = None,
 ) -> Array:
     """Draws start .. start+count of node `number`'s table `point` (parents..., states),
     sliced at `fixed` (axis -> state; the node's own axis may be one of them): the
     remaining axes, then the draws."""
-    shape = point.shape
-    parents = shape[:-1]
-    first, last = start // BLOCK, (start + count - 1) // BLOCK
-    offset = start - first * BLOCK
-    picks = [range(n) if a not in fixed else [fixed[a]] for a, n in enumerate(parents)]
-    columns = np.ravel_multi_index(np.ix_(*picks), parents).ravel() if parents else np.zeros(1, int)
-    rows = point.reshape(-1, shape[-1])
+    plan = _plan(point, number, fixed)
+    out = np.empty((len(plan.columns), point.shape[-1], count))
+    _fill(plan, out, range(len(plan.columns)), start, count, perturbation)
+    return _finish(plan, out, count)
 
-    def one(column: Any) -> Array:
-        drawn = _column(rows[column], (number, int(column)), first, last, perturbation)
-        return drawn[:, offset : offset + count]
 
-    parts = list(pool.map(one, columns)) if pool is not None else [one(c) for c in columns]
-    table = np.stack(parts).reshape((*(len(p) for p in picks), shape[-1], count))
-    own = len(parents)
-    squeeze = [a for a in range(own) if a in fixed]
-    table = table.squeeze(axis=tuple(squeeze)) if squeeze else table
-    if own in fixed:
-        table = table[..., fixed[own], :]
-    return np.ascontiguousarray(table)
+def _shares(costs: Sequence[int], workers: int) -> list[list[int]]:
+    """Jobs split into `workers` groups of about equal cost (largest first, each to the
+    lightest group so far)."""
+    groups: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for job in sorted(range(len(costs)), key=lambda j: -costs[j]):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(job)
+        loads[lightest] += costs[job]
+    return groups
 
 
 def draw_tables(
@@ -101,14 +144,53 @@ def draw_tables(
     count: int,
     perturbation: Perturbation,
 ) -> list[Array]:
-    """The sliced draws of each (node, fixed axes) in `wanted`, sharing the columns among
-    the machine's cores. `order` is the network's node order, which numbers the streams."""
+    """The sliced draws of each (node, fixed axes) in `wanted`. `order` is the network's
+    node order, which numbers the streams. Where the machine has several cores and can
+    fork, the columns are shared among child processes that write into memory mapped
+    before the fork (numpy's gamma sampler holds the GIL, so threads would not help); a
+    child that fails has its columns drawn here instead."""
     number = {n: i for i, n in enumerate(order)}
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return [
-            draw_table(tables[node], number[node], fixed, start, count, perturbation, pool)
-            for node, fixed in wanted
-        ]
+    plans = [_plan(tables[node], number[node], fixed) for node, fixed in wanted]
+    shapes = [(len(p.columns), p.point.shape[-1], count) for p in plans]
+    sizes = [math.prod(shape) for shape in shapes]
+    jobs = [(t, i) for t, plan in enumerate(plans) for i in range(len(plan.columns))]
+    workers = min(WORKERS, len(jobs)) if hasattr(os, "fork") else 1
+    if workers > 1:
+        shared = mmap.mmap(-1, 8 * sum(sizes))
+        flat = np.frombuffer(shared, dtype=np.float64)
+    else:
+        flat = np.empty(sum(sizes))
+    bounds = np.cumsum([0, *sizes])
+    outs = [flat[bounds[t] : bounds[t + 1]].reshape(shape) for t, shape in enumerate(shapes)]
+
+    def fill(group: Sequence[int]) -> None:
+        for t, plan in enumerate(plans):
+            which = [jobs[j][1] for j in group if jobs[j][0] == t]
+            if which:
+                _fill(plan, outs[t], which, start, count, perturbation)
+
+    costs = [
+        int((plans[t].point.reshape(-1, plans[t].point.shape[-1])[plans[t].columns[i]] > 0).sum())
+        for t, i in jobs
+    ]
+    groups = _shares(costs, workers)
+    children = {}
+    for group in groups[1:]:
+        pid = os.fork()
+        if pid == 0:  # the child: draw its columns into the shared memory, and leave
+            code = 0
+            try:
+                fill(group)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children[pid] = group
+    fill(groups[0])
+    for pid, group in children.items():
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            fill(group)
+    return [_finish(plan, out, count) for plan, out in zip(plans, outs, strict=True)]
 
 
 def chunks(draws: int, chunk: int) -> Iterator[tuple[int, int]]:
