@@ -60,22 +60,23 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(root: Path, draws: int, seed: int) -> str:
-    """The fingerprint of this workspace's model and evidence files (and code, draws, seed)."""
-    digest = hashlib.sha256(f"{FORMAT}:{code_fingerprint()}:{draws}:{seed}".encode())
-    for folder in ("model", "evidence"):
+def _folders_digest(root: Path, folders: tuple[str, ...], salt: str) -> str:
+    """A digest of the code, `salt`, and every file's name and bytes under the folders."""
+    digest = hashlib.sha256(f"{FORMAT}:{code_fingerprint()}:{salt}".encode())
+    for folder in folders:
         for path in _files(root / folder):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def fingerprint(root: Path, draws: int, seed: int) -> str:
+    """The fingerprint of this workspace's model and evidence files (and code, draws, seed)."""
+    return _folders_digest(root, ("model", "evidence"), f"{draws}:{seed}")
 
 
 def inputs_fingerprint(root: Path) -> str:
     """The fingerprint of every input file (scenarios included) and the code."""
-    digest = hashlib.sha256(f"{FORMAT}:{code_fingerprint()}".encode())
-    for folder in ("model", "evidence", "scenarios"):
-        for path in _files(root / folder):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:32]
+    return _folders_digest(root, ("model", "evidence", "scenarios"), "study")
 
 
 def _study_path(root: Path, key: str) -> Path:

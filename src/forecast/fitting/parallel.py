@@ -12,7 +12,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import multiprocessing
-import os
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 
@@ -20,6 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from forecast.base.arrays import Array
+from forecast.base.cores import usable_cores
 from forecast.fitting.problem import FitProblem, Index
 from forecast.fitting.solver import FitResult, Progress, joined, quasi_newton
 
@@ -45,13 +45,6 @@ def keep_freed_memory() -> None:
     mallopt(M_TRIM_THRESHOLD, ctypes.c_int(KEEP_FREED))
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not every platform can say which cores a process may use
-        return os.cpu_count() or 1
-
-
 def _fit_group(
     problem: FitProblem, phi: Array, rows: Index, curvature: Array, tolerance: float, rounds: int
 ) -> Progress:
@@ -71,7 +64,9 @@ def fit_draws(
     phi = problem.free(start)
     count = GROUPS if len(phi) >= SPLIT_FROM else 1
     groups = np.array_split(np.arange(len(phi)), count)
-    side_by_side = count > 1 and _cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    side_by_side = (
+        count > 1 and usable_cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    )
     if side_by_side:
         with ProcessPoolExecutor(
             count, mp_context=multiprocessing.get_context("fork"), initializer=keep_freed_memory

@@ -26,9 +26,9 @@ import numpy as np
 import numpy.typing as npt
 
 from forecast.base.arrays import Array
+from forecast.base.cores import usable_cores
 
 BLOCK = 2048  # draws per random stream
-WORKERS = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def draw_tables(
     shapes = [(len(p.columns), p.point.shape[-1], count) for p in plans]
     sizes = [math.prod(shape) for shape in shapes]
     jobs = [(t, i) for t, plan in enumerate(plans) for i in range(len(plan.columns))]
-    workers = min(WORKERS, len(jobs)) if hasattr(os, "fork") else 1
+    workers = min(usable_cores(), len(jobs)) if hasattr(os, "fork") else 1
     if workers > 1:
         shared = mmap.mmap(-1, 8 * sum(sizes))
         flat = np.frombuffer(shared, dtype=np.float64)
@@ -198,8 +198,3 @@ def chunks(draws: int, chunk: int) -> Iterator[tuple[int, int]]:
     size = max(BLOCK, chunk - chunk % BLOCK)
     for start in range(0, draws, size):
         yield start, min(size, draws - start)
-
-
-def cells_per_draw(tables: Mapping[str, Array]) -> int:
-    """Numbers in one draw of the given tables."""
-    return sum(math.prod(t.shape) for t in tables.values())

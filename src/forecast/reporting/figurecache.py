@@ -15,7 +15,6 @@ import dataclasses
 import datetime
 import hashlib
 import multiprocessing
-import os
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from forecast.base.cores import usable_cores
 
 FOLDER = ".figure-cache"
 SUFFIXES = (".png", ".svg")
@@ -89,13 +90,6 @@ def _render(job: FigureJob, folder: Path) -> None:
     save(job.draw(*job.args), folder / job.stem)
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def render_all(
     jobs: Sequence[FigureJob], folder: Path, code: str, old: Path | None, new: Path
 ) -> int:
@@ -112,7 +106,7 @@ def render_all(
                 shutil.copyfile(path, folder / f"{job.stem}{suffix}")
         else:
             missing.append(job)
-    workers = min(len(missing), _cores())
+    workers = min(len(missing), usable_cores())
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
