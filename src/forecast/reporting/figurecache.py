@@ -1,9 +1,10 @@
 """Figures drawn only when what they show has changed, the missing ones side by side.
 
-A figure is a job: a module-level drawing function and its arguments. Its key digests the
-function's name, every argument (arrays by their bytes, numbers by their exact repr), the
-drawing code and matplotlib's version; its PNG and SVG are kept under that key in the
-report folder's cache. A job whose key is there is copied, not drawn: the same bytes a
+A figure is a job: a module-level drawing function, its arguments and the formats wanted
+(SVG for the page; PNG only where a file links one). Its key digests the function's name,
+the formats, every argument (arrays by their bytes, numbers by their exact repr), the
+drawing code and matplotlib's version; its files are kept under that key in the report
+folder's cache. A job whose key is there is copied, not drawn: the same bytes a
 fresh drawing would give, since the files carry no timestamps. The rest are drawn in
 worker processes where the machine has the cores. Only the keys of the figures the
 report uses are kept, so the cache holds one report's figures.
@@ -27,7 +28,6 @@ import numpy as np
 from forecast.base.cores import usable_cores
 
 FOLDER = ".figure-cache"
-SUFFIXES = (".png", ".svg")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class FigureJob:
     stem: str
     draw: Callable[..., Any]
     args: tuple[Any, ...]
+    suffixes: tuple[str, ...] = (".svg",)  # the page embeds SVG; PNG where a file links it
 
 
 def _feed(digest: Any, value: Any) -> None:
@@ -79,7 +80,7 @@ def code_fingerprint(modules: Sequence[Path]) -> str:
 def job_key(job: FigureJob, code: str) -> str:
     """The cache key of a figure."""
     digest = hashlib.sha256(code.encode())
-    digest.update(f"{job.draw.__module__}.{job.draw.__qualname__}".encode())
+    digest.update(f"{job.draw.__module__}.{job.draw.__qualname__}{job.suffixes}".encode())
     _feed(digest, job.args)
     return digest.hexdigest()[:32]
 
@@ -87,7 +88,7 @@ def job_key(job: FigureJob, code: str) -> str:
 def _render(job: FigureJob, folder: Path) -> None:
     from forecast.reporting.figures import save
 
-    save(job.draw(*job.args), folder / job.stem)
+    save(job.draw(*job.args), folder / job.stem, job.suffixes)
 
 
 def render_all(
@@ -100,9 +101,9 @@ def render_all(
     keys = [job_key(job, code) for job in jobs]
     missing = []
     for job, key in zip(jobs, keys, strict=True):
-        kept = [old / f"{key}{s}" for s in SUFFIXES] if old is not None else []
+        kept = [old / f"{key}{s}" for s in job.suffixes] if old is not None else []
         if kept and all(p.is_file() for p in kept):
-            for path, suffix in zip(kept, SUFFIXES, strict=True):
+            for path, suffix in zip(kept, job.suffixes, strict=True):
                 shutil.copyfile(path, folder / f"{job.stem}{suffix}")
         else:
             missing.append(job)
@@ -115,6 +116,6 @@ def render_all(
         for job in missing:
             _render(job, folder)
     for job, key in zip(jobs, keys, strict=True):
-        for suffix in SUFFIXES:
+        for suffix in job.suffixes:
             shutil.copyfile(folder / f"{job.stem}{suffix}", new / f"{key}{suffix}")
     return len(missing)

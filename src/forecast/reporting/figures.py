@@ -105,11 +105,15 @@ def scenario_figure(
     return fig
 
 
-def save(fig: Figure, stem: Path) -> list[Path]:
-    """Write PNG and SVG with no timestamps; close the figure."""
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fig.savefig(paths[0], dpi=150, metadata={"Software": None})
-    fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+def save(fig: Figure, stem: Path, suffixes: Sequence[str] = (".png", ".svg")) -> list[Path]:
+    """Write the figure in each format asked for (".png", ".svg"), with no timestamps;
+    close the figure."""
+    paths = [stem.with_suffix(suffix) for suffix in suffixes]
+    for path in paths:
+        if path.suffix == ".png":
+            fig.savefig(path, dpi=150, metadata={"Software": None})
+        else:
+            fig.savefig(path, metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return paths
 

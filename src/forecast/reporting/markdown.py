@@ -11,6 +11,8 @@ from forecast.reporting.sections import readers_section, resolution_section
 from forecast.reporting.wording import claimed, interval, pct
 from forecast.reporting.wording import value as value_of
 
+LINKED_FIGURE = "scenarios"  # the one figure report.md shows, as PNG (the page has them all)
+
 
 def _estimate_cell(o: dict[str, Any]) -> str:
     """'12 % (6–19 %, ±1.0)': mean, 90 % interval, and the larger Monte Carlo standard error
@@ -206,7 +208,7 @@ def report_markdown(context: ReportData) -> str:
         "",
         *_scenario_table(doc, states),
         "",
-        "![Scenario probabilities](figures/scenarios.png)",
+        f"![Scenario probabilities](figures/{LINKED_FIGURE}.png)",
         "",
     ]
     for sc in context.scenarios:

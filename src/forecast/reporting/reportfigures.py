@@ -18,6 +18,7 @@ from forecast.fitting.run import Run
 from forecast.reporting import figures
 from forecast.reporting.figurecache import FigureJob
 from forecast.reporting.figures import Interval, scenario_figure
+from forecast.reporting.markdown import LINKED_FIGURE
 from forecast.reporting.reportdata import ReportData
 
 DRAWING_CODE = (Path(figures.__file__), Path(__file__))
@@ -84,7 +85,7 @@ def figure_jobs(run: Run, context: ReportData) -> list[FigureJob]:
     horizon = f"by {context.horizon_label}"
     jobs = [
         FigureJob(
-            "scenarios",
+            LINKED_FIGURE,
             scenario_figure,
             (
                 [sc["title"] for sc in doc["scenarios"]],
@@ -92,6 +93,7 @@ def figure_jobs(run: Run, context: ReportData) -> list[FigureJob]:
                 [_intervals(sc["outcome"], states) for sc in doc["scenarios"]],
                 f"Outcome under each scenario, {horizon}",
             ),
+            (".png", ".svg"),  # report.md links the PNG
         )
     ]
     network = run.study.network
