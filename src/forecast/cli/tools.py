@@ -78,8 +78,20 @@ def schema(root: Path) -> None:
 
 @main.command("bench")
 @click.argument("network", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--draws", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000))
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(0, MAX_SEED))
+@click.option(
+    "--draws",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1, 10_000_000),
+    help="Perturbed networks to answer the query on.",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, MAX_SEED),
+    help="Random seed of the draws; the same seed gives the same tables.",
+)
 @click.option(
     "--concentration",
     default=50.0,
