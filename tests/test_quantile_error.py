@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from forecast.inference.structure import quantile_error
+from forecast.inference.summary import quantile_error
 
 
 @pytest.mark.parametrize("q", [0.05, 0.95])

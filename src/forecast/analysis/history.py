@@ -17,7 +17,8 @@ import numpy as np
 
 from forecast.fitting.cpt import build_tables
 from forecast.inference.compiled import posterior
-from forecast.inference.structure import structure_of, summarise
+from forecast.inference.structure import structure_of
+from forecast.inference.summary import summarise
 from forecast.inputs.domain import Study
 
 

@@ -13,7 +13,6 @@ the draw count, with the draws made beforehand and outside their clocks.
 from __future__ import annotations
 
 import resource
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,35 +25,18 @@ from forecast.base.arrays import Array
 from forecast.inference.bif import DiscreteNetwork
 from forecast.inference.compiled import CompiledQuery, Engine, Shape
 from forecast.inference.perturb import Perturbation, chunks, draw_tables
-from forecast.inference.structure import Structure
+from forecast.inference.structure import Structure, ancestral
 
 CHUNK_MB = 256  # the draws' tables of one chunk stay under this
 LOOP_DRAWS = 200  # draws a per-draw loop is timed over at most
 LOOP_SECONDS = 10.0  # and for at most this long
 
 
-def ancestors(structure: Structure) -> dict[str, set[str]]:
-    """Every node's ancestors."""
-    found: dict[str, set[str]] = {}
-
-    def of(node: str) -> set[str]:
-        if node not in found:
-            found[node] = set()
-            for p in structure.parents[node]:
-                found[node] |= {p} | of(p)
-        return found[node]
-
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10 * len(structure.nodes)))
-    for node in structure.nodes:
-        of(node)
-    return found
-
-
 def standard_query(structure: Structure) -> tuple[str, dict[str, str]]:
     """The target with the most ancestors (ties by name) and the next five such nodes,
     each observed in its first state."""
-    count = ancestors(structure)
-    ranked = sorted(structure.nodes, key=lambda n: (-len(count[n]), n))
+    count = {n: len(ancestral(structure, [n])) for n in structure.nodes}
+    ranked = sorted(structure.nodes, key=lambda n: (-count[n], n))
     return ranked[0], {n: structure.states[n][0] for n in ranked[1:6]}
 
 

@@ -6,8 +6,7 @@ from typing import Any
 
 from forecast.analysis.explorer import explorer_rows
 from forecast.fitting.run import Run
-from forecast.inference.structure import quantile_error
-from forecast.inference.summary import number, outcome_summary
+from forecast.inference.summary import number, outcome_summary, quantile_error
 
 
 def scenario_rows(run: Run) -> list[dict[str, Any]]:

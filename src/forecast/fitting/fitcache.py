@@ -22,6 +22,7 @@ name and renamed, and only the newest KEEP of each kind are kept.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -50,6 +51,7 @@ def _files(folder: Path) -> Iterable[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """A digest of the package's own files: a changed engine is a changed fit."""
     package = Path(__file__).parents[1]  # the whole forecast package

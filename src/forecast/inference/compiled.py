@@ -28,7 +28,7 @@ import numpy as np
 import opt_einsum as oe
 
 from forecast.base.arrays import Array
-from forecast.inference.structure import ImpossibleEvidenceError, Structure
+from forecast.inference.structure import ImpossibleEvidenceError, Structure, ancestral
 
 # A greedy path whose largest intermediate has more cells than this (per draw) is worth a
 # random-greedy search for a better one; below it, the search costs more than it saves.
@@ -56,15 +56,7 @@ class _Factor:
 def relevant(structure: Structure, shape: Shape) -> list[str]:
     """The ancestors of the target and the conditioning nodes in the mutilated network, in
     the structure's order."""
-    forced = set(shape.do)
-    wanted = {shape.target, *shape.given, *shape.do}
-    stack = [n for n in wanted if n not in forced]
-    while stack:
-        for parent in structure.parents[stack.pop()]:
-            if parent not in wanted:
-                wanted.add(parent)
-                if parent not in forced:
-                    stack.append(parent)
+    wanted = ancestral(structure, {shape.target, *shape.given, *shape.do}, shape.do)
     return [n for n in structure.nodes if n in wanted]
 
 

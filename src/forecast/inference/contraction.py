@@ -21,7 +21,7 @@ import numpy as np
 import opt_einsum as oe
 
 from forecast.base.arrays import Array
-from forecast.inference.structure import Structure
+from forecast.inference.structure import Structure, ancestral
 from forecast.inputs.domain import Conditions
 
 
@@ -30,13 +30,7 @@ def relevant_nodes(
 ) -> list[str]:
     """The target, the observed nodes and their ancestors, in the structure's order; every
     other node sums to one and drops out of every query."""
-    wanted = {target} | {n for c in conditions for n, _ in c.given}
-    stack = list(wanted)
-    while stack:
-        for parent in structure.parents[stack.pop()]:
-            if parent not in wanted:
-                wanted.add(parent)
-                stack.append(parent)
+    wanted = ancestral(structure, {target} | {n for c in conditions for n, _ in c.given})
     return [n for n in structure.nodes if n in wanted]
 
 

@@ -169,10 +169,8 @@ def draw_tables(
             if which:
                 _fill(plan, outs[t], which, start, count, perturbation)
 
-    costs = [
-        int((plans[t].point.reshape(-1, plans[t].point.shape[-1])[plans[t].columns[i]] > 0).sum())
-        for t, i in jobs
-    ]
+    possible = [(p.point.reshape(-1, p.point.shape[-1])[p.columns] > 0).sum(axis=1) for p in plans]
+    costs = [int(possible[t][i]) for t, i in jobs]  # the gamma variates each column needs
     groups = _shares(costs, workers)
     children = {}
     for group in groups[1:]:

@@ -1,13 +1,44 @@
-"""Summaries of draws in the stable number format shared by every output."""
+"""Summaries of draws (means, quantiles and the Monte Carlo error of a quantile), in the
+stable number format shared by every output."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from forecast.base.arrays import Array
-from forecast.inference.structure import quantile_error, summarise
 
 DECIMALS = 10
+
+
+def summarise(samples: Array, quantiles: Sequence[float] = (0.05, 0.95)) -> dict[str, Array]:
+    """Mean and quantiles over the draw axis of (draws, states) samples."""
+    out = {"mean": samples.mean(axis=0)}
+    for q in quantiles:
+        out[f"p{round(q * 100):02d}"] = np.quantile(samples, q, axis=0)
+    return out
+
+
+ERROR_WINDOW = 2.0  # binomial standard deviations either side of a quantile's rank
+
+
+def quantile_error(samples: Array, q: float) -> Array:
+    """Monte Carlo standard error of the q-quantile over the draw axis, per state: the
+    distance between the order statistics ERROR_WINDOW binomial standard deviations
+    either side of its rank, over twice ERROR_WINDOW (needs no assumption about the
+    draws' distribution). The rank of the sample quantile has a binomial standard
+    deviation sqrt(n q (1 - q)); a window of two of them either side makes the estimate's
+    own noise about 1.4 times smaller than a window of one, at a bias that is negligible
+    where the quantile function is smooth."""
+    n = samples.shape[0]
+    spread = ERROR_WINDOW * np.sqrt(n * q * (1.0 - q))
+    ordered = np.sort(samples, axis=0)
+    low = ordered[max(0, int(np.floor(n * q - spread)))]
+    high = ordered[min(n - 1, int(np.ceil(n * q + spread)))]
+    out: Array = (high - low) / (2.0 * ERROR_WINDOW)
+    return out
 
 
 def number(value: float) -> float:
