@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from forecast.inputs.domain import ColumnKey, Conditions, Network, Node, Statement, Study
+from forecast.inputs.facts import model_facts
 from forecast.inputs.filemodels import ModelFile
 
 
@@ -112,7 +113,8 @@ def statement(
 
 
 def study_of(network: Network, statements: list[Statement], assumptions: str = "give_way") -> Study:
-    return Study(model_file(network, assumptions), network, (), tuple(statements), ())
+    facts = model_facts(model_file(network, assumptions))
+    return Study(facts, network, (), tuple(statements), ())
 
 
 def log_linear_truth(rng: np.random.Generator, network: Network) -> dict[str, np.ndarray]:

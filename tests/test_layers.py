@@ -3,13 +3,19 @@ with one import that goes the wrong way or pulls a framework into the wrong laye
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
+
+from forecast.inputs.checks import build_study
+from forecast.inputs.loading import load_inputs
 
 REPO = Path(__file__).resolve().parent.parent
 LINT = Path(sys.executable).with_name("lint-imports")
@@ -59,6 +65,11 @@ def test_the_package_keeps_every_contract(package_copy: Path) -> None:
             "import pydantic",
             "pydantic is imported in the inputs layer only",
         ),
+        (
+            "reporting/reportdata.py",
+            "import forecast.inputs.filemodels",
+            "the parsed files' pydantic models stay in the inputs layer",
+        ),
     ],
 )
 def test_a_wrong_import_is_caught(
@@ -70,3 +81,29 @@ def test_a_wrong_import_is_caught(
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"{contract} BROKEN" in done.stdout
     assert "1 broken" in done.stdout
+
+
+def _pydantic_inside(value: object, path: str, seen: set[int]) -> list[str]:
+    """Where in `value` (dataclasses, mappings and sequences, walked) a pydantic model sits."""
+    if id(value) in seen or isinstance(value, str | bytes | int | float | type(None)):
+        return []
+    seen.add(id(value))
+    if isinstance(value, BaseModel):
+        return [path]
+    found: list[str] = []
+    if dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            found += _pydantic_inside(getattr(value, f.name), f"{path}.{f.name}", seen)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            found += _pydantic_inside(item, f"{path}[{key!r}]", seen)
+    elif isinstance(value, tuple | list):
+        for i, item in enumerate(value):
+            found += _pydantic_inside(item, f"{path}[{i}]", seen)
+    return found
+
+
+def test_the_study_every_layer_sees_holds_no_pydantic_model() -> None:
+    study = build_study(load_inputs(REPO))
+    assert study.sources and study.model.readers  # the walk reaches real content
+    assert _pydantic_inside(study, "study", set()) == []

@@ -29,7 +29,7 @@ def _statement_entry(study: Study, statement: Statement, share: float) -> dict[s
         source = study.source(statement.source_id)
         entry.update(
             source=source.id,
-            source_grade=source.meta.reliability.grade,
+            source_grade=source.meta.grade,
             credibility=statement.credibility,
             quote=statement.quote,
             before=statement.context[0],
@@ -145,11 +145,11 @@ def audit_source(study: Study, tables: Tables, source_id: str) -> dict[str, Any]
     return {
         "source": source_id,
         "file": source.file,
-        "title": meta.title.value,
-        "author": meta.author.value,
-        "date": meta.date.value.isoformat(),
-        "reliability": meta.reliability.grade,
-        "rationale": meta.reliability.rationale,
+        "title": meta.title,
+        "author": meta.author,
+        "date": meta.date.isoformat(),
+        "reliability": meta.grade,
+        "rationale": meta.rationale,
         "retraction": f"{meta.retracted.date}: {meta.retracted.reason}" if meta.retracted else None,
         "parameters": sorted({s.target_label() for s in mine if not s.retracted}),
         "claims": [_claim_entry(study, tables, s) for s in mine],

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecast.inputs.filemodels import ModelFile
+from forecast.inputs.domain import ModelFacts
 
 
-def resolution(model: ModelFile) -> dict[str, Any]:
+def resolution(model: ModelFacts) -> dict[str, Any]:
     """Precedence per node (where declared), definitions and edge cases."""
     return {
-        "precedence": [
-            {"node": n.id, "states": list(n.precedence)} for n in model.nodes if n.precedence
-        ],
+        "precedence": [{"node": node, "states": list(states)} for node, states in model.precedence],
         "definitions": [
-            {"term": d.term, "meaning": " ".join(d.meaning.split())} for d in model.definitions
+            {"term": term, "meaning": " ".join(meaning.split())}
+            for term, meaning in model.definitions
         ],
         "edge_cases": [
             {

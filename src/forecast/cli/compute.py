@@ -45,7 +45,7 @@ def validate(root: Path, strict: bool) -> None:
     if strict:
         from forecast.inputs.checks import strict_problems
 
-        problems = strict_problems(raw.model.doc, study, coverage(study))
+        problems = strict_problems(raw.model, coverage(study))
         if problems:
             raise InputError(problems)
     click.echo(

@@ -6,7 +6,6 @@ from collections import defaultdict
 
 from forecast.base.errors import InputError, Problem, display_path
 from forecast.base.suggest import did_you_mean
-from forecast.base.yamlio import Document
 from forecast.inputs import sizes
 from forecast.inputs.coverage import Coverage
 from forecast.inputs.criteria import criteria_problems
@@ -20,7 +19,9 @@ from forecast.inputs.evidencecheck import (
     check_assumptions,
     check_evidence,
 )
-from forecast.inputs.loading import RawInputs
+from forecast.inputs.facts import model_facts
+from forecast.inputs.filemodels import ModelFile
+from forecast.inputs.loading import Loaded, RawInputs
 from forecast.inputs.networkcheck import check_network
 from forecast.inputs.readers import reader_problems
 from forecast.inputs.yardstick import yardstick
@@ -155,7 +156,7 @@ def build_study(raw: RawInputs) -> Study:
     if problems:
         raise InputError(problems)
     return Study(
-        raw.model.value,
+        model_facts(raw.model.value),
         network,
         tuple(sources),
         tuple(statements),
@@ -164,10 +165,11 @@ def build_study(raw: RawInputs) -> Study:
     )
 
 
-def strict_problems(doc: Document, study: Study, rows: list[Coverage]) -> list[Problem]:
+def strict_problems(model: Loaded[ModelFile], rows: list[Coverage]) -> list[Problem]:
     """--strict: every parameter resting on one source alone or on an assumption, placed in
-    the model file `doc`."""
-    index = {n.id: i for i, n in enumerate(study.model.nodes)}
+    the model file."""
+    doc = model.doc
+    index = {n.id: i for i, n in enumerate(model.value.nodes)}
     problems = []
     for row in rows:
         if row.weak:

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from forecast.inputs.filemodels import ModelFile, SourceMeta
-
 
 @dataclass(frozen=True)
 class Node:
@@ -171,9 +169,79 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Horizon:
+    date: dt.date
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How claims become numbers, and the sizes checked before anything is computed."""
+
+    yardstick: str
+    pooling: Literal["logarithmic", "linear"]
+    half_life_years: float
+    assumptions: Literal["compete", "give_way"]
+    memory_mb: int
+
+
+@dataclass(frozen=True)
+class Reader:
+    id: str
+    role: str
+    read_on: dt.date
+
+
+@dataclass(frozen=True)
+class EdgeCase:
+    """A situation a judge could meet at the horizon, and the states it resolves to."""
+
+    case: str
+    resolves: tuple[tuple[str, str], ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the model file says besides the network: the question, its dates and settings,
+    and how a judge resolves its states."""
+
+    question: str
+    as_of: dt.date
+    horizon: Horizon
+    settings: Settings
+    precedence: tuple[tuple[str, tuple[str, ...]], ...]  # node -> states, first wins
+    definitions: tuple[tuple[str, str], ...]  # term -> meaning
+    edge_cases: tuple[EdgeCase, ...]
+    readers: tuple[Reader, ...]
+
+
+@dataclass(frozen=True)
+class Retraction:
+    date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What is known about a source: who wrote it, when, and how reliable it is."""
+
+    title: str
+    author: str
+    publisher: str
+    date: dt.date
+    date_basis: str  # stated or inferred
+    kind: str
+    grade: str  # Admiralty reliability, A to F
+    rationale: str
+    retracted: Retraction | None
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
-    meta: SourceMeta
+    meta: SourceFacts
     file: str
     weight: float
     published: dt.date
@@ -192,7 +260,7 @@ class Scenario:
 class Study:
     """Everything needed to compute and explain the forecast."""
 
-    model: ModelFile
+    model: ModelFacts
     network: Network
     sources: tuple[Source, ...]
     statements: tuple[Statement, ...]

@@ -16,6 +16,7 @@ from forecast.inputs.domain import (
     Source,
     Statement,
 )
+from forecast.inputs.facts import source_facts
 from forecast.inputs.filemodels import EvidenceFile
 from forecast.inputs.loading import Loaded, RawInputs
 from forecast.inputs.valuecheck import check_range, claim_value
@@ -132,7 +133,7 @@ def check_evidence(
         weight = grading.reliability_weight(meta.reliability.grade) * grading.recency_weight(
             meta.date.value, model.as_of, model.settings.half_life_years
         )
-        sources.append(Source(meta.id, meta, doc.path, weight, meta.date.value))
+        sources.append(Source(meta.id, source_facts(meta), doc.path, weight, meta.date.value))
         for i, claim in enumerate(ev.claims):
             loc: Loc = ("claims", i)
             if claim.id in first_claim:

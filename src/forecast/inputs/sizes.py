@@ -101,8 +101,8 @@ def plan_draws(network: Network, scenarios: int, draws: int, memory_mb: int) -> 
 
 def check_draws(study: Study, draws: int) -> DrawPlan:
     """The chunking of `draws` for a study, or DrawsTooLargeError when it cannot fit."""
-    limits = study.model.settings.limits
-    plan = plan_draws(study.network, len(study.scenarios), draws, limits.memory_mb)
+    memory_mb = study.model.settings.memory_mb
+    plan = plan_draws(study.network, len(study.scenarios), draws, memory_mb)
     if isinstance(plan, str):
         raise DrawsTooLargeError(
             f"--draws {draws}: {plan} (settings.limits.memory_mb in the model file); "

@@ -119,12 +119,12 @@ def report_data(
     sources = [
         {
             "id": s.id,
-            "title": s.meta.title.value,
-            "date": s.meta.date.value.isoformat(),
-            "date_basis": s.meta.date.basis,
-            "grade": s.meta.reliability.grade,
-            "grade_meaning": grading.grade_meaning("reliability", s.meta.reliability.grade),
-            "rationale": s.meta.reliability.rationale,
+            "title": s.meta.title,
+            "date": s.meta.date.isoformat(),
+            "date_basis": s.meta.date_basis,
+            "grade": s.meta.grade,
+            "grade_meaning": grading.grade_meaning("reliability", s.meta.grade),
+            "rationale": s.meta.rationale,
             "claims": claims_per_source[s.id],
         }
         for s in study.sources
