@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from forecast.analysis.byreader import only_reader
+from forecast.analysis.history import history
 from forecast.fitting import fitcache
 from forecast.fitting.run import FitCache, run_study
 from forecast.reporting.figurecache import FOLDER as FIGURE_CACHE
@@ -94,3 +96,33 @@ def test_a_cached_report_is_byte_identical_to_a_cold_one(workspace: Path, tmp_pa
     assert {k.split("/", 1)[1]: v for k, v in tree_digest(cold).items()} == {
         k.split("/", 1)[1]: v for k, v in tree_digest(cached).items()
     }
+
+
+def test_history_from_kept_draws_equals_history_fitted_afresh(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fresh = history(study, draws=60, seed=3)
+    cache = FitCache(tmp_path)
+    first = history(study, draws=60, seed=3, cache=cache)
+    kept = sorted((tmp_path / fitcache.FOLDER).glob("fit-*.npz"))
+    assert len(kept) == len(fresh), "one kept fit per evidence date"
+    again = history(study, draws=60, seed=3, cache=cache)
+    assert fresh == first == again
+    assert sorted((tmp_path / fitcache.FOLDER).glob("fit-*.npz")) == kept
+
+
+def test_pruning_keeps_the_most_recently_used_fits(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / fitcache.FOLDER
+    folder.mkdir()
+    for i in range(5):
+        path = folder / f"fit-{i}.npz"
+        path.write_bytes(b"x" * 100)
+        os.utime(path, (1_000 + i, 1_000 + i))  # fit-4 newest
+    fitcache._touch(folder / "fit-0.npz")  # read just now: the most recently used
+    monkeypatch.setattr(fitcache, "KEEP", 3)
+    fitcache._prune(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["fit-0.npz", "fit-3.npz", "fit-4.npz"]
+    monkeypatch.setattr(fitcache, "FIT_BYTES", 150)  # room for one and a half fits
+    fitcache._prune(folder)
+    assert [p.name for p in folder.iterdir()] == ["fit-0.npz"]
+    monkeypatch.setattr(fitcache, "FIT_BYTES", 10)  # the newest is kept even over budget
+    fitcache._prune(folder)
+    assert [p.name for p in folder.iterdir()] == ["fit-0.npz"]

@@ -3,7 +3,9 @@
 At each date only sources published by then count; what no source had yet spoken to is
 held by the assumptions (explicit or default), which hold throughout. Every snapshot
 uses the same seed, and each claim draws from its own stream, so the difference between
-two snapshots is the added sources' doing, not a reshuffle of the draws.
+two snapshots is the added sources' doing, not a reshuffle of the draws. Each date's fitted
+draws are kept in the fit cache, so a report after an edit refits only the dates the
+edited claim counts at.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-import numpy as np
-
-from forecast.fitting.cpt import build_tables
+from forecast.fitting.run import FitCache, kept_draws
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
 from forecast.inference.summary import summarise
 from forecast.inputs.domain import Study
+from forecast.inputs.sizes import DrawPlan
 
 
 @dataclass(frozen=True)
@@ -61,18 +62,22 @@ def steps(snapshots: list[Snapshot]) -> list[Step]:
     return out
 
 
-def history(study: Study, draws: int = 200, seed: int = 0) -> list[Snapshot]:
-    """One snapshot per distinct evidence date, oldest first."""
+def history(
+    study: Study, draws: int = 200, seed: int = 0, cache: FitCache | None = None
+) -> list[Snapshot]:
+    """One snapshot per distinct evidence date, oldest first; `cache` keeps each date's
+    fitted draws (in its folder, under the date's study's own key)."""
+    kept_in = None if cache is None else FitCache(cache.root)
     structure = structure_of(study.network)
     outcome = study.network.node(study.network.outcome)
     snapshots = []
     for date in sorted({s.published for s in study.sources}):
         known = {s.id for s in study.sources if s.published <= date}
         kept = tuple(s for s in study.statements if s.source_id is None or s.source_id in known)
-        tables = build_tables(
-            dataclasses.replace(study, statements=kept), draws, np.random.default_rng(seed)
-        )
-        stats = summarise(posterior(structure, tables.cpts, outcome.id))
+        then = dataclasses.replace(study, statements=kept)
+        cpts = kept_draws(then, DrawPlan(draws, draws, 1), seed, None, kept_in)
+        assert cpts is not None  # one chunk holds every draw
+        stats = summarise(posterior(structure, cpts, outcome.id))
         snapshots.append(
             Snapshot(
                 date,

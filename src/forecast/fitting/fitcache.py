@@ -16,7 +16,8 @@ its key. The checked study itself is kept too, under the fingerprint of every in
 (scenarios included), so that a command after an unchanged workspace skips the parsing.
 It is a pickle: the folder is this machine's own state (git ignores it), never shared,
 and a file that does not load is simply made again. Files are written to a temporary
-name and renamed, and only the newest KEEP of each kind are kept.
+name and renamed. Reading a file marks it as used; only the most recently used KEEP of
+each kind are kept, and of the fits no more than FIT_BYTES in all.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ if TYPE_CHECKING:
     from forecast.inputs.domain import Study
 
 FOLDER = ".forecast-cache"
-KEEP = 8
+KEEP = 24  # files of each kind: a report keeps about ten fits (views and dates)
+FIT_BYTES = 256 << 20  # the fits' total size, the newest always kept
 FORMAT = 1  # bump when the file layout changes
 
 
@@ -89,10 +91,12 @@ def load_study(root: Path) -> Study | None:
     """The study checked from the current input files by an earlier command, or None."""
     from forecast.inputs.domain import Study
 
+    path = _study_path(root, inputs_fingerprint(root))
     try:
-        study = pickle.loads(_study_path(root, inputs_fingerprint(root)).read_bytes())
+        study = pickle.loads(path.read_bytes())
     except Exception:  # absent, truncated or from another version: check the files again
         return None
+    _touch(path)
     return study if isinstance(study, Study) else None
 
 
@@ -134,10 +138,12 @@ def _alias(root: Path, files: str) -> Path:
 
 def load_for_files(root: Path, files: str) -> KeptFit | None:
     """The kept fit of the study the files with fingerprint `files` give, or None."""
+    path = _alias(root, files)
     try:
-        key = _alias(root, files).read_text(encoding="ascii").strip()
+        key = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
+    _touch(path)
     return load(root, key)
 
 
@@ -152,6 +158,7 @@ def load(root: Path, key: str) -> KeptFit | None:
             drawn = {n: data[f"d{i}"] for i, n in enumerate(nodes)}
     except (OSError, ValueError, KeyError):
         return None
+    _touch(path)
     structure = Structure(
         nodes,
         {n: tuple(s) for n, s in zip(nodes, meta["states"], strict=True)},
@@ -205,8 +212,20 @@ def save(root: Path, key: str, fit: KeptFit) -> None:
         return
 
 
+def _touch(path: Path) -> None:
+    """Mark a kept file as just used, so that pruning takes the least recently used."""
+    try:
+        os.utime(path)
+    except OSError:
+        return
+
+
 def _prune(folder: Path) -> None:
     for pattern in ("fit-*.npz", "files-*.txt", "study-*.pickle"):
         kept = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[KEEP:]:
-            old.unlink(missing_ok=True)
+        total = 0
+        for rank, path in enumerate(kept):
+            total += path.stat().st_size
+            over_budget = pattern.startswith("fit") and total > FIT_BYTES and rank > 0
+            if rank >= KEEP or over_budget:
+                path.unlink(missing_ok=True)

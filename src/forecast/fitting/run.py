@@ -144,20 +144,21 @@ def check_tables(tables: Tables | Cpts) -> None:
 
 
 def kept_draws(
-    study: Study, plan: DrawPlan, seed: int, point: Tables, cache: FitCache | None
+    study: Study, plan: DrawPlan, seed: int, point: Tables | None, cache: FitCache | None
 ) -> Cpts | None:
     """The draws' tables when one chunk holds them all: read back from the fit cache
-    (`fitcache`) when they were fitted before, else fitted and kept there. None when the
-    draws come in several chunks."""
+    (`fitcache`) when they were fitted before, else fitted from the point fit `point`
+    (fitted here when None) and kept there. None when the draws come in several chunks."""
     if plan.chunks > 1:
         return None
     if cache is None:
-        return draw_chunk(study, plan, seed, 0, point)
+        return draw_chunk(study, plan, seed, 0, build_tables(study) if point is None else point)
     key = fitcache.study_key(study, plan.draws, seed)
     found = fitcache.load(cache.root, key)
     if found is not None:
         drawn = found.drawn
     else:
+        point = build_tables(study) if point is None else point
         drawn = draw_chunk(study, plan, seed, 0, point)
         structure = structure_of(study.network)
         kept = fitcache.KeptFit(

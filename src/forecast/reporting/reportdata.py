@@ -130,7 +130,7 @@ def report_data(
         for s in study.sources
     ]
     progress(f"  the forecast as the evidence came in ({len(study.sources)} dates at most)")
-    snapshots = history(study)
+    snapshots = history(study, cache=run.cache)
     cited = sum(1 for s in study.active() if s.cited)
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)
