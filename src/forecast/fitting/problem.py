@@ -33,7 +33,7 @@ from forecast.fitting.loglinear import NodeLayout, Stacked
 from forecast.fitting.pooling import CLIP
 from forecast.inference.contraction import ContractedQueries
 from forecast.inference.jointqueries import JointQueries, Slot, joint_cells
-from forecast.inference.structure import Structure
+from forecast.inference.structure import Structure, ancestral, restricted
 from forecast.inputs.domain import Conditions
 
 Index = npt.NDArray[np.intp]
@@ -122,6 +122,11 @@ JOINT_LIMIT = 1 << 16  # joint cells per draw up to which queries use the joint 
 BATCH_ROWS = 4096  # draws evaluated at once while fitting (bounds the memory)
 
 
+def _slot_nodes(slot: Slot) -> list[str]:
+    node, conditions = slot
+    return [node, *(n for n, _ in conditions.given), *(n for n, _ in conditions.do)]
+
+
 class FitProblem:
     """The loss of every draw and its exact gradient, in free parameters: each column's
     logits with the last one held at zero (softmax is blind to a shift of all of them)."""
@@ -142,9 +147,13 @@ class FitProblem:
         self.parameters = len(self.stacked.free_index)
         self._index_uses(terms)
         self._group_columns(terms)
-        small = joint_cells(structure) <= JOINT_LIMIT
+        # the queries read only their nodes' ancestors: the rest (signposts nobody asks
+        # about, say) is barren for all of them and stays out of the joint
+        asked = ancestral(structure, (n for slot in self.slots for n in _slot_nodes(slot)))
+        needed = restricted(structure, asked)
+        small = joint_cells(needed) <= JOINT_LIMIT
         engine = JointQueries if small else ContractedQueries
-        self.engine = engine(structure, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
+        self.engine = engine(needed, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
 
     def _index_uses(self, terms: Terms) -> None:
         """Where each level and push reads a probability: its slot and state, as index

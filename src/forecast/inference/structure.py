@@ -44,6 +44,19 @@ class ImpossibleEvidenceError(ValueError):
     """The observed states have probability zero under the model."""
 
 
+def restricted(structure: Structure, keep: Iterable[str]) -> Structure:
+    """The part of `structure` over the nodes `keep`, which must hold every parent of every
+    node they hold (an ancestral set), in the same order."""
+    kept = set(keep)
+    nodes = tuple(n for n in structure.nodes if n in kept)
+    missing = {p for n in nodes for p in structure.parents[n]} - kept
+    if missing:
+        raise ValueError(f"parents {sorted(missing)} are left out of the restricted structure")
+    return Structure(
+        nodes, {n: structure.states[n] for n in nodes}, {n: structure.parents[n] for n in nodes}
+    )
+
+
 def ancestral(structure: Structure, nodes: Iterable[str], cut: Iterable[str] = ()) -> set[str]:
     """The nodes and all their ancestors; the parents of a node in `cut` (forced: its arcs
     are cut in the mutilated network) are not followed."""

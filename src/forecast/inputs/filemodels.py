@@ -87,7 +87,9 @@ class StateSpec(Frozen):
 class NodeSpec(Frozen):
     id: Identifier
     label: Text
-    kind: Literal["driver", "intermediate", "outcome"]
+    kind: Literal["driver", "intermediate", "outcome", "indicator"] = Field(
+        description="indicator: an observable signpost of its parents, which nothing depends on"
+    )
     description: Text
     baseline: Identifier = Field(description="The reference state: 'nothing happened'")
     parents: tuple[Identifier, ...] = ()

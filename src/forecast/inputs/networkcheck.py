@@ -102,6 +102,24 @@ def check_network(loaded: Loaded[ModelFile], problems: list[Problem]) -> Network
                         "remove it from its own parents",
                     )
                 )
+        if spec.kind == "indicator" and not spec.parents:
+            problems.append(
+                doc.problem(
+                    ("nodes", i, "parents"),
+                    f"indicator '{spec.id}' has no parent",
+                    "name the node it signals as its parent (parents: [node])",
+                )
+            )
+        signposts = [p for p in spec.parents if p in nodes and nodes[p].kind == "indicator"]
+        for parent in signposts:
+            problems.append(
+                doc.problem(
+                    ("nodes", i, "parents", spec.parents.index(parent)),
+                    f"'{spec.id}' depends on indicator '{parent}'",
+                    "an indicator only signals its parents: make it a driver or intermediate "
+                    "node, or drop it from these parents",
+                )
+            )
         if len(set(spec.parents)) != len(spec.parents):
             problems.append(
                 doc.problem(
