@@ -147,7 +147,7 @@ def audit_source(study: Study, tables: Tables, source_id: str) -> dict[str, Any]
         "file": source.file,
         "title": meta.title,
         "author": meta.author,
-        "date": meta.date.isoformat(),
+        "date": meta.date.text,
         "reliability": meta.grade,
         "rationale": meta.rationale,
         "retraction": f"{meta.retracted.date}: {meta.retracted.reason}" if meta.retracted else None,

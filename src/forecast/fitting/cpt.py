@@ -137,6 +137,23 @@ def reader_factors(statements: Sequence[Statement], draws: int, root: int) -> Ar
     return out
 
 
+def date_factors(statements: Sequence[Statement], draws: int, root: int) -> Array:
+    """Each statement's recency in every draw over its recency at the source's midpoint date
+    (draws, statements): a source dated only to a month or a year gets a publication day
+    drawn uniformly in that period, one per source and draw; a source dated to the day
+    keeps factor 1."""
+    out = np.ones((draws, len(statements)))
+    spans = {s.source_id or s.id: s.ages for s in statements if s.ages[0] != s.ages[1]}
+    for source, (first, last) in spans.items():
+        stream = np.random.default_rng([root, zlib.crc32(f"date {source}".encode())])
+        age = first + (last - first) * stream.uniform(size=draws)
+        factor = grading.recency_at(age) / grading.recency_at((first + last) / 2)
+        for i, s in enumerate(statements):
+            if (s.source_id or s.id) == source:
+                out[:, i] = factor
+    return out
+
+
 @dataclass(frozen=True)
 class ClaimDraws:
     """Each statement's value (a probability, or a log odds ratio for a push) and weight,
@@ -183,6 +200,8 @@ def draw_claims(
         weights[:, i] *= own.exponential(size=n)
     if root is not None and readers:
         weights *= reader_factors(statements, n, root)
+    if root is not None:
+        weights *= date_factors(statements, n, root)
     return ClaimDraws({s.id: i for i, s in enumerate(statements)}, values, weights)
 
 

@@ -122,6 +122,9 @@ class Statement:
     reader: str | None = None
     location: str = ""  # "path:line:column" of the statement, for messages after the fit
     context: tuple[str, str] = ("", "")  # the source's words just before and after the quote
+    # the source's age in half-lives on the first and last day its date may be (equal when
+    # the date is known to the day); `weight` holds the recency at the midpoint
+    ages: tuple[float, float] = (0.0, 0.0)
 
     @property
     def retracted(self) -> bool:
@@ -166,6 +169,36 @@ class Statement:
             return self.column.label()
         where = self.conditions.label()
         return f"{self.node} | {where}" if where else f"{self.node} (marginal)"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A date known to a day, a month or a year: the days it may be, first to last."""
+
+    text: str  # as written: YYYY-MM-DD, YYYY-MM or YYYY
+    first: dt.date
+    last: dt.date
+
+    @property
+    def midpoint(self) -> dt.date:
+        return self.first + (self.last - self.first) / 2
+
+    @property
+    def exact(self) -> bool:
+        return self.first == self.last
+
+
+def period_of(text: str) -> Period:
+    """The period a partial date (YYYY-MM-DD, YYYY-MM or YYYY, already checked) covers."""
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return Period(text, day, day)
+    if len(parts) == 2:
+        year, month = parts
+        after = dt.date(year + month // 12, month % 12 + 1, 1)
+        return Period(text, dt.date(year, month, 1), after - dt.timedelta(days=1))
+    return Period(text, dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31))
 
 
 @dataclass(frozen=True)
@@ -230,7 +263,7 @@ class SourceFacts:
     title: str
     author: str
     publisher: str
-    date: dt.date
+    date: Period
     date_basis: str  # stated or inferred
     kind: str
     grade: str  # Admiralty reliability, A to F

@@ -113,27 +113,33 @@ def check_evidence(
             )
             continue
         first_source[meta.id] = doc.path
-        if meta.date.value > today:
+        facts = source_facts(meta)
+        date = facts.date
+        if date.first > today:
             problems.append(
                 doc.problem(
                     ("source", "date", "value"),
-                    f"date {meta.date.value} is in the future",
-                    "give the publication date (YYYY-MM-DD)",
+                    f"date {date.text} is in the future",
+                    "give the publication date (YYYY-MM-DD, or YYYY-MM or YYYY)",
                 )
             )
-        elif meta.date.value > model.as_of:
+        elif date.first > model.as_of:
             problems.append(
                 doc.problem(
                     ("source", "date", "value"),
-                    f"source dated {meta.date.value}, after the model's as_of {model.as_of}",
+                    f"source dated {date.text}, after the model's as_of {model.as_of}",
                     "move as_of in model/network.yaml forward to include it",
                 )
             )
         text = check_text(loaded, raw, problems)
-        weight = grading.reliability_weight(meta.reliability.grade) * grading.recency_weight(
-            meta.date.value, model.as_of, model.settings.half_life_years
+        half_life = model.settings.half_life_years
+        ages = (
+            grading.age_in_half_lives(date.first, model.as_of, half_life),
+            grading.age_in_half_lives(date.last, model.as_of, half_life),
         )
-        sources.append(Source(meta.id, source_facts(meta), doc.path, weight, meta.date.value))
+        recency = float(grading.recency_at((ages[0] + ages[1]) / 2))  # at the midpoint
+        weight = grading.reliability_weight(meta.reliability.grade) * recency
+        sources.append(Source(meta.id, facts, doc.path, weight, date.midpoint))
         for i, claim in enumerate(ev.claims):
             loc: Loc = ("claims", i)
             if claim.id in first_claim:
@@ -203,6 +209,7 @@ def check_evidence(
                     claim.reader,
                     f"{doc.path}:{line}:{col}",
                     quotes.surrounding(text, claim.quote) if text is not None else ("", ""),
+                    ages,
                 )
             )
     return sources, statements

@@ -11,6 +11,7 @@ from forecast.inputs.domain import (
     Retraction,
     Settings,
     SourceFacts,
+    period_of,
 )
 from forecast.inputs.filemodels import ModelFile, SourceMeta
 
@@ -45,7 +46,7 @@ def source_facts(meta: SourceMeta) -> SourceFacts:
         title=meta.title.value,
         author=meta.author.value,
         publisher=meta.publisher.value,
-        date=meta.date.value,
+        date=period_of(meta.date.value),
         date_basis=meta.date.basis,
         kind=meta.kind,
         grade=meta.reliability.grade,

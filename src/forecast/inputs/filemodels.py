@@ -7,6 +7,7 @@ files (does that node exist? is that quote in its source?) are checked in `check
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -67,6 +68,44 @@ ProbabilitySpec = Annotated[
                     "maxItems": 2,
                 },
             ]
+        }
+    ),
+]
+
+
+PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def _parse_partial_date(value: object) -> str:
+    """A date as precisely as it is known: YYYY-MM-DD, YYYY-MM or YYYY (YAML reads a full
+    date as a date and a bare year as a number; both are taken)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not re.fullmatch(PARTIAL_DATE, value.strip()):
+        raise ValueError("expected a date YYYY-MM-DD, or YYYY-MM or YYYY when only that is known")
+    text = value.strip()
+    year, month, day = ([*map(int, text.split("-")), 1, 1])[:3]
+    try:
+        dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"{text} is not a calendar date ({exc})") from None
+    return text
+
+
+PartialDate = Annotated[
+    str,
+    PlainValidator(_parse_partial_date),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "string", "pattern": PARTIAL_DATE},
+                {"type": "integer", "description": "a year alone"},
+            ],
+            "description": "YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known",
         }
     ),
 ]
@@ -252,7 +291,7 @@ class Fact(Frozen):
 
 
 class DateFact(Frozen):
-    value: dt.date
+    value: PartialDate
     basis: Literal["stated", "inferred"]
     note: Text | None = None
 

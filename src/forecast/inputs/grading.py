@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
+
 from forecast.base.yamlio import package_yaml
 
 DAYS_PER_YEAR = 365.25
@@ -44,7 +46,17 @@ def default_effect_size() -> str:
     return str(_table()["default_assumption"]["effect_scale"])
 
 
+def age_in_half_lives(published: dt.date, as_of: dt.date, half_life_years: float) -> float:
+    """How many half-lives old a source published on `published` is at `as_of`."""
+    return (as_of - published).days / DAYS_PER_YEAR / half_life_years
+
+
 def recency_weight(published: dt.date, as_of: dt.date, half_life_years: float) -> float:
     """Exponential decay with the given half-life; a source is never weighted above 1."""
-    age_years = max(0.0, (as_of - published).days / DAYS_PER_YEAR)
-    return float(0.5 ** (age_years / half_life_years))
+    return float(recency_at(age_in_half_lives(published, as_of, half_life_years)))
+
+
+def recency_at(half_lives: Any) -> Any:
+    """The recency weight at an age in half-lives (a number or an array): 2^-age, and 1 for
+    a source no older than the as-of date."""
+    return 0.5 ** np.maximum(0.0, half_lives)

@@ -18,7 +18,7 @@ source:
   title: {{value: {title}, basis: stated}}
   author: {{value: TODO, basis: stated}}
   publisher: {{value: TODO, basis: inferred}}
-  date: {{value: TODO, basis: stated}}          # YYYY-MM-DD; say in `note:` if only partly known
+  date: {{value: TODO, basis: stated}}          # YYYY-MM-DD, or YYYY-MM or YYYY if that is all that is known
   kind: TODO                                    # e.g. think-tank analysis, opinion piece
   reliability:
     grade: TODO                                 # Admiralty A-F (F: cannot be judged)

@@ -120,7 +120,7 @@ def report_data(
         {
             "id": s.id,
             "title": s.meta.title,
-            "date": s.meta.date.isoformat(),
+            "date": s.meta.date.text,
             "date_basis": s.meta.date_basis,
             "grade": s.meta.grade,
             "grade_meaning": grading.grade_meaning("reliability", s.meta.grade),
