@@ -1,4 +1,5 @@
-"""The what-if table: the outcome under every combination of driver observations.
+"""The what-if table: the outcome under every combination of driver observations, given
+what was seen (an observed driver's own control overrides its observation).
 
 Each driver is either unknown or observed in one of its states, so k drivers with s_i
 states give prod(s_i + 1) rows. Computed once in Python and embedded in the page.
@@ -27,7 +28,8 @@ def explorer_rows(run: Run) -> list[dict[str, Any]]:
         {d.id: s for d, s in zip(drivers, combo, strict=True) if s is not None}
         for combo in itertools.product(*choices)
     ]
-    summaries = run.summaries([Query(outcome.id, given) for given in givens])
+    study = run.study
+    summaries = run.summaries([Query(outcome.id, study.given_for(given, {})) for given in givens])
     return [
         {"given": given, "outcome": summary}
         for given, summary in zip(givens, summaries, strict=True)

@@ -12,15 +12,33 @@ from forecast.inference.summary import number, outcome_summary, quantile_error
 def scenario_rows(run: Run) -> list[dict[str, Any]]:
     """Each scenario's conditions and outcome summary, as in the results document."""
     outcome = run.study.network.node(run.study.network.outcome)
-    return [
-        {
+    rows = []
+    for r in run.results:
+        row = {
             "id": r.scenario.id,
             "title": r.scenario.title,
             "given": dict(r.scenario.given),
             "do": dict(r.scenario.do),
             "outcome": outcome_summary(outcome.states, r.point, r.samples),
         }
-        for r in run.results
+        if r.unobserved is not None:
+            row["without_observations"] = outcome_summary(outcome.states, *r.unobserved)
+        rows.append(row)
+    return rows
+
+
+def observation_rows(run: Run) -> list[dict[str, Any]]:
+    """What the forecast is given: every observation, retracted ones marked."""
+    return [
+        {
+            "id": o.id,
+            "node": o.node,
+            "state": o.state,
+            "seen": o.seen.text,
+            "reader": o.reader,
+            "retracted": o.retracted,
+        }
+        for o in run.study.observations
     ]
 
 
@@ -41,6 +59,7 @@ def results_document(run: Run) -> dict[str, Any]:
         "seed": run.seed,
         "yardstick": study.model.settings.yardstick,
         "pooling": study.model.settings.pooling,
+        **({"observations": observation_rows(run)} if study.observations else {}),
         "scenarios": scenario_rows(run),
         "explorer": explorer_rows(run),
         "monte_carlo_error": number(monte_carlo_error(run)),

@@ -28,9 +28,13 @@ class Workspace:
     def reports_dir(self) -> Path:
         return self.root / "reports"
 
+    @property
+    def observations_file(self) -> Path:
+        return self.evidence_dir / "observations.yaml"
+
     def evidence_files(self) -> list[Path]:
-        """Evidence files in a stable order."""
-        return sorted(self.evidence_dir.glob("*.yaml"))
+        """Evidence files (one per source) in a stable order; the observations are apart."""
+        return sorted(p for p in self.evidence_dir.glob("*.yaml") if p != self.observations_file)
 
     def scenario_files(self) -> list[Path]:
         """Scenario files in a stable order."""

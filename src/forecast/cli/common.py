@@ -119,7 +119,8 @@ def run_study_cached(root: Path, study: Study, draws: int, seed: int) -> Run:
 
     plan = check_draws(study, draws)
     chunks = f" in {plan.chunks} chunks" if plan.chunks > 1 else ""
-    say(f"computing {len(study.scenarios)} scenarios with {draws} draws{chunks} (seed {seed})...")
+    what = f"{len(study.scenarios)} scenarios" if study.scenarios else "the fit"
+    say(f"computing {what} with {draws} draws{chunks} (seed {seed})...")
     return run_study(study, draws, seed, plan, FitCache(root, fingerprint(root, draws, seed)))
 
 

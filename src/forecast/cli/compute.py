@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -79,20 +80,33 @@ def run(root: Path, draws: int, seed: int, as_json: bool, by_reader: bool) -> No
         return
     scenarios = scenario_rows(result)
     states = list(result.study.network.node(result.study.network.outcome).states)
-    width = max(len(sc["title"]) for sc in scenarios) if scenarios else 10
-    click.echo(f"{'scenario':<{width}}  " + "  ".join(f"{s:>22}" for s in states))
-    for sc in scenarios:
-        cells = []
-        for s in states:
-            o = sc["outcome"][s]
-            cells.append(f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]")
-        click.echo(f"{sc['title']:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
+    _scenario_table(scenarios, states, "outcome")
+    seen = [o for o in result.study.observations if not o.retracted]
+    if seen:
+        click.echo(
+            "\ngiven what was seen: "
+            + ", ".join(f"{o.node}={o.state} ({o.seen.text})" for o in seen)
+        )
+        click.echo("without the observations:")
+        _scenario_table(scenarios, states, "without_observations")
     horizon = result.study.model.horizon.date.isoformat()
     click.echo(f"\nmean % of {result.draws} draws [90 % interval]; horizon {horizon}.")
     click.echo(
         "Monte Carlo error of the interval ends: at most "
         f"{100 * monte_carlo_error(result):.2f} points (one standard error)."
     )
+
+
+def _scenario_table(scenarios: list[dict[str, Any]], states: list[str], column: str) -> None:
+    """One line per scenario: each state's mean and 90 % interval from `column`."""
+    width = max(len(sc["title"]) for sc in scenarios) if scenarios else 10
+    click.echo(f"{'scenario':<{width}}  " + "  ".join(f"{s:>22}" for s in states))
+    for sc in scenarios:
+        cells = []
+        for s in states:
+            o = sc[column][s]
+            cells.append(f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]")
+        click.echo(f"{sc['title']:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
 
 
 def _by_reader(root: Path, study: Study, draws: int, seed: int, as_json: bool) -> None:
@@ -110,6 +124,19 @@ def _by_reader(root: Path, study: Study, draws: int, seed: int, as_json: bool) -
         return
     for line in reader_lines(document, draws):
         click.echo(line)
+
+
+def _question_text(
+    target: str, asked: dict[str, str], forced: dict[str, str], observed: dict[str, str]
+) -> str:
+    """'P(target | a=x, do(b=y); seen c=z)': the question a query answered."""
+    parts = [f"{n}={s}" for n, s in asked.items()]
+    parts += [f"do({n}={s})" for n, s in forced.items()]
+    seen = [f"{n}={s}" for n, s in observed.items() if n not in asked]
+    text = ", ".join(parts)
+    if seen:
+        text += ("; " if text else "") + "seen " + ", ".join(seen)
+    return f"P({target} | {text})" if text else f"P({target})"
 
 
 @main.command()
@@ -143,30 +170,32 @@ def query(
     from forecast.inference.compiled import posterior
     from forecast.inference.structure import ImpossibleEvidenceError, structure_of
     from forecast.inference.summary import outcome_summary
+    from forecast.inputs.domain import with_observations
 
-    observed, forced = parse_conditions(given, "--given"), parse_conditions(do, "--do")
+    asked, forced = parse_conditions(given, "--given"), parse_conditions(do, "--do")
     kept = kept_fit(root, draws, seed)
     if kept is not None:  # fitted before: answer without reading the inputs again
         for warning in kept.warnings:
             say(f"warning: {warning}")
-        structure = kept.structure
+        structure, seen = kept.structure, kept.observed
         target = target or kept.outcome
-        check_conditions(structure, target, observed, forced)
-        point_cpts, drawn = kept.point, kept.drawn
+        check_conditions(structure, target, asked, forced)
     else:
         study = load_study(root)
-        structure = structure_of(study.network)
+        structure, seen = structure_of(study.network), study.observed()
         target = target or study.network.outcome
-        check_conditions(structure, target, observed, forced)
-        result = run_study_cached(root, study, draws, seed)
-        point_cpts = result.point_tables.cpts
+        check_conditions(structure, target, asked, forced)
+        fitted = run_study_cached(root, dataclasses.replace(study, scenarios=()), draws, seed)
+    observed = with_observations(seen, asked, forced)
+    observed.pop(target, None)  # what is asked about is not given, even when it was seen
     states = structure.states[target]
     try:
-        point = posterior(structure, point_cpts, target, observed, forced)[0]
         if kept is not None:
-            samples = posterior(structure, drawn, target, observed, forced)
+            point = posterior(structure, kept.point, target, observed, forced)[0]
+            samples = posterior(structure, kept.drawn, target, observed, forced)
         else:
-            samples = result.samples(observed, forced, target)
+            point = fitted.point(observed, forced, target)
+            samples = fitted.samples(observed, forced, target)
     except ImpossibleEvidenceError:
         raise click.UsageError(
             "these conditions contradict each other under the model (probability zero); "
@@ -174,9 +203,16 @@ def query(
         ) from None
     summary = outcome_summary(states, point, samples)
     if as_json:
-        doc = {"target": target, "given": observed, "do": forced, "outcome": summary}
+        doc = {
+            "target": target,
+            "given": asked,
+            "do": forced,
+            "observed": {n: s for n, s in observed.items() if n not in asked},
+            "outcome": summary,
+        }
         click.echo(dumps(doc), nl=False)
         return
+    click.echo(f"{_question_text(target, asked, forced, observed)}, {len(samples)} draws:")
     for state in states:
         o = summary[state]
         click.echo(

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 FOLDER = ".forecast-cache"
 KEEP = 24  # files of each kind: a report keeps about ten fits (views and dates)
 FIT_BYTES = 256 << 20  # the fits' total size, the newest always kept
-FORMAT = 1  # bump when the file layout changes
+FORMAT = 2  # bump when the file layout changes
 
 
 def _files(folder: Path) -> Iterable[Path]:
@@ -112,7 +112,7 @@ def save_study(root: Path, study: Study) -> None:
 
 def study_key(study: Study, draws: int, seed: int) -> str:
     """The key of the tables fitted to a study: what the fit reads, by its exact repr."""
-    fitted = dataclasses.replace(study, scenarios=(), warnings=())
+    fitted = dataclasses.replace(study, scenarios=(), warnings=(), observations=())
     text = f"{FORMAT}:{code_fingerprint()}:{draws}:{seed}:{fitted!r}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -126,6 +126,7 @@ class KeptFit:
     point: dict[str, Array]  # (1, parents..., states)
     drawn: dict[str, Array]  # (draws, parents..., states)
     warnings: tuple[str, ...]
+    observed: dict[str, str] = dataclasses.field(default_factory=dict)  # from the alias
 
 
 def _path(root: Path, key: str) -> Path:
@@ -140,11 +141,13 @@ def load_for_files(root: Path, files: str) -> KeptFit | None:
     """The kept fit of the study the files with fingerprint `files` give, or None."""
     path = _alias(root, files)
     try:
-        key = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
+        alias = json.loads(path.read_text(encoding="utf-8"))
+        key, observed = str(alias["key"]), {str(n): str(s) for n, s in alias["observed"].items()}
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
         return None
     _touch(path)
-    return load(root, key)
+    kept = load(root, key)
+    return None if kept is None else dataclasses.replace(kept, observed=observed)
 
 
 def load(root: Path, key: str) -> KeptFit | None:
@@ -179,11 +182,13 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def save_alias(root: Path, files: str, key: str) -> None:
-    """Record that the files with fingerprint `files` give the study whose fit is `key`."""
+def save_alias(root: Path, files: str, key: str, observed: dict[str, str]) -> None:
+    """Record that the files with fingerprint `files` give the study whose fit is `key`, and
+    what they observe (observations are not fitted, so they are not in the key)."""
     try:
         (root / FOLDER).mkdir(exist_ok=True)
-        _write(_alias(root, files), key.encode("ascii"))
+        text = json.dumps({"key": key, "observed": observed}, sort_keys=True)
+        _write(_alias(root, files), text.encode("utf-8"))
     except OSError:
         return
 

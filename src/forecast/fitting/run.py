@@ -39,8 +39,9 @@ class Query:
 @dataclass(frozen=True)
 class ScenarioResult:
     scenario: Scenario
-    point: Array  # (states,) on the point network
-    samples: Array  # (draws, states) from the batched engine
+    point: Array  # (states,) on the point network, given the observations
+    samples: Array  # (draws, states) from the batched engine, given the observations
+    unobserved: tuple[Array, Array] | None = None  # (point, samples) without them, if any
 
 
 Cpts = dict[str, Array]  # node -> (draws, parents..., states)
@@ -166,7 +167,7 @@ def kept_draws(
         )
         fitcache.save(cache.root, key, kept)
     if cache.files is not None:
-        fitcache.save_alias(cache.root, cache.files, key)
+        fitcache.save_alias(cache.root, cache.files, key, study.observed())
     return drawn
 
 
@@ -193,9 +194,22 @@ def run_study(
     kept = kept_draws(study, plan, seed, point_tables, cache)
     drawn = DrawnTables(study, plan, seed, kept, point_tables)
     outcome = study.network.outcome
-    queries = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]
+    cpts = point_tables.cpts
+    seen = [Query(outcome, study.given_for(sc.given, sc.do), sc.do) for sc in study.scenarios]
+    bare = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]
+    with_them = answer(structure, drawn, seen)
+    without = answer(structure, drawn, bare) if study.observed() else [None] * len(bare)
     results = tuple(
-        ScenarioResult(sc, posterior(structure, point_tables.cpts, outcome, sc.given, sc.do)[0], s)
-        for sc, s in zip(study.scenarios, answer(structure, drawn, queries), strict=True)
+        ScenarioResult(
+            sc,
+            posterior(structure, cpts, outcome, q.given, q.do)[0],
+            samples,
+            None
+            if alone is None
+            else (posterior(structure, cpts, outcome, b.given, b.do)[0], alone),
+        )
+        for sc, q, b, samples, alone in zip(
+            study.scenarios, seen, bare, with_them, without, strict=True
+        )
     )
     return Run(study, draws, seed, structure, point_tables, drawn, results, cache)

@@ -23,13 +23,20 @@ from forecast.inputs.facts import model_facts
 from forecast.inputs.filemodels import ModelFile
 from forecast.inputs.loading import Loaded, RawInputs
 from forecast.inputs.networkcheck import check_network
+from forecast.inputs.observationcheck import check_observations
 from forecast.inputs.readers import reader_problems
 from forecast.inputs.yardstick import yardstick
 
 
 def _check_coverage(
-    raw: RawInputs, network: Network, statements: list[Statement], problems: list[Problem]
+    raw: RawInputs,
+    network: Network,
+    statements: list[Statement],
+    problems: list[Problem],
+    warnings: list[str],
 ) -> None:
+    """Every parameter column covered, and every edge backed by a cited claim; a signpost's
+    edge may rest on an analyst assumption instead, which is flagged."""
     doc = raw.model.doc
     active = [s for s in statements if not s.retracted]
     index = {n.id: i for i, n in enumerate(raw.model.value.nodes)}
@@ -44,15 +51,19 @@ def _check_coverage(
                 )
             )
     justified: dict[str, set[str]] = defaultdict(set)
+    assumed: dict[str, set[str]] = defaultdict(set)
     for s in active:
-        if s.cited:
-            named = {**s.given, **s.do}
-            justified[s.node].update(
-                p for p, state in named.items() if state != network.node(p).baseline
-            )
+        named = {**s.given, **s.do}
+        moved = {p for p, state in named.items() if state != network.node(p).baseline}
+        (justified if s.cited else assumed)[s.node].update(moved)
     for node in network.nodes:
         for j, parent in enumerate(node.parents):
-            if parent not in justified[node.id]:
+            if node.kind == "indicator" and parent in assumed[node.id] - justified[node.id]:
+                warnings.append(
+                    f"signpost {node.id}: its likelihood given {parent} rests on an analyst "
+                    "assumption, no source quotes it"
+                )
+            elif parent not in justified[node.id]:
                 problems.append(
                     doc.problem(
                         ("nodes", index[node.id], "parents", j),
@@ -142,8 +153,9 @@ def build_study(raw: RawInputs) -> Study:
     }
     statements += check_assumptions(raw, network, stick, covered, problems, warnings)
     if not problems:  # a claim refused above would only show up again as a gap in coverage
-        _check_coverage(raw, network, statements, problems)
+        _check_coverage(raw, network, statements, problems, warnings)
     scenarios = _check_scenarios(raw, network, problems)
+    observations = check_observations(raw, network, {s.id for s in statements}, problems)
     problems += sizes.size_problems(raw.model.doc, raw.model.value, network)
     if not raw.scenarios:
         shown = display_path(raw.workspace.scenarios_dir, raw.workspace.root)
@@ -162,6 +174,7 @@ def build_study(raw: RawInputs) -> Study:
         tuple(statements),
         tuple(scenarios),
         tuple(warnings),
+        observations=tuple(observations),
     )
 
 

@@ -281,6 +281,35 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Observation:
+    """A node seen in a state (`seen`: when), reported by a text the quote comes from."""
+
+    id: str
+    node: str
+    state: str
+    seen: Period
+    reader: str
+    quote: str
+    note: str
+    text: str  # the reporting text's workspace-relative path
+    location: str  # "path:line:column" of the record
+    retraction: str | None = None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retraction is not None
+
+
+def with_observations(
+    observed: Mapping[str, str], given: Mapping[str, str], do: Mapping[str, str]
+) -> dict[str, str]:
+    """A question's observed nodes with what was seen added, except on the nodes the
+    question itself fixes (a what-if overrides an observation)."""
+    fixed = set(given) | set(do)
+    return {**{n: s for n, s in observed.items() if n not in fixed}, **given}
+
+
+@dataclass(frozen=True)
 class Scenario:
     id: str
     title: str
@@ -300,6 +329,15 @@ class Study:
     scenarios: tuple[Scenario, ...]
     warnings: tuple[str, ...] = field(default=())
     resample_readers: bool = True  # the draws' bootstrap over each source's readers
+    observations: tuple[Observation, ...] = ()  # conditioned on, never fitted
+
+    def observed(self) -> dict[str, str]:
+        """Node to state for every unretracted observation: what the forecast is given."""
+        return {o.node: o.state for o in self.observations if not o.retracted}
+
+    def given_for(self, given: Mapping[str, str], do: Mapping[str, str]) -> dict[str, str]:
+        """A question's observed nodes with the observations added (`with_observations`)."""
+        return with_observations(self.observed(), given, do)
 
     def baseline_scenario(self) -> Scenario | None:
         """The scenario that observes and forces nothing, if the study has one."""

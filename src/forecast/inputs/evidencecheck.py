@@ -7,7 +7,7 @@ import hashlib
 
 from forecast.base import reading
 from forecast.base.errors import InputError, Problem
-from forecast.base.yamlio import Loc
+from forecast.base.yamlio import Document, Loc
 from forecast.inputs import grading, quotes
 from forecast.inputs.conditioncheck import resolve_about
 from forecast.inputs.domain import (
@@ -17,21 +17,23 @@ from forecast.inputs.domain import (
     Statement,
 )
 from forecast.inputs.facts import source_facts
-from forecast.inputs.filemodels import EvidenceFile
-from forecast.inputs.loading import Loaded, RawInputs
+from forecast.inputs.filemodels import TextRef
+from forecast.inputs.loading import RawInputs
 from forecast.inputs.valuecheck import check_range, claim_value
 from forecast.inputs.yardstick import Yardstick
 
 
-def check_text(loaded: Loaded[EvidenceFile], raw: RawInputs, problems: list[Problem]) -> str | None:
-    """The source text, after checking its path and hash; None when unusable."""
-    doc, meta = loaded.doc, loaded.value.source
-    path = raw.workspace.inside(meta.text.path)
+def check_text(
+    doc: Document, at: Loc, ref: TextRef, quoting: str, raw: RawInputs, problems: list[Problem]
+) -> str | None:
+    """The text `ref` names (at `at` in `doc`), after checking its path and hash; None when
+    unusable. `quoting` names what quotes it, for the message when its hash has changed."""
+    path = raw.workspace.inside(ref.path)
     if path is None:
         problems.append(
             doc.problem(
-                ("source", "text", "path"),
-                f"path '{meta.text.path}' leaves the workspace",
+                (*at, "path"),
+                f"path '{ref.path}' leaves the workspace",
                 "keep source texts under evidence/sources/",
             )
         )
@@ -39,31 +41,30 @@ def check_text(loaded: Loaded[EvidenceFile], raw: RawInputs, problems: list[Prob
     if not path.exists():
         problems.append(
             doc.problem(
-                ("source", "text", "path"),
-                f"source text '{meta.text.path}' not found",
+                (*at, "path"),
+                f"source text '{ref.path}' not found",
                 "copy the text there or correct the path",
             )
         )
         return None
     try:
-        data = reading.read_bytes(path, meta.text.path, reading.MAX_TEXT_BYTES, raw.workspace.root)
+        data = reading.read_bytes(path, ref.path, reading.MAX_TEXT_BYTES, raw.workspace.root)
     except InputError as exc:
         for refused in exc.problems:
             problems.append(
                 doc.problem(
-                    ("source", "text", "path"),
-                    f"source text '{meta.text.path}': {refused.message}",
+                    (*at, "path"),
+                    f"source text '{ref.path}': {refused.message}",
                     refused.fix,
                 )
             )
         return None
     digest = hashlib.sha256(data).hexdigest()
-    if digest != meta.text.sha256:
-        quoting = ", ".join(c.id for c in loaded.value.claims) or "no claims"
+    if digest != ref.sha256:
         problems.append(
             doc.problem(
-                ("source", "text", "sha256"),
-                f"{meta.text.path} has changed: its SHA-256 is now {digest}, "
+                (*at, "sha256"),
+                f"{ref.path} has changed: its SHA-256 is now {digest}, "
                 f"claims quoting it: {quoting}",
                 "restore the original text, or re-check every quote and record the new hash",
             )
@@ -74,8 +75,8 @@ def check_text(loaded: Loaded[EvidenceFile], raw: RawInputs, problems: list[Prob
     except UnicodeDecodeError:
         problems.append(
             doc.problem(
-                ("source", "text", "path"),
-                f"source text '{meta.text.path}' is not UTF-8",
+                (*at, "path"),
+                f"source text '{ref.path}' is not UTF-8",
                 "convert it to UTF-8 and record the new hash",
             )
         )
@@ -89,6 +90,31 @@ def quote_mismatch(path: str, near: quotes.Passage) -> str:
         f"quote not found in {path}: closest passage (line {near.line}), differing words "
         f'in «»: "{near.marked}" (differences: {differences})'
     )
+
+
+def quote_problems(
+    doc: Document, at: Loc, quote: str, text: str | None, path: str
+) -> list[Problem]:
+    """A quote (at `at` in `doc`) that is too short to cite, or not in its text (`path`)."""
+    words = len(quote.split())
+    if words < quotes.MIN_QUOTE_WORDS:
+        return [
+            doc.problem(
+                at,
+                f"quote has {words} word{'s' if words != 1 else ''}, fewer than the "
+                f"{quotes.MIN_QUOTE_WORDS} a citation needs",
+                "quote the whole sentence that carries the claim",
+            )
+        ]
+    if text is not None and not quotes.contains(text, quote):
+        return [
+            doc.problem(
+                at,
+                quote_mismatch(path, quotes.closest_passage(text, quote)),
+                "copy the words exactly from the source text",
+            )
+        ]
+    return []
 
 
 def check_evidence(
@@ -131,7 +157,8 @@ def check_evidence(
                     "move as_of in model/network.yaml forward to include it",
                 )
             )
-        text = check_text(loaded, raw, problems)
+        quoting = ", ".join(c.id for c in ev.claims) or "no claims"
+        text = check_text(doc, ("source", "text"), meta.text, quoting, raw, problems)
         half_life = model.settings.half_life_years
         ages = (
             grading.age_in_half_lives(date.first, model.as_of, half_life),
@@ -165,24 +192,7 @@ def check_evidence(
                         f"use node '{network.outcome}' or kind: parameter",
                     )
                 )
-            words = len(claim.quote.split())
-            if words < quotes.MIN_QUOTE_WORDS:
-                problems.append(
-                    doc.problem(
-                        (*loc, "quote"),
-                        f"quote has {words} word{'s' if words != 1 else ''}, fewer than the "
-                        f"{quotes.MIN_QUOTE_WORDS} a citation needs",
-                        "quote the whole sentence that carries the claim",
-                    )
-                )
-            elif text is not None and not quotes.contains(text, claim.quote):
-                problems.append(
-                    doc.problem(
-                        (*loc, "quote"),
-                        quote_mismatch(meta.text.path, quotes.closest_passage(text, claim.quote)),
-                        "copy the words exactly from the source text",
-                    )
-                )
+            problems += quote_problems(doc, (*loc, "quote"), claim.quote, text, meta.text.path)
             if about is None or value is None:
                 continue
             withdrawn = claim.retracted or meta.retracted

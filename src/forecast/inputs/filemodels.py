@@ -1,4 +1,4 @@
-"""Strict, frozen models of the three input files: model, evidence and scenario.
+"""Strict, frozen models of the input files: model, evidence, observations and scenarios.
 
 These check shape only (types, required keys, no unknown keys); cross-references between
 files (does that node exist? is that quote in its source?) are checked in `checks`.
@@ -354,6 +354,24 @@ class Claim(Frozen):
 class EvidenceFile(Frozen):
     source: SourceMeta
     claims: tuple[Claim, ...] = ()
+
+
+class ObservationSpec(Frozen):
+    """An indicator (or a driver) seen in a state: evidence to condition on, never fitted."""
+
+    id: Identifier
+    node: Identifier
+    state: Identifier
+    seen: PartialDate = Field(description="When it was seen: the day, or the month or year")
+    text: TextRef = Field(description="The text that reports it, with its SHA-256")
+    quote: Text = Field(description="The words of that text that report it, verbatim")
+    reader: Identifier = Field(description="Who read the text and recorded the observation")
+    note: Text
+    retracted: Retraction | None = None
+
+
+class ObservationsFile(Frozen):
+    observations: tuple[ObservationSpec, ...] = ()
 
 
 class ScenarioFile(Frozen):

@@ -9,13 +9,14 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from forecast.base import atomic
-from forecast.inputs.filemodels import EvidenceFile, ModelFile, ScenarioFile
+from forecast.inputs.filemodels import EvidenceFile, ModelFile, ObservationsFile, ScenarioFile
 
 # workspace-relative schema file -> the model it describes
 SCHEMAS: dict[str, type[BaseModel]] = {
     "model/network.schema.json": ModelFile,
     "evidence/evidence.schema.json": EvidenceFile,
     "scenarios/scenario.schema.json": ScenarioFile,
+    "evidence/observations.schema.json": ObservationsFile,
 }
 
 

@@ -14,7 +14,7 @@ from forecast.base.errors import InputError, Problem, display_path
 from forecast.base.paths import Workspace, present
 from forecast.base.suggest import closest, did_you_mean
 from forecast.base.yamlio import Document, Loc, load_yaml
-from forecast.inputs.filemodels import EvidenceFile, ModelFile, ScenarioFile
+from forecast.inputs.filemodels import EvidenceFile, ModelFile, ObservationsFile, ScenarioFile
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -36,6 +36,7 @@ class RawInputs:
     model: Loaded[ModelFile]
     evidence: tuple[Loaded[EvidenceFile], ...]
     scenarios: tuple[Loaded[ScenarioFile], ...]
+    observations: Loaded[ObservationsFile] | None = None  # evidence/observations.yaml
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -201,6 +202,11 @@ def load_inputs(root: Path) -> RawInputs:
     model = _load(ws.model_file, ws, ModelFile, problems)
     evidence = [_load(p, ws, EvidenceFile, problems) for p in ws.evidence_files()]
     scenarios = [_load(p, ws, ScenarioFile, problems) for p in ws.scenario_files()]
+    observations = (
+        _load(ws.observations_file, ws, ObservationsFile, problems)
+        if present(ws.observations_file)
+        else None
+    )
     if problems or model is None:
         raise InputError(problems)
     return RawInputs(
@@ -208,4 +214,5 @@ def load_inputs(root: Path) -> RawInputs:
         model,
         tuple(e for e in evidence if e is not None),
         tuple(s for s in scenarios if s is not None),
+        observations,
     )
