@@ -3,8 +3,8 @@
 Fitting thousands of drawn networks to every claim takes seconds; answering a question
 from them takes milliseconds. The fitted tables are kept in `.forecast-cache/` of the
 workspace, one file per key of everything they depend on: the study as checked (its
-model, network, sources and claims, scenarios aside, by their exact repr), the package's
-own code, the draw count and the seed. A study derived from the files (one reader's
+model, network, sources and claims, by their exact repr; scenarios and observations aside,
+which are never fitted), the package's own code, the draw count and the seed. A study derived from the files (one reader's
 claims alone, say) has a key of its own. Any change is a different key, so a kept file is
 never stale; it is only ever the same numbers, read back bit for bit (`numpy.save` keeps
 every float64 exactly).
