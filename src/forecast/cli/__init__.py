@@ -3,7 +3,7 @@
 `common` holds the group and what the commands share; each other module adds its commands.
 """
 
-from forecast.cli import compute, inspect, tools
+from forecast.cli import compute, inspect, loop, tools
 from forecast.cli.common import main
 
-__all__ = ["compute", "inspect", "main", "tools"]
+__all__ = ["compute", "inspect", "loop", "main", "tools"]
