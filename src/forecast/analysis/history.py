@@ -1,7 +1,9 @@
-"""The baseline forecast as it stood at each evidence date, and what each source added.
+"""The baseline forecast as it stood at each evidence date, and what each arrival added.
 
-At each date only sources published by then count; what no source had yet spoken to is
-held by the assumptions (explicit or default), which hold throughout. Every snapshot
+At each date on which a source was published or something was seen, only the sources
+published and the observations seen by then count (sources as read today); what no
+source had yet spoken to is held by the assumptions (explicit or default), which hold
+throughout. Every snapshot
 uses the same seed, and each claim draws from its own stream, so the difference between
 two snapshots is the added sources' doing, not a reshuffle of the draws. Each date's fitted
 draws are kept in the fit cache, so a report after an edit refits only the dates the
@@ -14,11 +16,13 @@ import dataclasses
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
+from forecast.fitting.cpt import build_tables
 from forecast.fitting.run import FitCache, kept_draws
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
-from forecast.inference.summary import summarise
+from forecast.inference.summary import number, summarise
 from forecast.inputs.domain import Study
 from forecast.inputs.sizes import DrawPlan
 
@@ -26,19 +30,42 @@ from forecast.inputs.sizes import DrawPlan
 @dataclass(frozen=True)
 class Snapshot:
     date: dt.date
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # published by then
     mean: dict[str, float]
     low: dict[str, float]
     high: dict[str, float]
+    point: dict[str, float] = dataclasses.field(default_factory=dict)
+    observations: tuple[str, ...] = ()  # seen by then
 
     def width(self, state: str) -> float:
         return self.high[state] - self.low[state]
 
+    def document(self, before: Snapshot | None) -> dict[str, Any]:
+        """This snapshot as JSON, with what arrived since `before`."""
+        return {
+            "date": self.date.isoformat(),
+            "arrived": {
+                "sources": [s for s in self.sources if before is None or s not in before.sources],
+                "observations": [
+                    o for o in self.observations if before is None or o not in before.observations
+                ],
+            },
+            "baseline": {
+                s: {
+                    "point": number(self.point[s]),
+                    "mean": number(self.mean[s]),
+                    "p05": number(self.low[s]),
+                    "p95": number(self.high[s]),
+                }
+                for s in self.mean
+            },
+        }
+
 
 @dataclass(frozen=True)
 class Step:
-    """What the sources added at one date did to the baseline: how far each state's mean
-    moved and how much its 90 % interval narrowed (negative: widened), in points."""
+    """What arrived at one date did to the baseline: how far each state's mean moved and
+    how much its 90 % interval narrowed (negative: widened), in points."""
 
     date: dt.date
     added: tuple[str, ...]
@@ -47,14 +74,17 @@ class Step:
 
 
 def steps(snapshots: list[Snapshot]) -> list[Step]:
-    """The change from each snapshot to the next, named by the sources it added."""
+    """The change from each snapshot to the next, named by the sources and observations it
+    added."""
     out = []
     for before, after in itertools.pairwise(snapshots):
         states = list(after.mean)
+        added = tuple(s for s in after.sources if s not in before.sources)
+        added += tuple(o for o in after.observations if o not in before.observations)
         out.append(
             Step(
                 after.date,
-                tuple(s for s in after.sources if s not in before.sources),
+                added,
                 {s: 100 * (after.mean[s] - before.mean[s]) for s in states},
                 {s: 100 * (before.width(s) - after.width(s)) for s in states},
             )
@@ -62,22 +92,32 @@ def steps(snapshots: list[Snapshot]) -> list[Step]:
     return out
 
 
+def arrival_dates(study: Study) -> list[dt.date]:
+    """Every date on which a source was published or something was seen, oldest first."""
+    seen = {o.seen.first for o in study.observations if not o.retracted}
+    return sorted({s.published for s in study.sources} | seen)
+
+
 def history(
     study: Study, draws: int = 200, seed: int = 0, cache: FitCache | None = None
 ) -> list[Snapshot]:
-    """One snapshot per distinct evidence date, oldest first; `cache` keeps each date's
-    fitted draws (in its folder, under the date's study's own key)."""
+    """One snapshot per arrival date, oldest first; `cache` keeps each date's fitted draws
+    (in its folder, under the date's study's own key)."""
     kept_in = None if cache is None else FitCache(cache.root)
     structure = structure_of(study.network)
     outcome = study.network.node(study.network.outcome)
     snapshots = []
-    for date in sorted({s.published for s in study.sources}):
+    for date in arrival_dates(study):
         known = {s.id for s in study.sources if s.published <= date}
         kept = tuple(s for s in study.statements if s.source_id is None or s.source_id in known)
-        then = dataclasses.replace(study, statements=kept)
-        cpts = kept_draws(then, DrawPlan(draws, draws, 1), seed, None, kept_in)
+        seen = tuple(o for o in study.observations if o.seen.first <= date)
+        then = dataclasses.replace(study, statements=kept, observations=seen)
+        point = build_tables(then)
+        cpts = kept_draws(then, DrawPlan(draws, draws, 1), seed, point, kept_in)
         assert cpts is not None  # one chunk holds every draw
-        stats = summarise(posterior(structure, cpts, outcome.id))
+        given = then.given_for({}, {})
+        stats = summarise(posterior(structure, cpts, outcome.id, given))
+        at_point = posterior(structure, point.cpts, outcome.id, given)[0]
         snapshots.append(
             Snapshot(
                 date,
@@ -85,6 +125,20 @@ def history(
                 {s: float(stats["mean"][i]) for i, s in enumerate(outcome.states)},
                 {s: float(stats["p05"][i]) for i, s in enumerate(outcome.states)},
                 {s: float(stats["p95"][i]) for i, s in enumerate(outcome.states)},
+                {s: float(at_point[i]) for i, s in enumerate(outcome.states)},
+                tuple(o.id for o in seen if not o.retracted),
             )
         )
     return snapshots
+
+
+def history_document(study: Study, snapshots: list[Snapshot], draws: int) -> dict[str, Any]:
+    """The history as JSON: the outcome, the draws each snapshot used, and the snapshots."""
+    return {
+        "outcome": study.network.outcome,
+        "draws": draws,
+        "snapshots": [
+            snap.document(before)
+            for before, snap in zip([None, *snapshots[:-1]], snapshots, strict=True)
+        ],
+    }

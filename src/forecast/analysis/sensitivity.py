@@ -1,22 +1,27 @@
-"""Sensitivity of the outcome to each driver and each pooled parameter (tornado data).
+"""Sensitivity of the outcome: to each driver, to each table column, and to the pool.
 
-pgmpy has no sensitivity analysis, so it is computed here with the numpy engine on the
-point tables: a driver swings between its states; a parameter swings between all its
-claims at the low ends of their ranges and all at the high ends.
+pgmpy has no sensitivity analysis, so it is computed here with the compiled engine: a
+driver swings between its states on the point network; a column of a table (one parent
+combination of one node) swings between the 5th and 95th percentiles of the baseline it
+gives when it alone takes its drawn values and every other column keeps its point value;
+and the baseline is recomputed under each pool the model offers (linear, logarithmic and
+extremized), so the effect of that choice is in view.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from forecast.analysis.influence import outcome_point
-from forecast.fitting.cpt import build_tables
+from forecast.fitting.pooling import POOLS
+from forecast.fitting.run import FitCache, Query, Run, run_study
 from forecast.inference.compiled import posterior
-from forecast.inference.structure import structure_of
-from forecast.inputs.domain import Study
+from forecast.inference.summary import number
+from forecast.inputs.domain import ColumnKey, Study
 
 
 @dataclass(frozen=True)
@@ -35,17 +40,19 @@ def _as_dict(study: Study, values: object) -> dict[str, float]:
     return {s: float(values[i]) for i, s in enumerate(states)}  # type: ignore[index]
 
 
-def driver_swings(study: Study) -> list[Swing]:
-    """Each driver observed in each of its states: the lowest and highest outcome per state."""
-    tables = build_tables(study)  # one set of point tables serves every driver and state
-    structure = structure_of(study.network)
+def driver_swings(run: Run) -> list[Swing]:
+    """Each driver observed in each of its states (with every other observation), on the
+    point network: the lowest and highest outcome per state."""
+    study, tables, structure = run.study, run.point_tables, run.structure
     swings = []
     for node in study.network.nodes:
         if node.kind != "driver":
             continue
         results = np.stack(
             [
-                posterior(structure, tables.cpts, study.network.outcome, {node.id: s})[0]
+                posterior(
+                    structure, tables.cpts, study.network.outcome, study.given_for({node.id: s}, {})
+                )[0]
                 for s in node.states
             ]
         )
@@ -60,32 +67,93 @@ def driver_swings(study: Study) -> list[Swing]:
     return swings
 
 
-def parameter_swings(study: Study) -> list[Swing]:
-    """Each parameter column with its claims at the low ends, then at the high ends."""
-    columns = sorted({s.key() for s in study.parameters()}, key=str)
-    warm = build_tables(study)
+def _column_label(run: Run, node: str, combo: tuple[int, ...]) -> str:
+    """A column by the parents that are off their baseline: 'node | a=x' ('| baseline')."""
+    network = run.study.network
+    parents = [network.node(p) for p in network.node(node).parents]
+    moved = tuple((p.id, p.states[i]) for p, i in zip(parents, combo, strict=True))
+    return ColumnKey(
+        node, tuple((p, st) for p, st in moved if st != network.node(p).baseline)
+    ).label()
+
+
+def column_swings(run: Run) -> list[Swing]:
+    """Every column of every table between its 5th and 95th percentile: the baseline's
+    outcome (given every observation) with that column alone at each draw's value."""
+    structure, point = run.structure, run.point_tables.cpts
+    outcome = run.study.network.outcome
+    given = run.study.given_for({}, {})
     swings = []
-    for column in columns:
-        ends = []
-        for pick_low in (True, False):
-            moved = tuple(
-                dataclasses.replace(
-                    s, low=s.low if pick_low else s.high, high=s.low if pick_low else s.high
-                )
-                if s.column == column and not s.retracted
-                else s
-                for s in study.statements
+    for node in structure.nodes:
+        shape = point[node].shape[1:-1]
+        for combo in itertools.product(*(range(k) for k in shape)):
+            answers = []
+            for drawn in run.drawn.chunks():
+                draws = next(iter(drawn.values())).shape[0]
+                tables = {n: np.broadcast_to(t, (draws, *t.shape[1:])) for n, t in point.items()}
+                own = tables[node].copy()
+                at: tuple[slice | int, ...] = (slice(None), *combo)
+                own[at] = drawn[node][at]
+                tables[node] = own
+                answers.append(posterior(structure, tables, outcome, given))
+            samples = np.concatenate(answers)
+            low, high = np.quantile(samples, 0.05, axis=0), np.quantile(samples, 0.95, axis=0)
+            label = _column_label(run, node, combo)
+            swings.append(
+                Swing(label, "column", _as_dict(run.study, low), _as_dict(run.study, high))
             )
-            ends.append(outcome_point(dataclasses.replace(study, statements=moved), warm=warm))
-        swings.append(
-            Swing(column.label(), "parameter", _as_dict(study, ends[0]), _as_dict(study, ends[1]))
-        )
     return swings
 
 
-def all_swings(study: Study) -> list[Swing]:
-    """Drivers and parameters together (computed once, ranked per outcome state)."""
-    return driver_swings(study) + parameter_swings(study)
+def all_swings(run: Run) -> list[Swing]:
+    """Drivers and table columns together (computed once, ranked per outcome state)."""
+    return driver_swings(run) + column_swings(run)
+
+
+def pooled_baselines(
+    study: Study, draws: int, seed: int, cache: FitCache | None = None
+) -> dict[str, dict[str, dict[str, float]]]:
+    """The baseline (given every observation) refitted under each pool: {pool: {state:
+    {point, mean, p05, p95}}}; `cache` keeps each pool's fitted draws."""
+    outcome = study.network.node(study.network.outcome)
+    query = Query(outcome.id, study.given_for({}, {}))
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for kind in POOLS:
+        settings = dataclasses.replace(study.model.settings, pooling=kind)
+        pooled = dataclasses.replace(
+            study, model=dataclasses.replace(study.model, settings=settings), scenarios=()
+        )
+        run = run_study(pooled, draws, seed, cache=cache)
+        out[kind] = {
+            s: {k: v for k, v in o.items() if not k.endswith("_error")}
+            for s, o in run.summaries([query])[0].items()
+        }
+    return out
+
+
+def _swing_row(swing: Swing) -> dict[str, Any]:
+    return {
+        "factor": swing.factor,
+        "kind": swing.kind,
+        "low": {s: number(p) for s, p in swing.low.items()},
+        "high": {s: number(p) for s, p in swing.high.items()},
+    }
+
+
+def sensitivity_document(run: Run, swings: list[Swing], pools: dict[str, Any]) -> dict[str, Any]:
+    """The tornado data (every swing, widest first for the first outcome state) and the
+    baseline under each pool, as JSON."""
+    states = run.study.network.node(run.study.network.outcome).states
+    ranked = sorted(swings, key=lambda s: (-max(s.width(st) for st in states), s.factor))
+    settings = run.study.model.settings
+    return {
+        "outcome": run.study.network.outcome,
+        "given": run.study.observed(),
+        "swings": [_swing_row(s) for s in ranked],
+        "pools": pools,
+        "pooling": settings.pooling,
+        "extremizing": settings.extremizing,
+    }
 
 
 def tornado(swings: list[Swing], state: str, limit: int = 12) -> list[Swing]:

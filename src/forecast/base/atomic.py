@@ -28,8 +28,9 @@ def _cannot_write(path: Path, exc: OSError) -> OutputError:
     )
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
+def write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
+    """Write to a temporary file beside `path`, then rename it into place; `durable` also
+    flushes the file to the disk before the rename."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.forecast-", suffix=".tmp", dir=path.parent)
@@ -38,6 +39,9 @@ def write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         Path(tmp).replace(path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -50,6 +54,18 @@ def write_bytes(path: Path, data: bytes) -> None:
 def write_text(path: Path, text: str) -> None:
     """`write_bytes` for UTF-8 text."""
     write_bytes(path, text.encode("utf-8"))
+
+
+def append_line(path: Path, line: str) -> None:
+    """Add one line to a text file without ever leaving it half-written: the old bytes and
+    the new line go to a temporary file, flushed to disk, which then replaces the file. A
+    crash before the rename leaves the file as it was."""
+    if "\n" in line:
+        raise ValueError("one line only")
+    old = path.read_bytes() if path.exists() else b""
+    if old and not old.endswith(b"\n"):
+        raise OutputError(f"{path} does not end with a newline: was it edited by hand?")
+    write_bytes(path, old + line.encode("utf-8") + b"\n", durable=True)
 
 
 def _umask() -> int:

@@ -29,6 +29,15 @@ class Workspace:
         return self.root / "reports"
 
     @property
+    def ledger_file(self) -> Path:
+        """The published forecasts, one JSON object per line, append-only."""
+        return self.root / "ledger" / "forecasts.jsonl"
+
+    @property
+    def resolutions_file(self) -> Path:
+        return self.root / "ledger" / "resolutions.yaml"
+
+    @property
     def observations_file(self) -> Path:
         return self.evidence_dir / "observations.yaml"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -67,6 +68,18 @@ def root_option(func: F) -> F:
     )(func)
 
 
+def as_of_option(func: F) -> F:
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Forecast as of this date (YYYY-MM-DD): only sources published, readings made "
+        "and observations seen by then, refitted; what no claim covered yet falls back to "
+        "its assumption.",
+    )(func)
+
+
 def draws_options(func: F) -> F:
     func = click.option(
         "--draws",
@@ -96,9 +109,19 @@ def read_inputs(root: Path) -> tuple[RawInputs, Study]:
     return raw, study
 
 
-def load_study(root: Path) -> Study:
-    """The checked study: kept from an earlier command when no input file has changed."""
+def load_study(root: Path, as_of: dt.datetime | None = None) -> Study:
+    """The checked study: kept from an earlier command when no input file has changed; or,
+    with `as_of`, the study that date knew (checked afresh)."""
     from forecast.fitting import fitcache
+
+    if as_of is not None:
+        from forecast.inputs.checks import build_study
+        from forecast.inputs.loading import load_inputs
+
+        then = build_study(load_inputs(root), as_of.date())
+        for warning in then.warnings:
+            say(f"warning: {warning}")
+        return then
 
     kept = fitcache.load_study(root)
     if kept is not None:
@@ -110,9 +133,10 @@ def load_study(root: Path) -> Study:
     return study
 
 
-def run_study_cached(root: Path, study: Study, draws: int, seed: int) -> Run:
+def run_study_cached(root: Path, study: Study, draws: int, seed: int, as_files: bool = True) -> Run:
     """Every scenario of `study`; refuses (exit 2) draws that would not fit in memory. The
-    fitted draws are kept in the workspace for the next command (`fitcache`)."""
+    fitted draws are kept in the workspace for the next command (`fitcache`), and found
+    again by the files' fingerprint when `as_files` (the study is what the files give)."""
     from forecast.fitting.fitcache import fingerprint
     from forecast.fitting.run import FitCache, run_study
     from forecast.inputs.sizes import check_draws
@@ -121,7 +145,8 @@ def run_study_cached(root: Path, study: Study, draws: int, seed: int) -> Run:
     chunks = f" in {plan.chunks} chunks" if plan.chunks > 1 else ""
     what = f"{len(study.scenarios)} scenarios" if study.scenarios else "the fit"
     say(f"computing {what} with {draws} draws{chunks} (seed {seed})...")
-    return run_study(study, draws, seed, plan, FitCache(root, fingerprint(root, draws, seed)))
+    files = fingerprint(root, draws, seed) if as_files else None
+    return run_study(study, draws, seed, plan, FitCache(root, files))
 
 
 def kept_fit(root: Path, draws: int, seed: int) -> KeptFit | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from forecast.base.paths import Workspace
 if TYPE_CHECKING:
     from forecast.inputs.domain import Study
 from forecast.cli.common import (
+    as_of_option,
     check_conditions,
     draws_options,
     kept_fit,
@@ -58,6 +60,7 @@ def validate(root: Path, strict: bool) -> None:
 @main.command()
 @root_option
 @draws_options
+@as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results document (JSON).")
 @click.option(
     "--by-reader",
@@ -66,15 +69,17 @@ def validate(root: Path, strict: bool) -> None:
     "part of its interval the readers' disagreement brings, and the effects they claim.",
 )
 @reports_input_errors
-def run(root: Path, draws: int, seed: int, as_json: bool, by_reader: bool) -> None:
+def run(
+    root: Path, draws: int, seed: int, as_of: dt.datetime | None, as_json: bool, by_reader: bool
+) -> None:
     """Compute every scenario: outcome probabilities with 90 % intervals."""
     from forecast.analysis.results import monte_carlo_error, results_document, scenario_rows
     from forecast.base.stablejson import dumps
 
     if by_reader:
-        _by_reader(root, load_study(root), draws, seed, as_json)
+        _by_reader(root, load_study(root, as_of), draws, seed, as_json)
         return
-    result = run_study_cached(root, load_study(root), draws, seed)
+    result = run_study_cached(root, load_study(root, as_of), draws, seed, as_of is None)
     if as_json:
         click.echo(dumps(results_document(result)), nl=False)
         return
@@ -224,6 +229,7 @@ def query(
 @main.command()
 @root_option
 @draws_options
+@as_of_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -234,7 +240,7 @@ def query(
     ),
 )
 @reports_input_errors
-def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
+def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Path | None) -> None:
     """Write the report folder: index.html, report.md, audit.md, results.json, figures, model.bif.
 
     The report is built in a temporary folder and swapped in at the end, so a failure
@@ -245,8 +251,8 @@ def report(root: Path, draws: int, seed: int, out: Path | None) -> None:
 
     typed = out if out is not None else Workspace(root).reports_dir
     target = outputs.check_folder(typed, root)
-    study = load_study(root)
+    study = load_study(root, as_of)
     with atomic.exclusive(target):
-        result = run_study_cached(root, study, draws, seed)
+        result = run_study_cached(root, study, draws, seed, as_of is None)
         write_report(result, target, progress=say, warn=lambda text: say(f"warning: {text}"))
     click.echo(f"wrote {typed}/index.html, report.md, audit.md, results.json, model.bif, figures/")

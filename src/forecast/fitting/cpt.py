@@ -21,7 +21,7 @@ from forecast.base.arrays import Array
 from forecast.fitting import loglinear
 from forecast.fitting.loglinear import NodeLayout
 from forecast.fitting.parallel import fit_draws
-from forecast.fitting.pooling import PoolKind, pool_claims
+from forecast.fitting.pooling import pool_claims
 from forecast.fitting.problem import (
     ColumnTerm,
     FitProblem,
@@ -33,7 +33,7 @@ from forecast.fitting.problem import (
 from forecast.fitting.solver import FitResult, curvatures, fit
 from forecast.inference.structure import structure_of
 from forecast.inputs import grading, pushes
-from forecast.inputs.domain import ColumnKey, Network, Node, Statement, Study
+from forecast.inputs.domain import ColumnKey, Network, Node, Settings, Statement, Study
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ def _pool_column(
     node: Node,
     statements: tuple[Statement, ...],
     reference: Array,
-    kind: PoolKind,
+    settings: Settings,
     drawn: ClaimDraws,
 ) -> PooledColumn:
     n = reference.shape[0]
@@ -220,7 +220,14 @@ def _pool_column(
     weights = np.stack([drawn.of(s)[1] for s in statements], axis=1)
     states = [node.index(s.state) for s in statements]
     total = weights.sum(axis=1)
-    pooled = pool_claims(probabilities, states, reference, weights, kind)
+    pooled = pool_claims(
+        probabilities,
+        states,
+        reference,
+        weights,
+        settings.pooling,
+        extremizing=settings.extremizing,
+    )
     return PooledColumn(key, statements, weights / total[:, None], pooled, total)
 
 
@@ -242,7 +249,7 @@ def node_layout_for(node: Node, parents: list[Node], pinned: list[ColumnKey]) ->
 
 def _pool_columns(study: Study, drawn: ClaimDraws, n: int) -> dict[ColumnKey, PooledColumn]:
     """Every parameter column's pooled column statements, base columns first."""
-    kind: PoolKind = study.model.settings.pooling
+    settings = study.model.settings
     by_column: dict[ColumnKey, list[Statement]] = defaultdict(list)
     for statement in study.parameters():
         by_column[statement.key()].append(statement)
@@ -251,13 +258,15 @@ def _pool_columns(study: Study, drawn: ClaimDraws, n: int) -> dict[ColumnKey, Po
         uniform = np.full((n, len(node.states)), 1.0 / len(node.states))
         base_key = ColumnKey(node.id)
         columns[base_key] = _pool_column(
-            base_key, node, tuple(by_column[base_key]), uniform, kind, drawn
+            base_key, node, tuple(by_column[base_key]), uniform, settings, drawn
         )
         reference = columns[base_key].column
         effects = {k for k in study.network.parameter_columns() if k.node == node.id and k.moved}
         effects |= {k for k in by_column if k.node == node.id and k.moved}
         for key in sorted(effects, key=str):
-            columns[key] = _pool_column(key, node, tuple(by_column[key]), reference, kind, drawn)
+            columns[key] = _pool_column(
+                key, node, tuple(by_column[key]), reference, settings, drawn
+            )
     return columns
 
 

@@ -13,7 +13,8 @@ from scipy.special import expit
 
 from forecast.base.arrays import Array
 
-PoolKind = Literal["logarithmic", "linear"]
+PoolKind = Literal["logarithmic", "linear", "extremized"]
+POOLS: tuple[PoolKind, ...] = ("linear", "logarithmic", "extremized")
 
 # Claims at exactly 0 or 1 would veto a state in a logarithmic pool; no source is that sure.
 CLIP = 1e-4
@@ -64,7 +65,11 @@ def normalise(table: Array) -> Array:
 
 
 def _log_pool_consensus(
-    probabilities: Array, states: list[int], reference: Array, weights: Array
+    probabilities: Array,
+    states: list[int],
+    reference: Array,
+    weights: Array,
+    extremizing: float = 1.0,
 ) -> Array:
     """The logarithmic pool with a consensus reference, in closed form.
 
@@ -80,6 +85,11 @@ def _log_pool_consensus(
     - claims that ask for more than the whole: the unclaimed states keep the reference's
       probability and the claimed states share the rest in proportion to their averages
       (rather than squeezing states that nobody spoke about to nothing).
+
+    `extremizing` multiplies each averaged log-odds (1: the plain pool): averaged forecasts
+    sit too close to even odds, and scaling the pooled log-odds away from zero corrects it
+    (Baron, Mellers, Tetlock, Stone & Ungar, Decision Analysis 2014; Satopää et al.,
+    International Journal of Forecasting 2014).
     """
     p = np.clip(probabilities, CLIP, 1.0 - CLIP)
     states = list(states)
@@ -94,7 +104,7 @@ def _log_pool_consensus(
     mean_logit = np.stack(
         [(w[:, g] * logit[:, g]).sum(axis=1) / w[:, g].sum(axis=1) for g in groups], axis=1
     )
-    targets = expit(mean_logit)
+    targets = expit(extremizing * mean_logit)
     column = np.zeros_like(reference)
     column[:, claimed] = targets
     if not free:
@@ -117,6 +127,7 @@ def pool_claims(
     kind: PoolKind = "logarithmic",
     tolerance: float = 1e-12,
     max_rounds: int = 200,
+    extremizing: float = 1.0,
 ) -> Array:
     """Pool claims that each fix one state's probability, with a consensus reference.
 
@@ -125,11 +136,13 @@ def pool_claims(
     point). So a claim about one state asserts nothing about how the other states share the
     rest beyond what the pool as a whole says. Claims that all speak to one state, or a
     two-state node, equal the plain minimal-KL completion. The logarithmic pool's fixed point
-    has a closed form; the linear pool iterates. `probabilities` and `weights` are
+    has a closed form (the extremized pool is that pool with its log-odds scaled by
+    `extremizing`); the linear pool iterates. `probabilities` and `weights` are
     (draws, claims); `reference` is (draws, states).
     """
-    if kind == "logarithmic":
-        return _log_pool_consensus(probabilities, states, reference, weights)
+    if kind != "linear":
+        factor = extremizing if kind == "extremized" else 1.0
+        return _log_pool_consensus(probabilities, states, reference, weights, factor)
     current = reference
     for _ in range(max_rounds):
         columns = np.stack(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import defaultdict
 
 from forecast.base.errors import InputError, Problem, display_path
@@ -12,6 +14,7 @@ from forecast.inputs.criteria import criteria_problems
 from forecast.inputs.domain import (
     Network,
     Scenario,
+    Source,
     Statement,
     Study,
 )
@@ -135,8 +138,13 @@ def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) 
     return out
 
 
-def build_study(raw: RawInputs) -> Study:
-    """Check every cross-reference and return the Study; raise InputError listing all problems."""
+def build_study(raw: RawInputs, as_of: dt.date | None = None) -> Study:
+    """Check every cross-reference and return the Study; raise InputError listing all problems.
+
+    With `as_of`, the study is the one that date knew: only sources published, readings
+    made and observations seen by then, recency judged then; a parameter no claim covered
+    yet falls back to its assumption (or the default one), and a warning says so.
+    """
     problems: list[Problem] = []
     warnings: list[str] = []
     network = check_network(raw.model, problems)
@@ -145,7 +153,9 @@ def build_study(raw: RawInputs) -> Study:
     if network is None:
         raise InputError(problems)
     stick = yardstick(raw.model.value.settings.yardstick)
-    sources, statements = check_evidence(raw, network, stick, problems)
+    sources, statements = check_evidence(raw, network, stick, problems, as_of)
+    if as_of is not None:
+        sources, statements = known_then(raw, sources, statements, as_of, warnings)
     covered = {
         key
         for key in network.parameter_columns()
@@ -153,9 +163,13 @@ def build_study(raw: RawInputs) -> Study:
     }
     statements += check_assumptions(raw, network, stick, covered, problems, warnings)
     if not problems:  # a claim refused above would only show up again as a gap in coverage
-        _check_coverage(raw, network, statements, problems, warnings)
+        gaps: list[Problem] = []
+        _check_coverage(raw, network, statements, problems if as_of is None else gaps, warnings)
+        warnings += [f"as of {as_of}: {gap.message}; it falls back to its default" for gap in gaps]
     scenarios = _check_scenarios(raw, network, problems)
     observations = check_observations(raw, network, {s.id for s in statements}, problems)
+    if as_of is not None:
+        observations = [o for o in observations if o.seen.first <= as_of]
     problems += sizes.size_problems(raw.model.doc, raw.model.value, network)
     if not raw.scenarios:
         shown = display_path(raw.workspace.scenarios_dir, raw.workspace.root)
@@ -167,8 +181,9 @@ def build_study(raw: RawInputs) -> Study:
         problems.append(Problem(shown, 1, 1, "no evidence files", "add evidence/<source>.yaml"))
     if problems:
         raise InputError(problems)
+    facts = model_facts(raw.model.value)
     return Study(
-        model_facts(raw.model.value),
+        facts if as_of is None else dataclasses.replace(facts, as_of=as_of),
         network,
         tuple(sources),
         tuple(statements),
@@ -176,6 +191,36 @@ def build_study(raw: RawInputs) -> Study:
         tuple(warnings),
         observations=tuple(observations),
     )
+
+
+def known_then(
+    raw: RawInputs,
+    sources: list[Source],
+    statements: list[Statement],
+    as_of: dt.date,
+    warnings: list[str],
+) -> tuple[list[Source], list[Statement]]:
+    """The sources published and the claims read by `as_of`; warnings name what is left out."""
+    later = [s for s in sources if s.published > as_of]
+    read_on = {r.id: r.read_on for r in raw.model.value.readers}
+    unread = sorted({r for r, day in read_on.items() if day > as_of})
+    if later:
+        warnings.append(
+            f"as of {as_of}: sources published later are left out: "
+            + ", ".join(f"{s.id} ({s.meta.date.text})" for s in later)
+        )
+    if unread:
+        warnings.append(
+            f"as of {as_of}: readings made later are left out: "
+            + ", ".join(f"{r} ({read_on[r]})" for r in unread)
+        )
+    gone = {s.id for s in later}
+    kept = [
+        s
+        for s in statements
+        if s.source_id not in gone and (s.reader is None or s.reader not in unread)
+    ]
+    return [s for s in sources if s.id not in gone], kept
 
 
 def strict_problems(model: Loaded[ModelFile], rows: list[Coverage]) -> list[Problem]:

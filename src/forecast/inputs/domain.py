@@ -213,7 +213,8 @@ class Settings:
     """How claims become numbers, and the sizes checked before anything is computed."""
 
     yardstick: str
-    pooling: Literal["logarithmic", "linear"]
+    pooling: Literal["logarithmic", "linear", "extremized"]
+    extremizing: float  # the extremized pool's factor on the pooled log-odds
     half_life_years: float
     assumptions: Literal["compete", "give_way"]
     memory_mb: int
@@ -307,6 +308,17 @@ def with_observations(
     question itself fixes (a what-if overrides an observation)."""
     fixed = set(given) | set(do)
     return {**{n: s for n, s in observed.items() if n not in fixed}, **given}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A question (a node) resolved in a state on a date."""
+
+    node: str
+    state: str
+    resolved_on: dt.date
+    quote: str
+    location: str  # "path:line:column" of the record
 
 
 @dataclass(frozen=True)

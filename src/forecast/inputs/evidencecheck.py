@@ -118,9 +118,16 @@ def quote_problems(
 
 
 def check_evidence(
-    raw: RawInputs, network: Network, stick: Yardstick, problems: list[Problem]
+    raw: RawInputs,
+    network: Network,
+    stick: Yardstick,
+    problems: list[Problem],
+    as_of: dt.date | None = None,
 ) -> tuple[list[Source], list[Statement]]:
+    """Every source and its claims, checked; recency is judged at `as_of` (by default the
+    model's own as-of date)."""
     model = raw.model.value
+    judged = model.as_of if as_of is None else as_of
     sources: list[Source] = []
     statements: list[Statement] = []
     first_claim: dict[str, str] = {}
@@ -161,8 +168,8 @@ def check_evidence(
         text = check_text(doc, ("source", "text"), meta.text, quoting, raw, problems)
         half_life = model.settings.half_life_years
         ages = (
-            grading.age_in_half_lives(date.first, model.as_of, half_life),
-            grading.age_in_half_lives(date.last, model.as_of, half_life),
+            grading.age_in_half_lives(date.first, judged, half_life),
+            grading.age_in_half_lives(date.last, judged, half_life),
         )
         recency = float(grading.recency_at((ages[0] + ages[1]) / 2))  # at the midpoint
         weight = grading.reliability_weight(meta.reliability.grade) * recency

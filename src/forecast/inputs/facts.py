@@ -26,6 +26,7 @@ def model_facts(model: ModelFile) -> ModelFacts:
         settings=Settings(
             yardstick=settings.yardstick,
             pooling=settings.pooling,
+            extremizing=settings.extremizing,
             half_life_years=settings.half_life_years,
             assumptions=settings.assumptions,
             memory_mb=settings.limits.memory_mb,

@@ -174,7 +174,19 @@ class Limits(Frozen):
 
 class Settings(Frozen):
     yardstick: Literal["icd203", "phia"] = "icd203"
-    pooling: Literal["logarithmic", "linear"] = "logarithmic"
+    pooling: Literal["logarithmic", "linear", "extremized"] = Field(
+        default="logarithmic",
+        description="How claims on one column are pooled: weighted geometric mean "
+        "(logarithmic), arithmetic mean (linear), or the logarithmic pool with its log-odds "
+        "scaled by `extremizing`",
+    )
+    extremizing: float = Field(
+        default=1.5,
+        ge=1.0,
+        strict=False,
+        description="The factor on the pooled log-odds of the extremized pool (1: none); "
+        "see Baron et al. 2014 and Satopaa et al. 2014 in the README",
+    )
     half_life_years: float = Field(default=3.0, gt=0.0, strict=True)
     assumptions: Literal["compete", "give_way"] = Field(
         default="compete",
@@ -372,6 +384,22 @@ class ObservationSpec(Frozen):
 
 class ObservationsFile(Frozen):
     observations: tuple[ObservationSpec, ...] = ()
+
+
+class ResolutionSpec(Frozen):
+    """How a question (the outcome, a driver or a signpost) resolved, and where it says so."""
+
+    node: Identifier
+    state: Identifier
+    resolved_on: dt.date = Field(description="When it resolved")
+    text: TextRef = Field(description="The text that reports it, with its SHA-256")
+    quote: Text = Field(description="The words of that text that report it, verbatim")
+    reader: Identifier = Field(description="Who read the text and recorded the resolution")
+    note: Text
+
+
+class ResolutionsFile(Frozen):
+    resolutions: tuple[ResolutionSpec, ...] = ()
 
 
 class ScenarioFile(Frozen):

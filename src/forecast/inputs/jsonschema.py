@@ -9,7 +9,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from forecast.base import atomic
-from forecast.inputs.filemodels import EvidenceFile, ModelFile, ObservationsFile, ScenarioFile
+from forecast.inputs.filemodels import (
+    EvidenceFile,
+    ModelFile,
+    ObservationsFile,
+    ResolutionsFile,
+    ScenarioFile,
+)
 
 # workspace-relative schema file -> the model it describes
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -17,6 +23,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "evidence/evidence.schema.json": EvidenceFile,
     "scenarios/scenario.schema.json": ScenarioFile,
     "evidence/observations.schema.json": ObservationsFile,
+    "ledger/resolutions.schema.json": ResolutionsFile,
 }
 
 

@@ -14,7 +14,13 @@ from forecast.base.errors import InputError, Problem, display_path
 from forecast.base.paths import Workspace, present
 from forecast.base.suggest import closest, did_you_mean
 from forecast.base.yamlio import Document, Loc, load_yaml
-from forecast.inputs.filemodels import EvidenceFile, ModelFile, ObservationsFile, ScenarioFile
+from forecast.inputs.filemodels import (
+    EvidenceFile,
+    ModelFile,
+    ObservationsFile,
+    ResolutionsFile,
+    ScenarioFile,
+)
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -180,6 +186,17 @@ def _load(path: Path, ws: Workspace, model: type[M], problems: list[Problem]) ->
     except InputError as exc:
         problems.extend(exc.problems)
         return None
+
+
+def load_resolutions(ws: Workspace) -> Loaded[ResolutionsFile] | None:
+    """The resolutions file, shape-checked; None when there is none yet."""
+    if not present(ws.resolutions_file):
+        return None
+    problems: list[Problem] = []
+    loaded = _load(ws.resolutions_file, ws, ResolutionsFile, problems)
+    if problems or loaded is None:
+        raise InputError(problems)
+    return loaded
 
 
 def load_inputs(root: Path) -> RawInputs:

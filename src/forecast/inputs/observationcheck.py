@@ -11,37 +11,38 @@ from forecast.base.suggest import did_you_mean
 from forecast.base.yamlio import Document, Loc
 from forecast.inputs.domain import Network, Observation, period_of
 from forecast.inputs.evidencecheck import check_text, quote_problems
-from forecast.inputs.filemodels import ObservationSpec
 from forecast.inputs.loading import RawInputs
 
 
-def _node_problems(
-    spec: ObservationSpec, at: Loc, doc: Document, network: Network
+def node_state_problems(
+    doc: Document, at: Loc, node_id: str, state: str, network: Network, outcome_ok: bool
 ) -> list[Problem]:
-    if spec.node not in network.ids:
+    """A record's node (at `at` in `doc`) that does not exist, or is the outcome where that
+    is not allowed, or a state the node does not have."""
+    if node_id not in network.ids:
         return [
             doc.problem(
                 (*at, "node"),
-                f"unknown node '{spec.node}'",
-                did_you_mean(spec.node, network.ids, "nodes"),
+                f"unknown node '{node_id}'",
+                did_you_mean(node_id, network.ids, "nodes"),
             )
         ]
-    node = network.node(spec.node)
-    if node.kind == "outcome":
+    node = network.node(node_id)
+    if node.kind == "outcome" and not outcome_ok:
         return [
             doc.problem(
                 (*at, "node"),
-                f"'{spec.node}' is the outcome the model forecasts",
+                f"'{node_id}' is the outcome the model forecasts",
                 "observe indicators or drivers; record how the outcome resolved in "
-                "resolutions.yaml",
+                "ledger/resolutions.yaml",
             )
         ]
-    if spec.state not in node.states:
+    if state not in node.states:
         return [
             doc.problem(
                 (*at, "state"),
-                f"'{spec.state}' is not a state of '{spec.node}'",
-                did_you_mean(spec.state, node.states, "states"),
+                f"'{state}' is not a state of '{node_id}'",
+                did_you_mean(state, node.states, "states"),
             )
         ]
     return []
@@ -71,7 +72,7 @@ def check_observations(
                 )
             )
         taken.add(spec.id)
-        problems += _node_problems(spec, at, doc, network)
+        problems += node_state_problems(doc, at, spec.node, spec.state, network, False)
         if spec.reader not in readers:
             problems.append(
                 doc.problem(

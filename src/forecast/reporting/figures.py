@@ -237,7 +237,7 @@ def plot_tornado(
     kinds: Sequence[str] | None = None,
 ) -> list[Any]:
     """Horizontal bars from each factor's low to high setting, around the baseline value;
-    drivers and parameters in two colours when `kinds` is given."""
+    drivers and table columns in two colours when `kinds` is given."""
     kinds = list(kinds) if kinds is not None else ["factor"] * len(factors)
     colours = {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(dict.fromkeys(kinds))}
     drawn = []

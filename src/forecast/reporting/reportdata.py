@@ -88,8 +88,8 @@ def report_data(
     """Everything the Markdown, HTML and JSON renderers show, computed once; `progress`
     hears about the slow steps."""
     study = run.study
-    progress("  sensitivity: each driver and each parameter column at its ends")
-    swings = all_swings(study)
+    progress("  sensitivity: each driver across its states, each table column across its draws")
+    swings = all_swings(run)
     model = study.model
     outcome = study.network.node(study.network.outcome)
     doc = results_document(run)

@@ -1,0 +1,104 @@
+"""Scores of the published forecasts against how their questions resolved.
+
+Each resolved question of each entry published on or before its resolution date is one
+scored forecast, with the entry's mean probabilities. The Brier score sums the squared
+errors over every state of the question (0 is perfect, 2 is the worst; always saying
+50 % on a yes/no question scores 0.5 this way). The logarithmic score is the natural log
+of the probability given to what happened (0 is perfect; a confident miss costs most).
+The calibration table bins every (question, state) forecast by its probability and sets
+the share that happened beside the mean forecast of the bin.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from forecast.inference.summary import number
+from forecast.inputs.domain import Resolution
+
+BINS = 10  # calibration bins of equal width over [0, 1]
+FLOOR = 1e-12  # a forecast of 0 for what happened scores log(1e-12), not minus infinity
+
+
+@dataclass(frozen=True)
+class Scored:
+    published: str
+    node: str
+    happened: str
+    forecast: dict[str, float]  # state -> mean probability
+
+    @property
+    def brier(self) -> float:
+        return sum((p - (s == self.happened)) ** 2 for s, p in self.forecast.items())
+
+    @property
+    def log(self) -> float:
+        return math.log(max(self.forecast[self.happened], FLOOR))
+
+
+def scored(entries: list[dict[str, Any]], resolutions: list[Resolution]) -> list[Scored]:
+    """Every forecast of a resolved question made on or before it resolved."""
+    out = []
+    for entry in entries:
+        for resolution in resolutions:
+            question = entry["questions"].get(resolution.node)
+            if question is None or entry["published"] > resolution.resolved_on.isoformat():
+                continue
+            forecast = {s: float(o["mean"]) for s, o in question.items()}
+            out.append(Scored(entry["published"], resolution.node, resolution.state, forecast))
+    return out
+
+
+def calibration(rows: list[Scored]) -> list[dict[str, Any]]:
+    """Per bin of forecast probability: how many forecasts, their mean, and how often the
+    state forecast happened."""
+    bins: list[list[tuple[float, bool]]] = [[] for _ in range(BINS)]
+    for row in rows:
+        for state, p in row.forecast.items():
+            bins[min(int(p * BINS), BINS - 1)].append((p, state == row.happened))
+    return [
+        {
+            "from": number(i / BINS),
+            "to": number((i + 1) / BINS),
+            "forecasts": len(members),
+            "mean_forecast": number(sum(p for p, _ in members) / len(members)),
+            "happened": number(sum(hit for _, hit in members) / len(members)),
+        }
+        for i, members in enumerate(bins)
+        if members
+    ]
+
+
+def score_document(entries: list[dict[str, Any]], resolutions: list[Resolution]) -> dict[str, Any]:
+    """Brier and logarithmic scores over every scored forecast, each row, and calibration."""
+    rows = scored(entries, resolutions)
+
+    def mean(values: list[float]) -> float | None:
+        return number(sum(values) / len(values)) if values else None
+
+    return {
+        "entries": len(entries),
+        "resolved_questions": len(resolutions),
+        "scored": len(rows),
+        "brier": mean([r.brier for r in rows]),
+        "log": mean([r.log for r in rows]),
+        "conventions": {
+            "brier": "sum over the question's states of (forecast - outcome)^2; 0 best, 2 worst",
+            "log": "natural log of the probability given to what happened; 0 best",
+            "forecast": "the entry's mean over its draws",
+        },
+        "rows": [
+            {
+                "published": r.published,
+                "node": r.node,
+                "happened": r.happened,
+                "forecast": {s: number(p) for s, p in r.forecast.items()},
+                "brier": number(r.brier),
+                "log": number(r.log),
+            }
+            for r in rows
+        ],
+        "calibration": calibration(rows),
+    }

@@ -1,0 +1,77 @@
+"""Resolutions (ledger/resolutions.yaml): each names a real node and state, is quoted
+verbatim from a text whose hash matches, resolved no later than today, and each question
+resolves once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forecast.base.errors import InputError, Problem
+from forecast.base.yamlio import Loc
+from forecast.inputs.domain import Network, Resolution
+from forecast.inputs.evidencecheck import check_text, quote_problems
+from forecast.inputs.filemodels import ResolutionsFile
+from forecast.inputs.loading import Loaded, RawInputs
+from forecast.inputs.observationcheck import node_state_problems
+
+
+def check_resolutions(
+    loaded: Loaded[ResolutionsFile], raw: RawInputs, network: Network
+) -> list[Resolution]:
+    """Every resolution, checked; InputError listing every problem."""
+    doc = loaded.doc
+    readers = {r.id for r in raw.model.value.readers}
+    problems: list[Problem] = []
+    texts: dict[str, str | None] = {}
+    first: dict[str, int] = {}
+    out = []
+    for i, spec in enumerate(loaded.value.resolutions):
+        at: Loc = ("resolutions", i)
+        found = len(problems)
+        problems += node_state_problems(doc, at, spec.node, spec.state, network, True)
+        if spec.node in first:
+            problems.append(
+                doc.problem(
+                    (*at, "node"),
+                    f"'{spec.node}' already resolved (resolution {first[spec.node] + 1})",
+                    "keep one resolution per question",
+                )
+            )
+        first.setdefault(spec.node, i)
+        if spec.reader not in readers:
+            problems.append(
+                doc.problem(
+                    (*at, "reader"),
+                    f"unknown reader '{spec.reader}'",
+                    "declare it under 'readers:' in the model file",
+                )
+            )
+        if spec.resolved_on > dt.date.today():
+            problems.append(
+                doc.problem(
+                    (*at, "resolved_on"),
+                    f"resolved_on {spec.resolved_on} is in the future",
+                    "record a resolution once it has happened",
+                )
+            )
+        if spec.text.path not in texts:
+            texts[spec.text.path] = check_text(
+                doc, (*at, "text"), spec.text, spec.node, raw, problems
+            )
+        problems += quote_problems(
+            doc, (*at, "quote"), spec.quote, texts[spec.text.path], spec.text.path
+        )
+        if len(problems) == found:
+            line, column = doc.where(at)
+            out.append(
+                Resolution(
+                    spec.node,
+                    spec.state,
+                    spec.resolved_on,
+                    " ".join(spec.quote.split()),
+                    f"{doc.path}:{line}:{column}",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return out
