@@ -168,3 +168,24 @@ def new_source_command(root: Path, text: Path, source_id: str) -> None:
         )
     copied, evidence = new_source(root, text, source_id)
     click.echo(f"copied {copied}\nwrote {evidence}: fill in the TODOs, then `forecast validate`")
+
+
+@main.command()
+@root_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per node.")
+@reports_input_errors
+def nodes(root: Path, as_json: bool) -> None:
+    """Every node with its states, baseline and parents, ready to paste into `about:`.
+
+    Reads the model file only, so it works while an evidence file is still half-written.
+    """
+    from forecast.base.stablejson import dumps
+    from forecast.inputs.checks import read_network
+    from forecast.reporting.nodetext import node_lines, nodes_document
+
+    network = read_network(root)
+    if as_json:
+        click.echo(dumps(nodes_document(network)), nl=False)
+        return
+    for line in node_lines(network):
+        click.echo(line)

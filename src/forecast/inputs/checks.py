@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from pathlib import Path
 
 from forecast.base.errors import InputError, Problem, display_path
+from forecast.base.paths import Workspace
 from forecast.base.suggest import did_you_mean
 from forecast.inputs import sizes
 from forecast.inputs.coverage import Coverage
@@ -24,7 +26,7 @@ from forecast.inputs.evidencecheck import (
 )
 from forecast.inputs.facts import model_facts
 from forecast.inputs.filemodels import ModelFile
-from forecast.inputs.loading import Loaded, RawInputs
+from forecast.inputs.loading import Loaded, RawInputs, load_model
 from forecast.inputs.networkcheck import check_network
 from forecast.inputs.observationcheck import check_observations
 from forecast.inputs.readers import reader_problems
@@ -191,6 +193,16 @@ def build_study(raw: RawInputs, as_of: dt.date | None = None) -> Study:
         tuple(warnings),
         observations=tuple(observations),
     )
+
+
+def read_network(root: Path) -> Network:
+    """The network of the model file alone, checked (evidence and scenarios not read)."""
+    problems: list[Problem] = []
+    loaded = load_model(Workspace(root), problems)
+    network = None if loaded is None else check_network(loaded, problems)
+    if problems or network is None:
+        raise InputError(problems)
+    return network
 
 
 def known_then(

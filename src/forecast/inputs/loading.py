@@ -188,6 +188,23 @@ def _load(path: Path, ws: Workspace, model: type[M], problems: list[Problem]) ->
         return None
 
 
+def load_model(ws: Workspace, problems: list[Problem]) -> Loaded[ModelFile] | None:
+    """The model file, shape-checked (problems appended), or None when it cannot be used."""
+    if not present(ws.model_file):
+        shown = display_path(ws.model_file, ws.root)
+        problems.append(
+            Problem(
+                shown,
+                1,
+                1,
+                "model file not found",
+                "run from the workspace root or pass --root DIR",
+            )
+        )
+        return None
+    return _load(ws.model_file, ws, ModelFile, problems)
+
+
 def load_resolutions(ws: Workspace) -> Loaded[ResolutionsFile] | None:
     """The resolutions file, shape-checked; None when there is none yet."""
     if not present(ws.resolutions_file):
@@ -203,20 +220,9 @@ def load_inputs(root: Path) -> RawInputs:
     """Load and shape-check the model, evidence and scenario files under `root`."""
     ws = Workspace(root)
     problems: list[Problem] = []
-    if not present(ws.model_file):
-        shown = display_path(ws.model_file, ws.root)
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    1,
-                    1,
-                    "model file not found",
-                    "run from the workspace root or pass --root DIR",
-                )
-            ]
-        )
-    model = _load(ws.model_file, ws, ModelFile, problems)
+    model = load_model(ws, problems)
+    if model is None and not present(ws.model_file):
+        raise InputError(problems)
     evidence = [_load(p, ws, EvidenceFile, problems) for p in ws.evidence_files()]
     scenarios = [_load(p, ws, ScenarioFile, problems) for p in ws.scenario_files()]
     observations = (
