@@ -75,13 +75,16 @@ def run(
     """Compute every scenario: outcome probabilities with 90 % intervals."""
     from forecast.analysis.results import monte_carlo_error, results_document, scenario_rows
     from forecast.base.stablejson import dumps
+    from forecast.fitting import fitcache
+    from forecast.reporting.runchanges import change_lines, run_summary
 
     if by_reader:
         _by_reader(root, load_study(root, as_of), draws, seed, as_json)
         return
     result = run_study_cached(root, load_study(root, as_of), draws, seed, as_of is None)
+    document = results_document(result)
     if as_json:
-        click.echo(dumps(results_document(result)), nl=False)
+        click.echo(dumps(document), nl=False)
         return
     scenarios = scenario_rows(result)
     states = list(result.study.network.node(result.study.network.outcome).states)
@@ -100,6 +103,12 @@ def run(
         "Monte Carlo error of the interval ends: at most "
         f"{100 * monte_carlo_error(result):.2f} points (one standard error)."
     )
+    if as_of is None:  # a run as of another date is not the workspace's latest
+        summary = run_summary(document)
+        click.echo("")
+        for line in change_lines(fitcache.load_last_run(root), summary):
+            click.echo(line)
+        fitcache.save_last_run(root, summary)
 
 
 def _scenario_table(scenarios: list[dict[str, Any]], states: list[str], column: str) -> None:

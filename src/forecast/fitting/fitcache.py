@@ -217,6 +217,28 @@ def save(root: Path, key: str, fit: KeptFit) -> None:
         return
 
 
+def _last_run_path(root: Path) -> Path:
+    return root / FOLDER / "last-run.json"
+
+
+def load_last_run(root: Path) -> dict[str, Any] | None:
+    """What the previous `forecast run` in this workspace printed, or None."""
+    try:
+        data = json.loads(_last_run_path(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def save_last_run(root: Path, summary: dict[str, Any]) -> None:
+    """Keep what this run printed, for the next run to compare with."""
+    try:
+        (root / FOLDER).mkdir(exist_ok=True)
+        _write(_last_run_path(root), json.dumps(summary, sort_keys=True).encode("utf-8"))
+    except OSError:
+        return
+
+
 def _touch(path: Path) -> None:
     """Mark a kept file as just used, so that pruning takes the least recently used."""
     try:

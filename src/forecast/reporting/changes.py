@@ -34,7 +34,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _shape_problem(data: Any) -> str | None:
+def shape_problem(data: Any) -> str | None:
     """What keeps a results document from being compared with, or None when it is usable."""
     if not isinstance(data, dict):
         return "it is not a JSON object"
@@ -75,7 +75,7 @@ def load_previous(folder: Path, warn: Callable[[str], None]) -> dict[str, Any] |
     except ValueError as exc:
         warn(f"{shown}: previous results are not valid JSON ({exc}); {skipped}")
         return None
-    problem = _shape_problem(data)
+    problem = shape_problem(data)
     if problem is not None:
         warn(f"{shown}: previous results are not in the expected shape ({problem}); {skipped}")
         return None
