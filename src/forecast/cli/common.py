@@ -149,6 +149,27 @@ def run_study_cached(root: Path, study: Study, draws: int, seed: int, as_files: 
     return run_study(study, draws, seed, plan, FitCache(root, files))
 
 
+def workspace_scores(root: Path) -> dict[str, Any]:
+    """The scores of the workspace's published forecasts (`scoring.score_document`) against
+    its checked resolutions."""
+    from forecast.analysis.ledger import read_ledger
+    from forecast.analysis.scoring import score_document
+    from forecast.base.errors import display_path
+    from forecast.base.paths import Workspace
+    from forecast.inputs.checks import build_study
+    from forecast.inputs.loading import load_inputs, load_resolutions
+    from forecast.inputs.resolutioncheck import check_resolutions
+
+    ws = Workspace(root)
+    entries = read_ledger(ws.ledger_file, display_path(ws.ledger_file, root))
+    loaded = load_resolutions(ws)
+    if loaded is None or not entries:
+        return score_document(entries, [])
+    raw = load_inputs(root)
+    resolutions = check_resolutions(loaded, raw, build_study(raw).network)
+    return score_document(entries, resolutions)
+
+
 def kept_fit(root: Path, draws: int, seed: int) -> KeptFit | None:
     """The draws fitted to this workspace's current inputs by an earlier command, if any."""
     from forecast.fitting import fitcache

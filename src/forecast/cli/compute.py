@@ -27,6 +27,7 @@ from forecast.cli.common import (
     root_option,
     run_study_cached,
     say,
+    workspace_scores,
 )
 
 
@@ -263,5 +264,11 @@ def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Pa
     study = load_study(root, as_of)
     with atomic.exclusive(target):
         result = run_study_cached(root, study, draws, seed, as_of is None)
-        write_report(result, target, progress=say, warn=lambda text: say(f"warning: {text}"))
+        write_report(
+            result,
+            target,
+            progress=say,
+            warn=lambda text: say(f"warning: {text}"),
+            track_record=workspace_scores(root),
+        )
     click.echo(f"wrote {typed}/index.html, report.md, audit.md, results.json, model.bif, figures/")

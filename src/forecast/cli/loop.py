@@ -15,6 +15,7 @@ from forecast.cli.common import (
     root_option,
     run_study_cached,
     say,
+    workspace_scores,
 )
 
 
@@ -187,23 +188,10 @@ def score(root: Path, as_json: bool) -> None:
     (natural log of the probability given to what happened, 0 best), and a calibration
     table.
     """
-    from forecast.analysis.ledger import read_ledger
-    from forecast.analysis.scoring import score_document
-    from forecast.base.errors import display_path
-    from forecast.base.paths import Workspace
     from forecast.base.stablejson import dumps
-    from forecast.inputs.checks import build_study
-    from forecast.inputs.loading import load_inputs, load_resolutions
-    from forecast.inputs.resolutioncheck import check_resolutions
     from forecast.reporting.scoretext import score_lines
 
-    ws = Workspace(root)
-    raw = load_inputs(root)
-    study = build_study(raw)
-    loaded = load_resolutions(ws)
-    resolutions = [] if loaded is None else check_resolutions(loaded, raw, study.network)
-    entries = read_ledger(ws.ledger_file, display_path(ws.ledger_file, root))
-    document = score_document(entries, resolutions)
+    document = workspace_scores(root)
     if as_json:
         click.echo(dumps(document), nl=False)
         return

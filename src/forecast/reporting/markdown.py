@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from forecast.fitting.claimfit import probability_text
+from forecast.reporting.loopsections import seen_line, track_record_section, watchlist_table
 from forecast.reporting.markdown_table import cell, table
 from forecast.reporting.reportdata import ReportData
 from forecast.reporting.sections import readers_section, resolution_section
@@ -213,6 +214,9 @@ def report_markdown(context: ReportData) -> str:
     ]
     for sc in context.scenarios:
         lines += [f"- **{cell(sc.title)}** (`{sc.id}`): {cell(sc.narrative)}"]
+    lines += ["", *seen_line(context)]
+    lines += ["", "## What would change the forecast", "", *watchlist_table(context)]
+    lines += ["", *track_record_section(context)]
     lines += ["", "## Coherence: each source against the others", "", *holdout_table(context)]
     lines += ["", "## Readers: who read the sources, and where they differ", ""]
     lines += readers_section(context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from forecast.base import atomic, outputs
 from forecast.base.background import Background
@@ -43,6 +44,7 @@ def write_report(
     out: Path,
     progress: Callable[[str], None] = lambda _: None,
     warn: Callable[[str], None] = lambda _: None,
+    track_record: dict[str, Any] | None = None,
 ) -> Path:
     """Build the report in a staging folder and swap it in; the old report survives failure.
 
@@ -54,7 +56,7 @@ def write_report(
         # pgmpy takes seconds to import: model.bif is written beside the rest of the work
         bif = Background(lambda: _bif_text(run))
         progress("computing the report context")
-        context = report_data(run, load_previous(out, warn), progress)
+        context = report_data(run, load_previous(out, warn), progress, track_record)
         (stage / "figures").mkdir()
         jobs = figure_jobs(run, context)
         code = code_fingerprint(DRAWING_CODE)

@@ -21,8 +21,9 @@ from forecast.analysis.influence import (
 )
 from forecast.analysis.pulls import pulling_pairs
 from forecast.analysis.resolution import resolution
-from forecast.analysis.results import results_document
+from forecast.analysis.results import observation_rows, results_document
 from forecast.analysis.sensitivity import Swing, all_swings, tornado
+from forecast.analysis.watchlist import watchlist_document
 from forecast.fitting.claimfit import fit_rows
 from forecast.fitting.run import Query, Run
 from forecast.inference.summary import outcome_summary
@@ -73,6 +74,9 @@ class ReportData:
     pulls: list[Row]
     changes: Changes | None
     drivers_nodes: list[Node]
+    watchlist: Row  # `watchlist.watchlist_document`: what it is given, the ranked signposts
+    observations: list[Row]  # what was seen, as in results.json
+    track_record: Row | None  # `scoring.score_document`, when any forecast was scored
     explorer_default: Row
 
     def as_template_values(self) -> dict[str, Any]:
@@ -84,9 +88,11 @@ def report_data(
     run: Run,
     previous: dict[str, Any] | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    track_record: Row | None = None,
 ) -> ReportData:
     """Everything the Markdown, HTML and JSON renderers show, computed once; `progress`
-    hears about the slow steps."""
+    hears about the slow steps. `track_record` (the scores of the published forecasts) is
+    shown when it scored anything."""
     study = run.study
     progress("  sensitivity: each driver across its states, each table column across its draws")
     swings = all_swings(run)
@@ -181,6 +187,9 @@ def report_data(
         changes=compare(previous, doc) if previous is not None else None,
         drivers_nodes=[n for n in study.network.nodes if n.kind == "driver"],
         explorer_default=next(r["outcome"] for r in doc["explorer"] if not r["given"]),
+        watchlist=watchlist_document(run),
+        observations=observation_rows(run),
+        track_record=track_record if track_record and track_record["scored"] else None,
     )
 
 
