@@ -90,4 +90,6 @@ def test_a_month_that_does_not_exist_is_refused_with_its_line(tmp_path: Path) ->
     with pytest.raises(InputError) as refused:
         load_inputs(_workspace_with_source_date(tmp_path, "2023-13"))
     problem = refused.value.problems[0]
-    assert problem.path.endswith("almanac.yaml") and "not a calendar date" in problem.message
+    assert problem.path.endswith("almanac.yaml") and "not a calendar date" in problem.message, (
+        problem
+    )

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from forecast.fitting.cpt import PooledColumn, _assemble, _pool_column, build_tables, draw_claims
 from forecast.fitting.pooling import complete_column, pool
-from forecast.inputs.domain import ColumnKey, Conditions, Node, Statement
+from forecast.inputs.domain import ColumnKey, Conditions, Node, Settings, Statement
+
+LOG_POOL = Settings("icd203", "logarithmic", 1.0, 3.0, "compete", 1024)
 
 probabilities = st.floats(0.01, 0.99)
 NODE = Node("x", "X", "outcome", "", ("a", "b", "c"), ("A", "B", "C"), "b", ())
@@ -45,7 +47,7 @@ def _pool(
 ) -> PooledColumn:
     """One column's statements pooled against `reference` (its draws set the draw count)."""
     drawn = draw_claims(statements, reference.shape[0], rng)
-    return _pool_column(ColumnKey("x"), NODE, tuple(statements), reference, "logarithmic", drawn)
+    return _pool_column(ColumnKey("x"), NODE, tuple(statements), reference, LOG_POOL, drawn)
 
 
 def _interval(statements: list[Statement], draws: int = 40_000) -> tuple[float, float, float]:

@@ -11,16 +11,16 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from forecast.inputs.jsonschema import SCHEMAS, schema_text
+from forecast.inputs.jsonschema import SCHEMAS, schema_for, schema_text
 
 from .conftest import REPO
 
-SCHEMA_FOR_FOLDER = {Path(rel).parts[0]: rel for rel in SCHEMAS}
 SHIPPED = sorted(
     [
         REPO / "model" / "network.yaml",
         *(REPO / "evidence").glob("*.yaml"),
         *(REPO / "scenarios").glob("*.yaml"),
+        *(REPO / "ledger").glob("*.yaml"),
     ]
 )
 
@@ -43,8 +43,7 @@ def test_schema_files_are_current(relative: str) -> None:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(REPO)))
 def test_shipped_file_validates_against_its_schema(path: Path) -> None:
-    folder = path.relative_to(REPO).parts[0]
-    schema_rel = SCHEMA_FOR_FOLDER[folder]
+    schema_rel = schema_for(path.relative_to(REPO).as_posix())
     first = path.read_text(encoding="utf-8").splitlines()[0]
     expected = f"# yaml-language-server: $schema=./{Path(schema_rel).name}"
     assert first == expected

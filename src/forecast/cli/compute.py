@@ -54,7 +54,8 @@ def validate(root: Path, strict: bool) -> None:
             raise InputError(problems)
     click.echo(
         f"OK: {len(study.network.nodes)} nodes, {claims} claims from {len(study.sources)} "
-        f"sources, {assumptions} analyst assumptions, {len(study.scenarios)} scenarios."
+        f"sources, {assumptions} analyst assumptions, {len(study.observations)} observations, "
+        f"{len(study.scenarios)} scenarios."
     )
 
 

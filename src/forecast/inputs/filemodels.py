@@ -18,6 +18,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 IDENTIFIER_MAX = 80
@@ -86,13 +87,15 @@ def _parse_partial_date(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not re.fullmatch(PARTIAL_DATE, value.strip()):
-        raise ValueError("expected a date YYYY-MM-DD, or YYYY-MM or YYYY when only that is known")
+        raise PydanticCustomError("date_partial", "not a date")
     text = value.strip()
     year, month, day = ([*map(int, text.split("-")), 1, 1])[:3]
     try:
         dt.date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"{text} is not a calendar date ({exc})") from None
+        raise PydanticCustomError(
+            "date_partial", "not a calendar date ({reason})", {"reason": str(exc)}
+        ) from None
     return text
 
 

@@ -27,6 +27,21 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
+# files with a schema of their own; every other file takes its folder's first schema
+OWN_SCHEMA = {
+    "evidence/observations.yaml": "evidence/observations.schema.json",
+    "ledger/resolutions.yaml": "ledger/resolutions.schema.json",
+}
+
+
+def schema_for(relative: str) -> str:
+    """The workspace-relative schema of the input file at `relative` (e.g. 'evidence/x.yaml')."""
+    if relative in OWN_SCHEMA:
+        return OWN_SCHEMA[relative]
+    folder = relative.split("/", 1)[0]
+    return next(schema for schema in SCHEMAS if schema.startswith(f"{folder}/"))
+
+
 def schema_text(model: type[BaseModel]) -> str:
     """The JSON Schema of one input model as stable, indented JSON."""
     schema = model.model_json_schema()

@@ -138,6 +138,11 @@ def _fix_for(error: Any, model: type[BaseModel]) -> tuple[str, str]:
             f"{field}: '{error['input']}' is not a valid identifier",
             "use letters, digits, '_', '.' and '-', starting with a letter or digit",
         )
+    if kind == "date_partial":
+        return (
+            f"{field}: '{error['input']}' is not a date ({message})",
+            "write a real date as YYYY-MM-DD, or YYYY-MM or YYYY when only that is known",
+        )
     if kind.startswith("date"):
         return f"{field}: '{error['input']}' is not a date", "write a real date as YYYY-MM-DD"
     if kind in ("int_type", "float_type") and _numeric_text(error["input"]):
