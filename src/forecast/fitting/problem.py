@@ -31,9 +31,9 @@ import numpy.typing as npt
 from forecast.base.arrays import Array
 from forecast.fitting.loglinear import NodeLayout, Stacked
 from forecast.fitting.pooling import CLIP
-from forecast.inference.contraction import ContractedQueries
-from forecast.inference.jointqueries import JointQueries, Slot, joint_cells
-from forecast.inference.structure import Structure, ancestral, restricted
+from forecast.inference.jointqueries import Slot
+from forecast.inference.slotgroups import GroupedQueries
+from forecast.inference.structure import Structure
 from forecast.inputs.domain import Conditions
 
 Index = npt.NDArray[np.intp]
@@ -118,13 +118,7 @@ class Terms:
         return np.stack([*columns, *fixed, *levels, *pushes], axis=1)
 
 
-JOINT_LIMIT = 1 << 16  # joint cells per draw up to which queries use the joint table
 BATCH_ROWS = 4096  # draws evaluated at once while fitting (bounds the memory)
-
-
-def _slot_nodes(slot: Slot) -> list[str]:
-    node, conditions = slot
-    return [node, *(n for n, _ in conditions.given), *(n for n, _ in conditions.do)]
 
 
 class FitProblem:
@@ -147,13 +141,9 @@ class FitProblem:
         self.parameters = len(self.stacked.free_index)
         self._index_uses(terms)
         self._group_columns(terms)
-        # the queries read only their nodes' ancestors: the rest (signposts nobody asks
-        # about, say) is barren for all of them and stays out of the joint
-        asked = ancestral(structure, (n for slot in self.slots for n in _slot_nodes(slot)))
-        needed = restricted(structure, asked)
-        small = joint_cells(needed) <= JOINT_LIMIT
-        engine = JointQueries if small else ContractedQueries
-        self.engine = engine(needed, self.slots, min(draws, BATCH_ROWS)) if self.slots else None
+        # each group of queries reads its own part of the network (`slotgroups`)
+        rows = min(draws, BATCH_ROWS)
+        self.engine = GroupedQueries(structure, self.slots, rows) if self.slots else None
 
     def _index_uses(self, terms: Terms) -> None:
         """Where each level and push reads a probability: its slot and state, as index
