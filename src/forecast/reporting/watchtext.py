@@ -22,7 +22,7 @@ def watch_lines(document: Mapping[str, Any], draws: int) -> Iterator[str]:
         return
     order = " / ".join(next(iter(indicators[0]["outcome_if"].values())))
     width = max(len(i["node"]) for i in indicators)
-    yield f"{'signpost':<{width}}  {'bits':>5} {'[90 % interval]':<15}  if seen ({order})"
+    yield f"{'signpost':<{width}}  {'bits [90 %]':<19}  if seen ({order})"
     for item in indicators:
         low, high = item["bits_p05"], item["bits_p95"]
         head = f"{item['node']:<{width}}  {item['bits']:5.3f} [{low:.3f}–{high:.3f}]  "
