@@ -94,6 +94,14 @@ def test_query_given_and_do(workspace: Path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["given"] == {"taiwan_crisis": "yes"}
+    assert doc["observed"] == {
+        "bank_payment_halts": "yes",
+        "joint_patrols": "yes",
+        "strike_criticism": "yes",
+    }
+    # what was seen would inform war_outcome through paths a do() does not cut: without
+    # it, forcing a child of war_outcome says nothing about it, and observing it does
+    (workspace / "evidence" / "observations.yaml").unlink()
     observed = invoke(
         "query",
         "--root",

@@ -7,13 +7,14 @@ from collections import Counter
 
 import pytest
 
+from forecast.base.paths import Workspace
 from forecast.base.yamlio import load_yaml
 from forecast.inputs.filemodels import EvidenceFile
 from forecast.inputs.quotes import contains, fold
 
 from .conftest import REPO
 
-EVIDENCE = sorted((REPO / "evidence").glob("*.yaml"))
+EVIDENCE = Workspace(REPO).evidence_files()  # one file per source; observations apart
 
 
 def _load(path):

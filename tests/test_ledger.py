@@ -8,23 +8,14 @@ import json
 import math
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from forecast.base import atomic
 
+from .cli_runner import forecast
 from .test_observations import MINI, QUOTE, TEXT, _workspace
-
-
-def _forecast(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "forecast", *args, "--root", str(root)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def _git(root: Path, *args: str) -> None:
@@ -37,12 +28,12 @@ def _git(root: Path, *args: str) -> None:
 
 def test_publish_appends_one_entry_per_call_and_refuses_uncommitted_inputs(tmp_path: Path) -> None:
     root = _workspace(tmp_path)
-    refused = _forecast(root, "publish", "--draws", "100")
+    refused = forecast(root, "publish", "--draws", "100")
     assert refused.returncode == 2 and "not in a git repository" in refused.stderr
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "inputs")
-    first = _forecast(root, "publish", "--draws", "100")
+    first = forecast(root, "publish", "--draws", "100")
     assert first.returncode == 0, first.stderr
     ledger = root / "ledger" / "forecasts.jsonl"
     entry = json.loads(ledger.read_text("utf-8"))
@@ -56,10 +47,10 @@ def test_publish_appends_one_entry_per_call_and_refuses_uncommitted_inputs(tmp_p
     (root / "evidence" / "almanac.yaml").write_text(
         (root / "evidence" / "almanac.yaml").read_text("utf-8") + "\n", "utf-8"
     )
-    dirty = _forecast(root, "publish", "--draws", "100")
+    dirty = forecast(root, "publish", "--draws", "100")
     assert dirty.returncode == 2 and "uncommitted changes" in dirty.stderr
     assert len(ledger.read_text("utf-8").splitlines()) == 1
-    allowed = _forecast(root, "publish", "--draws", "100", "--allow-dirty")
+    allowed = forecast(root, "publish", "--draws", "100", "--allow-dirty")
     assert allowed.returncode == 0, allowed.stderr
     lines = ledger.read_text("utf-8").splitlines()
     assert len(lines) == 2 and lines[0] == json.dumps(entry, sort_keys=True, separators=(",", ":"))
@@ -121,7 +112,7 @@ def test_scores_match_the_hand_computed_ones(tmp_path: Path) -> None:
         + _resolution("harvest", "poor", "2024-10-31"),
         "utf-8",
     )
-    done = _forecast(root, "score", "--json")
+    done = forecast(root, "score", "--json")
     assert done.returncode == 0, done.stderr
     scores = json.loads(done.stdout)
     # rain: (0.3-0)^2 + (0.7-1)^2 = 0.18, ln 0.7; harvest: 0.04 + 0.25 + 0.49 = 0.78, ln 0.3
@@ -141,6 +132,6 @@ def test_a_broken_ledger_line_is_refused_with_its_number(tmp_path: Path) -> None
     (root / "ledger" / "forecasts.jsonl").write_text(
         _entry("2024-01-10", {}) + "\n{oops\n", "utf-8"
     )
-    done = _forecast(root, "score")
+    done = forecast(root, "score")
     assert done.returncode == 1
     assert "ledger/forecasts.jsonl:2:1: line 2 is" in done.stderr and "Traceback" not in done.stderr

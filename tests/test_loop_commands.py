@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,16 +13,8 @@ from forecast.fitting.run import run_study
 from forecast.inputs.checks import build_study
 from forecast.inputs.loading import load_inputs
 
+from .cli_runner import forecast
 from .test_observations import _observation, _workspace
-
-
-def _forecast(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "forecast", *args, "--root", str(root)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -33,9 +23,9 @@ def seen_root(tmp_path: Path) -> Path:
 
 
 def test_as_of_keeps_only_what_that_date_knew(seen_root: Path) -> None:
-    now = _forecast(seen_root, "run", "--json", "--draws", "200")
+    now = forecast(seen_root, "run", "--json", "--draws", "200")
     assert now.returncode == 0, now.stderr
-    before_source = _forecast(seen_root, "run", "--json", "--draws", "200", "--as-of", "2024-02-01")
+    before_source = forecast(seen_root, "run", "--json", "--draws", "200", "--as-of", "2024-02-01")
     assert before_source.returncode == 0, before_source.stderr
     said = before_source.stderr
     assert "as of 2024-02-01: sources published later are left out: almanac (2024-03-01)" in said
@@ -43,16 +33,14 @@ def test_as_of_keeps_only_what_that_date_knew(seen_root: Path) -> None:
     then = json.loads(before_source.stdout)
     assert then["as_of"] == "2024-02-01" and "observations" not in then
     assert then["scenarios"] != json.loads(now.stdout)["scenarios"]
-    before_reading = _forecast(
-        seen_root, "run", "--json", "--draws", "200", "--as-of", "2024-05-15"
-    )
+    before_reading = forecast(seen_root, "run", "--json", "--draws", "200", "--as-of", "2024-05-15")
     assert "readings made later are left out: r1 (2024-06-01)" in before_reading.stderr
     seen = json.loads(before_reading.stdout)["observations"]
     assert [o["id"] for o in seen] == ["heard"]  # seen in May 2024: known by the 15th
 
 
 def test_history_steps_through_sources_and_observations(seen_root: Path) -> None:
-    done = _forecast(seen_root, "history", "--json", "--draws", "200")
+    done = forecast(seen_root, "history", "--json", "--draws", "200")
     assert done.returncode == 0, done.stderr
     snapshots = json.loads(done.stdout)["snapshots"]
     assert [s["date"] for s in snapshots] == ["2024-03-01", "2024-05-01"]
@@ -69,12 +57,12 @@ def test_history_steps_through_sources_and_observations(seen_root: Path) -> None
 
 
 def test_sensitivity_shows_every_pool_and_the_model_s_own_is_the_run(seen_root: Path) -> None:
-    done = _forecast(seen_root, "sensitivity", "--json", "--draws", "200")
+    done = forecast(seen_root, "sensitivity", "--json", "--draws", "200")
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
     assert sorted(doc["pools"]) == ["extremized", "linear", "logarithmic"]
     assert doc["pooling"] == "logarithmic" and doc["extremizing"] == 1.5
-    run = json.loads(_forecast(seen_root, "run", "--json", "--draws", "200").stdout)
+    run = json.loads(forecast(seen_root, "run", "--json", "--draws", "200").stdout)
     baseline = next(s for s in run["scenarios"] if s["id"] == "baseline")["outcome"]
     for state, o in doc["pools"]["logarithmic"].items():
         assert o == {k: v for k, v in baseline[state].items() if not k.endswith("_error")}

@@ -46,9 +46,12 @@ def report_dir(tmp_path_factory, real_run) -> Path:
 def test_bif_posteriors_match_results_json(report_dir: Path, real_run) -> None:
     doc = json.loads((report_dir / "results.json").read_text())
     states = real_run.study.network.node(doc["outcome"]).states
+    seen = {o["node"]: o["state"] for o in doc.get("observations", []) if not o["retracted"]}
+    assert seen, "the real workspace has observations: every scenario is given them"
     for sc in doc["scenarios"]:
+        given = {**{n: s for n, s in seen.items() if n not in sc["do"]}, **sc["given"]}
         values, labels = _pyagrum_posterior(
-            report_dir / "model.bif", doc["outcome"], sc["given"], sc["do"]
+            report_dir / "model.bif", doc["outcome"], given, sc["do"]
         )
         by_label = dict(zip(labels, values, strict=True))
         for state in states:

@@ -117,6 +117,23 @@ def quote_problems(
     return []
 
 
+def check_cited(
+    doc: Document,
+    at: Loc,
+    ref: TextRef,
+    quote: str,
+    name: str,
+    raw: RawInputs,
+    texts: dict[str, str | None],
+    problems: list[Problem],
+) -> None:
+    """A record's text (`ref`, read once into `texts`) and its quote from it, checked; the
+    record, called `name`, is at `at` in `doc`, with `text` and `quote` keys."""
+    if ref.path not in texts:
+        texts[ref.path] = check_text(doc, (*at, "text"), ref, name, raw, problems)
+    problems += quote_problems(doc, (*at, "quote"), quote, texts[ref.path], ref.path)
+
+
 def check_evidence(
     raw: RawInputs,
     network: Network,

@@ -10,7 +10,7 @@ from forecast.base.errors import Problem
 from forecast.base.suggest import did_you_mean
 from forecast.base.yamlio import Document, Loc
 from forecast.inputs.domain import Network, Observation, period_of
-from forecast.inputs.evidencecheck import check_text, quote_problems
+from forecast.inputs.evidencecheck import check_cited
 from forecast.inputs.loading import RawInputs
 
 
@@ -96,13 +96,7 @@ def check_observations(
                     "move as_of in model/network.yaml forward to include it",
                 )
             )
-        if spec.text.path not in texts:
-            texts[spec.text.path] = check_text(
-                doc, (*at, "text"), spec.text, spec.id, raw, problems
-            )
-        problems += quote_problems(
-            doc, (*at, "quote"), spec.quote, texts[spec.text.path], spec.text.path
-        )
+        check_cited(doc, at, spec.text, spec.quote, spec.id, raw, texts, problems)
         if len(problems) > found:
             continue
         line, column = doc.where(at)

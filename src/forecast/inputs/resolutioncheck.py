@@ -9,7 +9,7 @@ import datetime as dt
 from forecast.base.errors import InputError, Problem
 from forecast.base.yamlio import Loc
 from forecast.inputs.domain import Network, Resolution
-from forecast.inputs.evidencecheck import check_text, quote_problems
+from forecast.inputs.evidencecheck import check_cited
 from forecast.inputs.filemodels import ResolutionsFile
 from forecast.inputs.loading import Loaded, RawInputs
 from forecast.inputs.observationcheck import node_state_problems
@@ -54,13 +54,7 @@ def check_resolutions(
                     "record a resolution once it has happened",
                 )
             )
-        if spec.text.path not in texts:
-            texts[spec.text.path] = check_text(
-                doc, (*at, "text"), spec.text, spec.node, raw, problems
-            )
-        problems += quote_problems(
-            doc, (*at, "quote"), spec.quote, texts[spec.text.path], spec.text.path
-        )
+        check_cited(doc, at, spec.text, spec.quote, spec.node, raw, texts, problems)
         if len(problems) == found:
             line, column = doc.where(at)
             out.append(
