@@ -37,6 +37,7 @@ def write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
