@@ -235,8 +235,17 @@ def main() -> None:
 
     \b
     Typical session:
+      forecast nodes             what a claim's about: may name
       forecast validate          check every file, list every problem
       forecast run               scenario table with 90 % intervals
       forecast audit trajectory  claims behind each column of a node
       forecast report            write reports/ (HTML, Markdown, JSON, figures, BIF)
+
+    \b
+    The forecaster's loop:
+      forecast watchlist         signposts to watch next, by what they would tell
+      forecast sensitivity       what moves the baseline, and the choice of pool
+      forecast history           the baseline as sources and observations arrived
+      forecast publish           append today's forecast to the ledger
+      forecast score             Brier and log scores once questions resolve
     """
