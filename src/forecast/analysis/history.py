@@ -18,13 +18,11 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from forecast.fitting.cpt import build_tables
-from forecast.fitting.run import FitCache, kept_draws
+from forecast.fitting.run import FitCache, kept_tables
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
 from forecast.inference.summary import number, summarise
 from forecast.inputs.domain import Study
-from forecast.inputs.sizes import DrawPlan
 
 
 @dataclass(frozen=True)
@@ -112,12 +110,10 @@ def history(
         kept = tuple(s for s in study.statements if s.source_id is None or s.source_id in known)
         seen = tuple(o for o in study.observations if o.seen.first <= date)
         then = dataclasses.replace(study, statements=kept, observations=seen)
-        point = build_tables(then)
-        cpts = kept_draws(then, DrawPlan(draws, draws, 1), seed, point, kept_in)
-        assert cpts is not None  # one chunk holds every draw
+        point, cpts = kept_tables(then, draws, seed, kept_in)
         given = then.given_for({}, {})
         stats = summarise(posterior(structure, cpts, outcome.id, given))
-        at_point = posterior(structure, point.cpts, outcome.id, given)[0]
+        at_point = posterior(structure, point, outcome.id, given)[0]
         snapshots.append(
             Snapshot(
                 date,

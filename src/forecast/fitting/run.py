@@ -154,21 +154,40 @@ def kept_draws(
         return None
     if cache is None:
         return draw_chunk(study, plan, seed, 0, build_tables(study) if point is None else point)
+    drawn = _kept_or_fitted(study, plan, seed, point, cache)[1]
+    if cache.files is not None:
+        key = fitcache.study_key(study, plan.draws, seed)
+        fitcache.save_alias(cache.root, cache.files, key, study.observed())
+    return drawn
+
+
+def _kept_or_fitted(
+    study: Study, plan: DrawPlan, seed: int, point: Tables | None, cache: FitCache
+) -> tuple[Cpts, Cpts]:
+    """The point and drawn tables of one chunk of draws: read back from the fit cache, or
+    fitted (the point fit too, when `point` is None) and kept there."""
     key = fitcache.study_key(study, plan.draws, seed)
     found = fitcache.load(cache.root, key)
     if found is not None:
-        drawn = found.drawn
-    else:
-        point = build_tables(study) if point is None else point
-        drawn = draw_chunk(study, plan, seed, 0, point)
-        structure = structure_of(study.network)
-        kept = fitcache.KeptFit(
-            structure, study.network.outcome, point.cpts, drawn, tuple(study.warnings)
-        )
-        fitcache.save(cache.root, key, kept)
-    if cache.files is not None:
-        fitcache.save_alias(cache.root, cache.files, key, study.observed())
-    return drawn
+        return found.point, found.drawn
+    point = build_tables(study) if point is None else point
+    drawn = draw_chunk(study, plan, seed, 0, point)
+    structure = structure_of(study.network)
+    kept = fitcache.KeptFit(
+        structure, study.network.outcome, point.cpts, drawn, tuple(study.warnings)
+    )
+    fitcache.save(cache.root, key, kept)
+    return point.cpts, drawn
+
+
+def kept_tables(study: Study, draws: int, seed: int, cache: FitCache | None) -> tuple[Cpts, Cpts]:
+    """The point tables and `draws` drawn tables (one chunk) of a study, from the fit cache
+    when it has them: nothing is fitted, not even the point, for a study fitted before."""
+    plan = DrawPlan(draws, draws, 1)
+    if cache is None:
+        point = build_tables(study)
+        return point.cpts, draw_chunk(study, plan, seed, 0, point)
+    return _kept_or_fitted(study, plan, seed, None, cache)
 
 
 def run_study(
