@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+INPUT_FOLDERS = ("model", "evidence", "scenarios")  # what the loader reads, and nothing else
 
 
 @dataclass(frozen=True)
@@ -42,12 +47,30 @@ class Workspace:
         return self.evidence_dir / "observations.yaml"
 
     def evidence_files(self) -> list[Path]:
-        """Evidence files (one per source) in a stable order; the observations are apart."""
-        return sorted(p for p in self.evidence_dir.glob("*.yaml") if p != self.observations_file)
+        """Evidence files (one per source) in a stable order; the observations are apart.
+        Hidden files (an editor's backup, a draft) are never read."""
+        return sorted(
+            p for p in _visible(self.evidence_dir.glob("*.yaml")) if p != self.observations_file
+        )
 
     def scenario_files(self) -> list[Path]:
-        """Scenario files in a stable order."""
-        return sorted(self.scenarios_dir.glob("*.yaml"))
+        """Scenario files in a stable order (hidden ones are never read)."""
+        return sorted(_visible(self.scenarios_dir.glob("*.yaml")))
+
+    def input_files(self) -> list[Path]:
+        """Every file the inputs may be read from: the regular files under model/,
+        evidence/ and scenarios/ whose path has no hidden part, in a stable order. Links
+        are listed where they are (reading them checks where they lead)."""
+        found: list[Path] = []
+        for folder in INPUT_FOLDERS:
+            top = self.root / folder
+            for directory, subfolders, names in os.walk(top):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                for name in names:
+                    path = Path(directory) / name
+                    if not name.startswith(".") and _regular(path):
+                        found.append(path)
+        return sorted(found)
 
     def inside(self, relative: str) -> Path | None:
         """Resolve a workspace-relative path; None when it would leave the workspace."""
@@ -70,3 +93,15 @@ def within(path: Path, folder: Path) -> bool:
 def present(path: Path) -> bool:
     """Whether anything is at `path`, a link to nothing included."""
     return path.exists() or path.is_symlink()
+
+
+def _visible(paths: Iterable[Path]) -> Iterator[Path]:
+    return (p for p in paths if not p.name.startswith("."))
+
+
+def _regular(path: Path) -> bool:
+    """Whether `path`, links followed, is a regular file (never opened, so a pipe is safe)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
