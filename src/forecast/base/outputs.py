@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forecast.base.errors import InputError
+from forecast.base.errors import InputError, UsageError
 from forecast.base.paths import present, within
 from forecast.base.reading import read_head
 
@@ -24,7 +24,7 @@ PROTECTED = ("model", "evidence", "scenarios", ".git")
 _HEAD_BYTES = 4096
 
 
-class UnsafeOutputError(ValueError):
+class UnsafeOutputError(UsageError):
     """An output path the tool refuses to write; the message is one line for the user."""
 
 

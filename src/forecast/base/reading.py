@@ -8,6 +8,7 @@ ever hangs on a pipe, and no message quotes a file from outside the workspace.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -53,14 +54,36 @@ def _os_problem(path: Path, shown: str, exc: OSError) -> InputError:
     return _refuse(shown, f"cannot read: {reason}", "check the file and the disk")
 
 
-def read_bytes(path: Path, shown: str, limit: int, root: Path | None) -> bytes:
+class FileLog:
+    """The files one command read from its workspace, each with the SHA-256 of the very
+    bytes it read: the command's fingerprint of its inputs (`fingerprint.digest_of`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.digests: dict[str, str] = {}
+
+    def record(self, path: Path, data: bytes) -> None:
+        """Note that `path` was read and gave `data` (paths outside the root are not noted)."""
+        try:
+            relative = path.absolute().relative_to(self.root.absolute()).as_posix()
+        except ValueError:
+            return
+        self.digests[relative] = hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(
+    path: Path, shown: str, limit: int, root: Path | None, log: FileLog | None = None
+) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; InputError otherwise.
 
     With `root`, the file (links followed) must lie inside that folder. The file is opened
     without blocking and checked on the open descriptor, so a pipe swapped in after the
-    check cannot hang the read.
+    check cannot hang the read. With `log`, the read is noted there.
     """
-    return _read(path, shown, limit, root, whole=True)
+    data = _read(path, shown, limit, root, whole=True)
+    if log is not None:
+        log.record(path, data)
+    return data
 
 
 def read_head(path: Path, shown: str, size: int) -> bytes:
@@ -112,9 +135,11 @@ def _read(path: Path, shown: str, limit: int, root: Path | None, *, whole: bool)
     return data[:limit]
 
 
-def read_text(path: Path, shown: str, limit: int, root: Path | None) -> str:
+def read_text(
+    path: Path, shown: str, limit: int, root: Path | None, log: FileLog | None = None
+) -> str:
     """A bounded, regular UTF-8 text file (see `read_bytes`)."""
-    data = read_bytes(path, shown, limit, root)
+    data = read_bytes(path, shown, limit, root, log)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from forecast.base.errors import InputError, Problem
-from forecast.base.reading import read_text
+from forecast.base.reading import FileLog, read_text
 
 MAX_BYTES = 1_000_000
 MAX_ALIASES = 100
@@ -220,12 +220,15 @@ def _reader_problem(exc: ReaderError, text: str, shown: str) -> Problem:
     )
 
 
-def load_yaml(path: Path, shown: str, root: Path | None = None) -> Document:
+def load_yaml(
+    path: Path, shown: str, root: Path | None = None, log: FileLog | None = None
+) -> Document:
     """Load one YAML file safely; raise InputError with located problems when it is unusable.
 
-    With `root`, the file must lie inside that folder (see `reading.read_bytes`).
+    With `root`, the file must lie inside that folder (see `reading.read_bytes`); with
+    `log`, the read is noted there.
     """
-    text = read_text(path, shown, MAX_BYTES, root)
+    text = read_text(path, shown, MAX_BYTES, root, log)
     if not text.strip():
         raise InputError([Problem(shown, 1, 1, "file is empty", "fill it in or delete it")])
     yaml = YAML(typ="rt")

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from forecast.base.defaults import DEFAULT_DRAWS, DEFAULT_SEED
-from forecast.base.errors import DrawsTooLargeError, InputError, OutputError
-from forecast.base.outputs import UnsafeOutputError
 
 if TYPE_CHECKING:
     from forecast.fitting.fitcache import KeptFit
@@ -30,32 +27,92 @@ def say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def reports_input_errors(func: F) -> F:
-    """Turn the user-error family into messages and exit codes, never a traceback.
+class ForecastGroup(click.Group):
+    """The command group, with the one place where errors become messages and exit codes.
 
-    Invalid inputs: every problem, one per line, exit 1. An output that cannot be written
-    (permissions, another writer): one line, exit 1. An output path the tool refuses, or
-    draws that would not fit the memory limit: one line, exit 2 (wrong usage).
+    An error the user caused (`ForecastError`: invalid inputs, an output that cannot be
+    written, a refused path or draw count) prints its lines, exit 1 or 2. Standard output
+    that cannot be written (a full disk, a closed pipe) is one line, exit 1. Ctrl-C exits
+    130. Anything else is a bug: one line saying so and where its details were written,
+    exit 70; never a traceback on the terminal, never a bare "Aborted!".
     """
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            count = len(exc.problems)
-            click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
-            sys.exit(1)
-        except OutputError as exc:
-            say(f"error: {exc}")
-            sys.exit(1)
-        except (UnsafeOutputError, DrawsTooLargeError) as exc:
-            say(f"error: {exc}")
-            sys.exit(2)
+    def invoke(self, ctx: click.Context) -> Any:
+        from forecast.base.errors import ForecastError
 
-    return cast(F, wrapper)
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+            return result
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except ForecastError as exc:
+            for line in exc.lines():
+                say(line)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            say("interrupted: nothing was written half-way (every output is swapped in whole)")
+            sys.exit(130)
+        except OSError as exc:
+            if _is_stdout_failure(exc):
+                _quiet_stdout()
+                say(
+                    f"error: cannot write the output: {exc.strerror or exc}; free some space "
+                    "or write to another place"
+                )
+                sys.exit(1)
+            _report_bug(exc)
+        except Exception as exc:  # a bug: every user error is a ForecastError
+            _report_bug(exc)
+
+
+def _is_stdout_failure(exc: OSError) -> bool:
+    """Whether writing the command's own output failed (not a file the command wrote)."""
+    import errno
+
+    if exc.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EFBIG):
+        return False
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return isinstance(exc, BrokenPipeError) or exc.filename is None
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush stays silent."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        return
+
+
+def _report_bug(exc: BaseException) -> None:
+    """Say that the tool failed (not the user), keep the details in a file, exit 70."""
+    import datetime as dt
+    import os
+    import tempfile
+    import traceback
+    from importlib.metadata import version
+
+    details = "".join(traceback.format_exception(exc))
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    where = Path(tempfile.gettempdir()) / f"forecast-crash-{stamp}-{os.getpid()}.txt"
+    try:
+        where.write_text(f"forecast {version('forecast')}\n{' '.join(sys.argv)}\n\n{details}")
+        kept = f"the details are in {where}"
+    except OSError:
+        kept = "the details could not be saved"
+    say(
+        f"internal error: {type(exc).__name__}: {exc}. This is a bug in forecast, not a "
+        f"problem in your files: please report it to the tool's maintainers with the command "
+        f"you ran; {kept}"
+    )
+    sys.exit(70)
 
 
 def root_option(func: F) -> F:
@@ -137,7 +194,7 @@ def run_study_cached(root: Path, study: Study, draws: int, seed: int, as_files: 
     """Every scenario of `study`; refuses (exit 2) draws that would not fit in memory. The
     fitted draws are kept in the workspace for the next command (`fitcache`), and found
     again by the files' fingerprint when `as_files` (the study is what the files give)."""
-    from forecast.fitting.fitcache import fingerprint
+    from forecast.fitting.fitcache import files_key
     from forecast.fitting.run import FitCache, run_study
     from forecast.inputs.sizes import check_draws
 
@@ -145,8 +202,10 @@ def run_study_cached(root: Path, study: Study, draws: int, seed: int, as_files: 
     chunks = f" in {plan.chunks} chunks" if plan.chunks > 1 else ""
     what = f"{len(study.scenarios)} scenarios" if study.scenarios else "the fit"
     say(f"computing {what} with {draws} draws{chunks} (seed {seed})...")
-    files = fingerprint(root, draws, seed) if as_files else None
-    return run_study(study, draws, seed, plan, FitCache(root, files))
+    if not as_files:
+        return run_study(study, draws, seed, plan, FitCache(root))
+    cache = FitCache(root, files_key(study.files, draws, seed), study.files)
+    return run_study(study, draws, seed, plan, cache)
 
 
 def workspace_scores(root: Path) -> dict[str, Any]:
@@ -174,7 +233,7 @@ def kept_fit(root: Path, draws: int, seed: int) -> KeptFit | None:
     """The draws fitted to this workspace's current inputs by an earlier command, if any."""
     from forecast.fitting import fitcache
 
-    return fitcache.load_for_files(root, fitcache.fingerprint(root, draws, seed))
+    return fitcache.load_for_files(root, fitcache.disk_files_key(root, draws, seed))
 
 
 def parse_conditions(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -225,7 +284,10 @@ def check_conditions(
         raise click.BadParameter(did_you_mean(target, nodes, "nodes"), param_hint="--target")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=ForecastGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="forecast")
 def main() -> None:
     """Cited Bayesian-network scenario forecasts.

@@ -23,7 +23,6 @@ from forecast.cli.common import (
     main,
     parse_conditions,
     read_inputs,
-    reports_input_errors,
     root_option,
     run_study_cached,
     say,
@@ -38,7 +37,6 @@ from forecast.cli.common import (
     is_flag=True,
     help="Also fail when a parameter rests on one source alone or on an analyst assumption.",
 )
-@reports_input_errors
 def validate(root: Path, strict: bool) -> None:
     """Check model, evidence and scenario files; list every problem as path:line:column."""
     from forecast.inputs.coverage import coverage
@@ -70,7 +68,6 @@ def validate(root: Path, strict: bool) -> None:
     help="Instead of the scenarios: the baseline as each reader alone would have it, the "
     "part of its interval the readers' disagreement brings, and the effects they claim.",
 )
-@reports_input_errors
 def run(
     root: Path, draws: int, seed: int, as_of: dt.datetime | None, as_json: bool, by_reader: bool
 ) -> None:
@@ -164,7 +161,6 @@ def _question_text(
 )
 @click.option("--target", default=None, help="Node to ask about (default: the outcome).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@reports_input_errors
 def query(
     root: Path,
     draws: int,
@@ -250,7 +246,6 @@ def query(
         "empty, or written by an earlier report; never the workspace or its inputs."
     ),
 )
-@reports_input_errors
 def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Path | None) -> None:
     """Write the report folder: index.html, report.md, audit.md, results.json, figures, model.bif.
 

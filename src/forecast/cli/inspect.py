@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 from forecast.cli.common import (
     load_study,
     main,
-    reports_input_errors,
     root_option,
 )
 
@@ -108,7 +107,6 @@ def _print_holdout(study: Study, as_json: bool) -> None:
     help="Leave each source out: each of its claims beside what the other sources imply.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@reports_input_errors
 def audit(
     root: Path,
     node: str | None,

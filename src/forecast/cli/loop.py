@@ -11,7 +11,6 @@ from forecast.cli.common import (
     draws_options,
     load_study,
     main,
-    reports_input_errors,
     root_option,
     run_study_cached,
     say,
@@ -23,7 +22,6 @@ from forecast.cli.common import (
 @root_option
 @draws_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: 'given' and 'indicators'.")
-@reports_input_errors
 def watchlist(root: Path, draws: int, seed: int, as_json: bool) -> None:
     """Signposts not yet seen, ranked by what seeing one would tell about the outcome.
 
@@ -49,7 +47,6 @@ def watchlist(root: Path, draws: int, seed: int, as_json: bool) -> None:
 @draws_options
 @click.option("--top", default=12, show_default=True, help="Swings listed per outcome state.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: every swing and the pools.")
-@reports_input_errors
 def sensitivity(root: Path, draws: int, seed: int, top: int, as_json: bool) -> None:
     """What moves the baseline: drivers, table columns, and the choice of pool.
 
@@ -87,7 +84,6 @@ def sensitivity(root: Path, draws: int, seed: int, top: int, as_json: bool) -> N
     help="Draws per date for the intervals (the report's over-time figure uses 200).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one snapshot per date.")
-@reports_input_errors
 def history(root: Path, draws: int, as_json: bool) -> None:
     """The baseline at every date on which a source was published or something was seen.
 
@@ -133,7 +129,6 @@ def _git(root: Path, *args: str) -> str | None:
     help="Publish even though model/, evidence/ or scenarios/ have uncommitted changes (the "
     "entry says so).",
 )
-@reports_input_errors
 def publish(root: Path, draws: int, seed: int, allow_dirty: bool) -> None:
     """Append today's forecast to ledger/forecasts.jsonl (append-only, one line per entry).
 
@@ -177,7 +172,6 @@ def publish(root: Path, draws: int, seed: int, allow_dirty: bool) -> None:
 @main.command()
 @root_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: scores, rows, calibration.")
-@reports_input_errors
 def score(root: Path, as_json: bool) -> None:
     """Score the published forecasts against how their questions resolved.
 

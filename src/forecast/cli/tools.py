@@ -15,7 +15,6 @@ from forecast.cli.common import (
     MAX_SEED,
     load_study,
     main,
-    reports_input_errors,
     root_option,
     say,
 )
@@ -41,7 +40,6 @@ from forecast.cli.common import (
         "wrote; never an input of the workspace."
     ),
 )
-@reports_input_errors
 def export(root: Path, fmt: str, output: Path | None) -> None:
     """Export the point-value network for other Bayesian-network tools."""
     from forecast.base import atomic, outputs
@@ -64,7 +62,6 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @root_option
-@reports_input_errors
 def schema(root: Path) -> None:
     """Write JSON Schema for the model, evidence and scenario files into the workspace.
 
@@ -148,7 +145,6 @@ def bench_command(
 @root_option
 @click.argument("text", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--id", "source_id", required=True, help="Id for the new source, e.g. smith-2024.")
-@reports_input_errors
 def new_source_command(root: Path, text: Path, source_id: str) -> None:
     """Copy TEXT into evidence/sources/, record its SHA-256 and start evidence/ID.yaml."""
     import re
@@ -173,7 +169,6 @@ def new_source_command(root: Path, text: Path, source_id: str) -> None:
 @main.command()
 @root_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per node.")
-@reports_input_errors
 def nodes(root: Path, as_json: bool) -> None:
     """Every node with its states, baseline and parents, ready to paste into `about:`.
 

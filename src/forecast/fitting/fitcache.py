@@ -1,23 +1,26 @@
-"""Fitted tables kept between commands, so that asking again does not fit again.
+"""Fitted tables and checked studies kept between commands, believed only once proven.
 
 Fitting thousands of drawn networks to every claim takes seconds; answering a question
-from them takes milliseconds. The fitted tables are kept in `.forecast-cache/` of the
-workspace, one file per key of everything they depend on: the study as checked (its
-model, network, sources and claims, by their exact repr; scenarios and observations aside,
-which are never fitted), the package's own code, the draw count and the seed. A study derived from the files (one reader's
-claims alone, say) has a key of its own. Any change is a different key, so a kept file is
-never stale; it is only ever the same numbers, read back bit for bit (`numpy.save` keeps
-every float64 exactly).
+from them takes milliseconds. What was computed is kept in `.forecast-cache/` of the
+workspace (`base.cachefolder`: envelopes with a checksum and the key they were made for,
+written through a flushed temporary file, pruned from the tool's own manifest only):
 
-So that a question can be answered without reading and checking the inputs again, the
-fit of the study exactly as the files give it is also found by the files' own
-fingerprint (their bytes, the code, the draws and the seed): a small alias file names
-its key. The checked study itself is kept too, under the fingerprint of every input file
-(scenarios included), so that a command after an unchanged workspace skips the parsing.
-It is a pickle: the folder is this machine's own state (git ignores it), never shared,
-and a file that does not load is simply made again. Files are written to a temporary
-name and renamed. Reading a file marks it as used; only the most recently used KEEP of
-each kind are kept, and of the fits no more than FIT_BYTES in all.
+- `fit-KEY.npz`: the point and drawn tables of a study, as plain arrays (never pickles),
+  under a key of everything the fit reads (the study by its exact repr, scenarios and
+  observations aside, the package's code, the draw count and the seed). Read back, every
+  table must have the shape its node's parents and states give, be finite, lie in [0, 1]
+  and sum to one over each column; anything else is discarded and fitted again.
+- `files-KEY.json`: an alias from the fingerprint of the model and evidence files (their
+  bytes as the command parsed them, the code, the draws and the seed) to the fit's key,
+  with what the files observe, so that a question is answered without parsing the inputs.
+- `study-KEY.json`: the checked study, as JSON read back by its type hints
+  (`base.records`), under the fingerprint of every input file, so that an unchanged
+  workspace is not parsed again.
+- `last-run.json`: what the previous `forecast run` printed, to say what changed.
+
+Keys made from files come from the bytes the command parsed (the study's `files`), and are
+written only when the files on disk still hold those bytes: a file edited while a command
+ran makes it say so and keep nothing under that key.
 """
 
 from __future__ import annotations
@@ -27,17 +30,18 @@ import functools
 import hashlib
 import io
 import json
-import os
-import pickle
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from forecast.base import fingerprint
 from forecast.base.arrays import Array
+from forecast.base.cachefolder import Budget, CacheFolder, say_once
+from forecast.base.paths import INPUT_FOLDERS, Workspace
+from forecast.base.records import RecordError, from_json, parse_json
 from forecast.inference.structure import Structure
 
 if TYPE_CHECKING:
@@ -46,11 +50,18 @@ if TYPE_CHECKING:
 FOLDER = ".forecast-cache"
 KEEP = 24  # files of each kind: a report keeps about ten fits (views and dates)
 FIT_BYTES = 256 << 20  # the fits' total size, the newest always kept
-FORMAT = 2  # bump when the file layout changes
+FORMAT = 3  # bump when a file's layout changes
+BUDGETS = {"fit": Budget(KEEP, FIT_BYTES), "files": Budget(KEEP), "study": Budget(KEEP)}
+SMALL = 64 << 20  # the most a study, alias or last-run file may hold
+TOLERANCE = 1e-9  # how far a kept column may sum from one
 
 
-def _files(folder: Path) -> Iterable[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+def _folder(root: Path) -> CacheFolder:
+    return CacheFolder(root, FOLDER)
+
+
+def _package_files(package: Path) -> list[Path]:
+    return sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml"})
 
 
 @functools.cache
@@ -58,63 +69,89 @@ def code_fingerprint() -> str:
     """A digest of the package's own files: a changed engine is a changed fit."""
     package = Path(__file__).parents[1]  # the whole forecast package
     digest = hashlib.sha256()
-    for path in _files(package):
-        if path.suffix in {".py", ".yaml"}:
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    for path in _package_files(package):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _folders_digest(root: Path, folders: tuple[str, ...], salt: str) -> str:
-    """A digest of the code, `salt`, and every file's name and bytes under the folders."""
-    digest = hashlib.sha256(f"{FORMAT}:{code_fingerprint()}:{salt}".encode())
-    for folder in folders:
-        for path in _files(root / folder):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:32]
+# --- keys made from the files ------------------------------------------------------------
 
 
-def fingerprint(root: Path, draws: int, seed: int) -> str:
-    """The fingerprint of this workspace's model and evidence files (and code, draws, seed)."""
-    return _folders_digest(root, ("model", "evidence"), f"{draws}:{seed}")
+def files_key(files: fingerprint.Digests, draws: int, seed: int) -> str:
+    """The key of the model and evidence files' bytes (`files`), the code, draws and seed."""
+    salt = f"{FORMAT}:{code_fingerprint()}:{draws}:{seed}"
+    return fingerprint.digest_of(files, ("model", "evidence"), salt)
 
 
-def inputs_fingerprint(root: Path) -> str:
-    """The fingerprint of every input file (scenarios included) and the code."""
-    return _folders_digest(root, ("model", "evidence", "scenarios"), "study")
+def _inputs_key(files: fingerprint.Digests) -> str:
+    """The key of every input file's bytes (scenarios included) and the code."""
+    return fingerprint.digest_of(files, INPUT_FOLDERS, f"{FORMAT}:{code_fingerprint()}:study")
 
 
-def _study_path(root: Path, key: str) -> Path:
-    return root / FOLDER / f"study-{key}.pickle"
+def _now(root: Path) -> fingerprint.Digests:
+    return tuple(sorted(fingerprint.on_disk(Workspace(root)).items()))
+
+
+def disk_files_key(root: Path, draws: int, seed: int) -> str:
+    """`files_key` of the model and evidence files as they are on disk now (for look-ups)."""
+    return files_key(_now(root), draws, seed)
+
+
+def keyable(root: Path, files: fingerprint.Digests) -> bool:
+    """Whether a key may be written from `files`: every file read lies in the input folders
+    and still holds the bytes the command parsed. Says once why not, when not."""
+    if not files or fingerprint.outside_inputs(files):
+        return False
+    changed = fingerprint.changed_since(Workspace(root), files)
+    if changed:
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        say_once(
+            f"{changed[0]}{more} changed while this command ran: its results stand for the "
+            "files as they were read, and nothing was kept for later commands (run it again "
+            "to use the new text)"
+        )
+        return False
+    return True
+
+
+# --- the checked study -------------------------------------------------------------------
 
 
 def load_study(root: Path) -> Study | None:
     """The study checked from the current input files by an earlier command, or None."""
     from forecast.inputs.domain import Study
 
-    path = _study_path(root, inputs_fingerprint(root))
-    try:
-        study = pickle.loads(path.read_bytes())
-    except Exception:  # absent, truncated or from another version: check the files again
+    key = _inputs_key(_now(root))
+    payload = _folder(root).read(f"study-{key}.json", "study", key, SMALL)
+    if payload is None:
         return None
-    _touch(path)
-    return study if isinstance(study, Study) else None
+    try:
+        study = from_json(payload.decode("utf-8"), Study)
+    except (RecordError, UnicodeDecodeError) as exc:
+        say_once(f"{FOLDER}/study-{key}.json is not used ({exc}); it is made again")
+        return None
+    return study if _inputs_key(study.files) == key else None
 
 
 def save_study(root: Path, study: Study) -> None:
-    """Keep a study checked from the current input files."""
-    try:
-        (root / FOLDER).mkdir(exist_ok=True)
-        _write(_study_path(root, inputs_fingerprint(root)), pickle.dumps(study))
-        _prune(root / FOLDER)
-    except OSError:
-        return
+    """Keep a study under the fingerprint of the files it was checked from."""
+    from forecast.base.records import to_json
+
+    if keyable(root, study.files):
+        key = _inputs_key(study.files)
+        folder = _folder(root)
+        folder.write(f"study-{key}.json", "study", key, to_json(study).encode("utf-8"))
+        folder.prune(BUDGETS)
 
 
 def study_key(study: Study, draws: int, seed: int) -> str:
     """The key of the tables fitted to a study: what the fit reads, by its exact repr."""
-    fitted = dataclasses.replace(study, scenarios=(), warnings=(), observations=())
+    fitted = dataclasses.replace(study, scenarios=(), warnings=(), observations=(), files=())
     text = f"{FORMAT}:{code_fingerprint()}:{draws}:{seed}:{fitted!r}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+# --- fits ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -129,72 +166,115 @@ class KeptFit:
     observed: dict[str, str] = dataclasses.field(default_factory=dict)  # from the alias
 
 
-def _path(root: Path, key: str) -> Path:
-    return root / FOLDER / f"fit-{key}.npz"
-
-
-def _alias(root: Path, files: str) -> Path:
-    return root / FOLDER / f"files-{files}.txt"
-
-
 def load_for_files(root: Path, files: str) -> KeptFit | None:
     """The kept fit of the study the files with fingerprint `files` give, or None."""
-    path = _alias(root, files)
-    try:
-        alias = json.loads(path.read_text(encoding="utf-8"))
-        key, observed = str(alias["key"]), {str(n): str(s) for n, s in alias["observed"].items()}
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+    name = f"files-{files}.json"
+    payload = _folder(root).read(name, "files", files, SMALL)
+    if payload is None:
         return None
-    _touch(path)
+    try:
+        alias = parse_json(payload.decode("utf-8"))
+        key, observed = alias["key"], alias["observed"]
+        if not (isinstance(key, str) and len(key) == 32 and isinstance(observed, dict)):
+            raise RecordError("not an alias")
+        if not all(isinstance(v, str) for v in observed.values()):
+            raise RecordError("an observed state is not text")
+    except (RecordError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        say_once(f"{FOLDER}/{name} is not used ({exc}); it is made again")
+        return None
     kept = load(root, key)
-    return None if kept is None else dataclasses.replace(kept, observed=observed)
-
-
-def load(root: Path, key: str) -> KeptFit | None:
-    """The kept fit of `key`, or None (absent or unreadable: it is then fitted again)."""
-    path = _path(root, key)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            nodes = tuple(meta["nodes"])
-            point = {n: data[f"p{i}"] for i, n in enumerate(nodes)}
-            drawn = {n: data[f"d{i}"] for i, n in enumerate(nodes)}
-    except (OSError, ValueError, KeyError):
+    if kept is None:
         return None
-    _touch(path)
-    structure = Structure(
-        nodes,
-        {n: tuple(s) for n, s in zip(nodes, meta["states"], strict=True)},
-        {n: tuple(p) for n, p in zip(nodes, meta["parents"], strict=True)},
-    )
-    return KeptFit(structure, meta["outcome"], point, drawn, tuple(meta["warnings"]))
+    states = kept.structure.states
+    if any(state not in states.get(node, ()) for node, state in observed.items()):
+        say_once(f"{FOLDER}/{name} is not used (it observes an unknown node or state)")
+        return None
+    return dataclasses.replace(kept, observed=dict(observed))
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+def load(
+    root: Path, key: str, structure: Structure | None = None, draws: int | None = None
+) -> KeptFit | None:
+    """The kept fit of `key`, or None (absent or refused: it is then fitted again). With
+    `structure` and `draws`, the fit must be of that very network and hold that many draws."""
+    name = f"fit-{key}.npz"
+    payload = _folder(root).read(name, "fit", key, FIT_BYTES)
+    if payload is None:
+        return None
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        Path(temporary).replace(path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        kept = _decode(payload)
+        if structure is not None and kept.structure.key != structure.key:
+            raise RecordError("made for another network")
+        held = next(iter(kept.drawn.values())).shape[0]
+        if draws is not None and held != draws:
+            raise RecordError(f"it holds {held} draws, not {draws}")
+    except (RecordError, ValueError, KeyError, TypeError, OSError, EOFError) as exc:
+        say_once(f"{FOLDER}/{name} is not used ({exc}); it is fitted again")
+        return None
+    return kept
 
 
-def save_alias(root: Path, files: str, key: str, observed: dict[str, str]) -> None:
-    """Record that the files with fingerprint `files` give the study whose fit is `key`, and
-    what they observe (observations are not fitted, so they are not in the key)."""
+def _decode(payload: bytes) -> KeptFit:
+    """A fit from its bytes, every table checked against its node (RecordError if not)."""
+    import zipfile
+
     try:
-        (root / FOLDER).mkdir(exist_ok=True)
-        text = json.dumps({"key": key, "observed": observed}, sort_keys=True)
-        _write(_alias(root, files), text.encode("utf-8"))
-    except OSError:
-        return
+        with np.load(io.BytesIO(payload), allow_pickle=False) as data:
+            meta = parse_json(str(data["meta"]))
+            structure = _structure(meta)
+            point = {n: data[f"p{i}"] for i, n in enumerate(structure.nodes)}
+            drawn = {n: data[f"d{i}"] for i, n in enumerate(structure.nodes)}
+    except zipfile.BadZipFile as exc:
+        raise RecordError(f"not an archive: {exc}") from None
+    counts = {table.shape[0] if table.ndim else 0 for table in drawn.values()}
+    if len(counts) != 1 or min(counts) < 1:
+        raise RecordError("the tables hold different numbers of draws")
+    for node in structure.nodes:
+        _check_table(structure, node, point[node], 1)
+        _check_table(structure, node, drawn[node], min(counts))
+    outcome, warnings = meta.get("outcome"), meta.get("warnings")
+    if outcome not in structure.states:
+        raise RecordError("its outcome is not a node")
+    if not (isinstance(warnings, list) and all(isinstance(w, str) for w in warnings)):
+        raise RecordError("its warnings are not text")
+    return KeptFit(structure, str(outcome), point, drawn, tuple(warnings))
+
+
+def _structure(meta: Any) -> Structure:
+    """The network a fit file names, checked: unique nodes, known parents, no cycle."""
+    try:
+        nodes = tuple(meta["nodes"])
+        states = dict(zip(nodes, (tuple(s) for s in meta["states"]), strict=True))
+        parents = dict(zip(nodes, (tuple(p) for p in meta["parents"]), strict=True))
+    except (KeyError, TypeError, ValueError):
+        raise RecordError("its network is unreadable") from None
+    texts = [*nodes, *(s for v in states.values() for s in v)]
+    if not all(isinstance(t, str) for t in texts) or len(set(nodes)) != len(nodes):
+        raise RecordError("its nodes are not unique names")
+    if any(len(v) < 2 for v in states.values()):
+        raise RecordError("a node has fewer than two states")
+    done: set[str] = set()
+    while len(done) < len(nodes):
+        ready = [n for n in nodes if n not in done and set(parents[n]) <= done]
+        if not ready:
+            raise RecordError("its parents are unknown or form a cycle")
+        done.update(ready)
+    return Structure(nodes, states, parents)
+
+
+def _check_table(structure: Structure, node: str, table: Array, draws: int) -> None:
+    shape = (draws, *(len(structure.states[p]) for p in structure.parents[node]))
+    shape += (len(structure.states[node]),)
+    if table.dtype != np.float64 or table.shape != shape:
+        raise RecordError(f"{node}'s table has shape {table.shape}, not {shape}")
+    if not np.all(np.isfinite(table)) or np.any(table < 0) or np.any(table > 1):
+        raise RecordError(f"{node}'s table holds values outside [0, 1]")
+    if not np.all(np.abs(table.sum(axis=-1) - 1.0) <= TOLERANCE):
+        raise RecordError(f"a column of {node}'s table does not sum to one")
 
 
 def save(root: Path, key: str, fit: KeptFit) -> None:
-    """Keep a fit. A cache that cannot be written is skipped silently (it only saves time)."""
+    """Keep a fit. A cache that cannot be written is skipped (it only saves time)."""
     nodes = fit.structure.nodes
     meta = {
         "nodes": list(nodes),
@@ -203,56 +283,46 @@ def save(root: Path, key: str, fit: KeptFit) -> None:
         "outcome": fit.outcome,
         "warnings": list(fit.warnings),
     }
-    arrays: dict[str, Array] = {"meta": np.array(json.dumps(meta))}
+    arrays: dict[str, Array] = {"meta": np.array(json.dumps(meta, allow_nan=False))}
     arrays.update({f"p{i}": fit.point[n] for i, n in enumerate(nodes)})
     arrays.update({f"d{i}": fit.drawn[n] for i, n in enumerate(nodes)})
-    folder = root / FOLDER
     buffer = io.BytesIO()
     np.savez(buffer, **cast(dict[str, Any], arrays))
-    try:
-        folder.mkdir(exist_ok=True)
-        _write(_path(root, key), buffer.getvalue())
-        _prune(folder)
-    except OSError:
-        return
+    folder = _folder(root)
+    folder.write(f"fit-{key}.npz", "fit", key, buffer.getvalue())
+    folder.prune(BUDGETS)
 
 
-def _last_run_path(root: Path) -> Path:
-    return root / FOLDER / "last-run.json"
+def save_alias(
+    root: Path, files: str, inputs: fingerprint.Digests, key: str, observed: Mapping[str, str]
+) -> None:
+    """Record that the files with fingerprint `files` (made from `inputs`, the bytes the
+    command parsed) give the study whose fit is `key`, and what they observe (observations
+    are not fitted, so they are not in the key)."""
+    if keyable(root, inputs):
+        text = json.dumps({"key": key, "observed": dict(observed)}, sort_keys=True)
+        _folder(root).write(f"files-{files}.json", "files", files, text.encode("utf-8"))
+
+
+# --- what the previous run printed -------------------------------------------------------
+
+LAST_RUN = "last-run.json"
 
 
 def load_last_run(root: Path) -> dict[str, Any] | None:
     """What the previous `forecast run` in this workspace printed, or None."""
+    payload = _folder(root).read(LAST_RUN, "last-run", "last-run", SMALL)
+    if payload is None:
+        return None
     try:
-        data = json.loads(_last_run_path(root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = parse_json(payload.decode("utf-8"))
+    except (RecordError, UnicodeDecodeError) as exc:
+        say_once(f"{FOLDER}/{LAST_RUN} is not used ({exc})")
         return None
     return data if isinstance(data, dict) else None
 
 
 def save_last_run(root: Path, summary: dict[str, Any]) -> None:
     """Keep what this run printed, for the next run to compare with."""
-    try:
-        (root / FOLDER).mkdir(exist_ok=True)
-        _write(_last_run_path(root), json.dumps(summary, sort_keys=True).encode("utf-8"))
-    except OSError:
-        return
-
-
-def _touch(path: Path) -> None:
-    """Mark a kept file as just used, so that pruning takes the least recently used."""
-    try:
-        os.utime(path)
-    except OSError:
-        return
-
-
-def _prune(folder: Path) -> None:
-    for pattern in ("fit-*.npz", "files-*.txt", "study-*.pickle"):
-        kept = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
-        total = 0
-        for rank, path in enumerate(kept):
-            total += path.stat().st_size
-            over_budget = pattern.startswith("fit") and total > FIT_BYTES and rank > 0
-            if rank >= KEEP or over_budget:
-                path.unlink(missing_ok=True)
+    text = json.dumps(summary, sort_keys=True, allow_nan=False)
+    _folder(root).write(LAST_RUN, "last-run", "last-run", text.encode("utf-8"))

@@ -17,6 +17,7 @@ import numpy as np
 from forecast.base.arrays import Array
 from forecast.base.defaults import DEFAULT_DRAWS, DEFAULT_SEED
 from forecast.base.errors import InputError
+from forecast.base.fingerprint import Digests
 from forecast.fitting import fitcache
 from forecast.fitting.claimfit import impossible_conditions
 from forecast.fitting.cpt import Tables, build_tables, column_sums_ok
@@ -80,10 +81,12 @@ class DrawnTables:
 @dataclass(frozen=True)
 class FitCache:
     """Where fitted draws are kept (a workspace root) and, when the study is exactly what
-    that workspace's files give, their fingerprint (`fitcache.fingerprint`)."""
+    that workspace's files give, their fingerprint (`fitcache.files_key`) and the digests
+    of the bytes it was made from (checked against the disk before it is written)."""
 
     root: Path
     files: str | None = None
+    inputs: Digests = ()
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,7 @@ def kept_draws(
     drawn = _kept_or_fitted(study, plan, seed, point, cache)[1]
     if cache.files is not None:
         key = fitcache.study_key(study, plan.draws, seed)
-        fitcache.save_alias(cache.root, cache.files, key, study.observed())
+        fitcache.save_alias(cache.root, cache.files, cache.inputs, key, study.observed())
     return drawn
 
 
@@ -167,12 +170,12 @@ def _kept_or_fitted(
     """The point and drawn tables of one chunk of draws: read back from the fit cache, or
     fitted (the point fit too, when `point` is None) and kept there."""
     key = fitcache.study_key(study, plan.draws, seed)
-    found = fitcache.load(cache.root, key)
+    structure = structure_of(study.network)
+    found = fitcache.load(cache.root, key, structure, plan.draws)
     if found is not None:
         return found.point, found.drawn
     point = build_tables(study) if point is None else point
     drawn = draw_chunk(study, plan, seed, 0, point)
-    structure = structure_of(study.network)
     kept = fitcache.KeptFit(
         structure, study.network.outcome, point.cpts, drawn, tuple(study.warnings)
     )

@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from forecast.base.errors import InputError, Problem, display_path
+from forecast.base.fingerprint import complete
 from forecast.base.paths import Workspace
 from forecast.base.suggest import did_you_mean
 from forecast.inputs import sizes
@@ -192,6 +193,7 @@ def build_study(raw: RawInputs, as_of: dt.date | None = None) -> Study:
         tuple(scenarios),
         tuple(warnings),
         observations=tuple(observations),
+        files=complete(raw.workspace, raw.files.digests if raw.files else {}),
     )
 
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from forecast.base.fingerprint import Digests
+
 
 @dataclass(frozen=True)
 class Node:
@@ -342,6 +344,7 @@ class Study:
     warnings: tuple[str, ...] = field(default=())
     resample_readers: bool = True  # the draws' bootstrap over each source's readers
     observations: tuple[Observation, ...] = ()  # conditioned on, never fitted
+    files: Digests = ()  # every input file and the digest of the bytes read (`fingerprint`)
 
     def observed(self) -> dict[str, str]:
         """Node to state for every unretracted observation: what the forecast is given."""

@@ -48,7 +48,9 @@ def check_text(
         )
         return None
     try:
-        data = reading.read_bytes(path, ref.path, reading.MAX_TEXT_BYTES, raw.workspace.root)
+        data = reading.read_bytes(
+            path, ref.path, reading.MAX_TEXT_BYTES, raw.workspace.root, raw.files
+        )
     except InputError as exc:
         for refused in exc.problems:
             problems.append(

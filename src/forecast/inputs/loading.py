@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from forecast.base.errors import InputError, Problem, display_path
 from forecast.base.paths import Workspace, present
+from forecast.base.reading import FileLog
 from forecast.base.suggest import closest, did_you_mean
 from forecast.base.yamlio import Document, Loc, load_yaml
 from forecast.inputs.filemodels import (
@@ -43,6 +44,7 @@ class RawInputs:
     evidence: tuple[Loaded[EvidenceFile], ...]
     scenarios: tuple[Loaded[ScenarioFile], ...]
     observations: Loaded[ObservationsFile] | None = None  # evidence/observations.yaml
+    files: FileLog | None = None  # what was read, for the command's fingerprint
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -171,10 +173,12 @@ def parse_document(doc: Document, model: type[M]) -> M:
         raise InputError(problems) from None
 
 
-def _load(path: Path, ws: Workspace, model: type[M], problems: list[Problem]) -> Loaded[M] | None:
+def _load(
+    path: Path, ws: Workspace, model: type[M], problems: list[Problem], log: FileLog | None = None
+) -> Loaded[M] | None:
     shown = display_path(path, ws.root)
     try:
-        doc = load_yaml(path, shown, ws.root)
+        doc = load_yaml(path, shown, ws.root, log)
         if not isinstance(doc.data, dict):
             raise InputError(
                 [
@@ -193,7 +197,9 @@ def _load(path: Path, ws: Workspace, model: type[M], problems: list[Problem]) ->
         return None
 
 
-def load_model(ws: Workspace, problems: list[Problem]) -> Loaded[ModelFile] | None:
+def load_model(
+    ws: Workspace, problems: list[Problem], log: FileLog | None = None
+) -> Loaded[ModelFile] | None:
     """The model file, shape-checked (problems appended), or None when it cannot be used."""
     if not present(ws.model_file):
         shown = display_path(ws.model_file, ws.root)
@@ -207,7 +213,7 @@ def load_model(ws: Workspace, problems: list[Problem]) -> Loaded[ModelFile] | No
             )
         )
         return None
-    return _load(ws.model_file, ws, ModelFile, problems)
+    return _load(ws.model_file, ws, ModelFile, problems, log)
 
 
 def load_resolutions(ws: Workspace) -> Loaded[ResolutionsFile] | None:
@@ -224,14 +230,15 @@ def load_resolutions(ws: Workspace) -> Loaded[ResolutionsFile] | None:
 def load_inputs(root: Path) -> RawInputs:
     """Load and shape-check the model, evidence and scenario files under `root`."""
     ws = Workspace(root)
+    log = FileLog(root)
     problems: list[Problem] = []
-    model = load_model(ws, problems)
+    model = load_model(ws, problems, log)
     if model is None and not present(ws.model_file):
         raise InputError(problems)
-    evidence = [_load(p, ws, EvidenceFile, problems) for p in ws.evidence_files()]
-    scenarios = [_load(p, ws, ScenarioFile, problems) for p in ws.scenario_files()]
+    evidence = [_load(p, ws, EvidenceFile, problems, log) for p in ws.evidence_files()]
+    scenarios = [_load(p, ws, ScenarioFile, problems, log) for p in ws.scenario_files()]
     observations = (
-        _load(ws.observations_file, ws, ObservationsFile, problems)
+        _load(ws.observations_file, ws, ObservationsFile, problems, log)
         if present(ws.observations_file)
         else None
     )
@@ -243,4 +250,5 @@ def load_inputs(root: Path) -> RawInputs:
         tuple(e for e in evidence if e is not None),
         tuple(s for s in scenarios if s is not None),
         observations,
+        log,
     )
