@@ -12,8 +12,11 @@ import numpy as np
 
 from forecast.analysis.byreader import only_reader
 from forecast.analysis.history import history
+from forecast.base.cachefolder import Budget, CacheFolder
 from forecast.fitting import fitcache
 from forecast.fitting.run import FitCache, run_study
+from forecast.inputs.checks import build_study
+from forecast.inputs.loading import load_inputs
 from forecast.reporting.figurecache import FOLDER as FIGURE_CACHE
 
 from .cli_runner import forecast
@@ -22,11 +25,14 @@ from .corpus import tree_digest
 DRAWS = 300
 
 
-def test_kept_draws_are_the_fitted_draws_bit_for_bit(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_kept_draws_are_the_fitted_draws_bit_for_bit(workspace: Path) -> None:
+    study = build_study(load_inputs(workspace))
     fresh = run_study(study, DRAWS, seed=5)
-    cache = FitCache(tmp_path, "files")
+    files = fitcache.files_key(study.files, DRAWS, 5)
+    assert files == fitcache.disk_files_key(workspace, DRAWS, 5), "parsed bytes = bytes on disk"
+    cache = FitCache(workspace, files, study.files)
     first = run_study(study, DRAWS, seed=5, cache=cache)
-    kept = fitcache.load_for_files(tmp_path, "files")
+    kept = fitcache.load_for_files(workspace, files)
     assert kept is not None, "the first run keeps its draws"
     second = run_study(study, DRAWS, seed=5, cache=cache)
     for a, b, c in zip(fresh.results, first.results, second.results, strict=True):
@@ -100,20 +106,20 @@ def test_history_from_kept_draws_equals_history_fitted_afresh(study, tmp_path: P
     assert sorted((tmp_path / fitcache.FOLDER).glob("fit-*.npz")) == kept
 
 
-def test_pruning_keeps_the_most_recently_used_fits(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / fitcache.FOLDER
-    folder.mkdir()
-    for i in range(5):
-        path = folder / f"fit-{i}.npz"
-        path.write_bytes(b"x" * 100)
-        os.utime(path, (1_000 + i, 1_000 + i))  # fit-4 newest
-    fitcache._touch(folder / "fit-0.npz")  # read just now: the most recently used
-    monkeypatch.setattr(fitcache, "KEEP", 3)
-    fitcache._prune(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["fit-0.npz", "fit-3.npz", "fit-4.npz"]
-    monkeypatch.setattr(fitcache, "FIT_BYTES", 150)  # room for one and a half fits
-    fitcache._prune(folder)
-    assert [p.name for p in folder.iterdir()] == ["fit-0.npz"]
-    monkeypatch.setattr(fitcache, "FIT_BYTES", 10)  # the newest is kept even over budget
-    fitcache._prune(folder)
-    assert [p.name for p in folder.iterdir()] == ["fit-0.npz"]
+def test_pruning_keeps_the_most_recently_used_fits_and_only_the_tools_own(
+    tmp_path: Path,
+) -> None:
+    folder = CacheFolder(tmp_path, fitcache.FOLDER)
+    names = [f"fit-{i:032x}.npz" for i in range(5)]
+    for i, name in enumerate(names):
+        assert folder.write(name, "fit", name[4:36], b"x" * 100)
+        os.utime(folder.path / name, (1_000 + i, 1_000 + i))  # fit-4 newest
+    (folder.path / "fit-notes.npz").write_bytes(b"a user's own file, not in the manifest")
+    assert folder.read(names[0], "fit", names[0][4:36], 1000) == b"x" * 100  # used just now
+    folder.prune({"fit": Budget(3)})
+    left = sorted(p.name for p in folder.path.glob("fit-*"))
+    assert left == sorted([names[0], names[3], names[4], "fit-notes.npz"])
+    folder.prune({"fit": Budget(3, total_bytes=300)})  # room for one and a half envelopes
+    assert sorted(p.name for p in folder.path.glob("fit-*")) == [names[0], "fit-notes.npz"]
+    folder.prune({"fit": Budget(3, total_bytes=10)})  # the newest is kept even over budget
+    assert sorted(p.name for p in folder.path.glob("fit-*")) == [names[0], "fit-notes.npz"]

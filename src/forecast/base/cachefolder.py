@@ -42,6 +42,7 @@ MAGIC = "forecast-cache"
 FORMAT = 1
 MANIFEST = "manifest.json"
 LOCK = "lock"
+HEADER_BYTES = 512  # an envelope's header line, beyond the limit on what it holds
 _NAME = re.compile(r"^[a-z][a-z-]*(-[0-9a-f]{32})?\.[a-z]+$")  # what the tool names its files
 _TEMPORARY = re.compile(r"^tmp-(\d+)-[0-9a-f]{16}$")
 _said: set[str] = set()
@@ -104,9 +105,11 @@ class CacheFolder:
         """The bytes kept as `name` for `key`, or None (absent, or refused with one line)."""
         if not self._usable(create=False):
             return None
-        data, problem = _read_regular(self.path / name, limit)
+        data, problem = _read_regular(self.path / name, limit + HEADER_BYTES)
         if data is not None:
             data, problem = _open_envelope(data, kind, key)
+        if data is not None and len(data) > limit:
+            data, problem = None, f"it holds {len(data)} bytes, over the {limit}-byte limit"
         if data is None:
             if problem:
                 say_once(f"{self.name}/{name} is not used ({problem}); it is made again")

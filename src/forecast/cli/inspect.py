@@ -52,7 +52,7 @@ def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
 
     rows = fit_rows(study, tables)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, sort_keys=True, ensure_ascii=False))
+        click.echo(json.dumps(rows, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
         return
     misses = sum(1 for r in rows if not r["honoured"])
     click.echo(f"{len(rows)} claims, {misses} missed by the point network (misses first)")
@@ -81,7 +81,7 @@ def _print_holdout(study: Study, as_json: bool) -> None:
     summary = holdout_summary(study, rows, fits)
     if as_json:
         doc = {"claims": rows, **summary}
-        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
         return
     for r in rows:
         verdict = "coherent" if r["coherent"] else f"others {r['miss_points']:+.1f} points away"
@@ -161,7 +161,7 @@ def audit(
             )
         doc = audit_node(study, tables, node)
     if as_json:
-        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
     elif source_id is not None:
         click.echo(
             f"{doc['source']}: {doc['title']} ({doc['author']}, {doc['date']}), "

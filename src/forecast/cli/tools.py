@@ -136,7 +136,7 @@ def bench_command(
     perturbation = Perturbation(concentration, seed)
     result = bench_network(network, net, draws, perturbation, names, progress=say)
     if as_json:
-        click.echo(json.dumps(bench_json(result), indent=2))
+        click.echo(json.dumps(bench_json(result), indent=2, allow_nan=False))
     else:
         click.echo(as_text(result))
 

@@ -37,7 +37,7 @@ def export_text(study: Study, tables: Tables, model: Any, fmt: Format) -> str:
     """
     if fmt == "json":
         document = {"generator": MARK, **json_document(study, tables)}
-        return json.dumps(document, indent=2, sort_keys=True) + "\n"
+        return json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
     import_pgmpy()
     annotated = model.copy()
     for node in study.network.ids:

@@ -46,7 +46,7 @@ def schema_text(model: type[BaseModel]) -> str:
     """The JSON Schema of one input model as stable, indented JSON."""
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    return json.dumps(schema, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
 def write_schemas(root: Path) -> list[Path]:

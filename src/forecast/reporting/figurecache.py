@@ -7,7 +7,9 @@ drawing code and matplotlib's version; its files are kept under that key in the 
 folder's cache. A job whose key is there is copied, not drawn: the same bytes a
 fresh drawing would give, since the files carry no timestamps. The rest are drawn in
 worker processes where the machine has the cores. Only the keys of the figures the
-report uses are kept, so the cache holds one report's figures.
+report uses are kept, so the cache holds one report's figures. The cache's index lists
+the SHA-256 of every file it holds; a kept file is copied only when it is a regular file
+whose bytes match the index (an emptied or truncated figure is drawn again).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import json
 import multiprocessing
-import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -26,8 +28,13 @@ from typing import Any
 import numpy as np
 
 from forecast.base.cores import usable_cores
+from forecast.base.errors import InputError
+from forecast.base.reading import read_bytes
+from forecast.base.records import RecordError, parse_json
 
 FOLDER = ".figure-cache"
+INDEX = "index.json"
+MAX_FIGURE_BYTES = 50 << 20
 
 
 @dataclass(frozen=True)
@@ -99,12 +106,13 @@ def render_all(
     number of figures drawn."""
     new.mkdir(parents=True, exist_ok=True)
     keys = [job_key(job, code) for job in jobs]
+    index = _index(old) if old is not None else {}
     missing = []
     for job, key in zip(jobs, keys, strict=True):
-        kept = [old / f"{key}{s}" for s in job.suffixes] if old is not None else []
-        if kept and all(p.is_file() for p in kept):
-            for path, suffix in zip(kept, job.suffixes, strict=True):
-                shutil.copyfile(path, folder / f"{job.stem}{suffix}")
+        kept = [_kept(old, f"{key}{s}", index) for s in job.suffixes] if old is not None else []
+        if kept and all(data is not None for data in kept):
+            for data, suffix in zip(kept, job.suffixes, strict=True):
+                (folder / f"{job.stem}{suffix}").write_bytes(data or b"")
         else:
             missing.append(job)
     workers = min(len(missing), usable_cores())
@@ -115,7 +123,33 @@ def render_all(
     else:
         for job in missing:
             _render(job, folder)
+    written: dict[str, str] = {}
     for job, key in zip(jobs, keys, strict=True):
         for suffix in job.suffixes:
-            shutil.copyfile(folder / f"{job.stem}{suffix}", new / f"{key}{suffix}")
+            data = (folder / f"{job.stem}{suffix}").read_bytes()
+            (new / f"{key}{suffix}").write_bytes(data)
+            written[f"{key}{suffix}"] = hashlib.sha256(data).hexdigest()
+    (new / INDEX).write_text(json.dumps(written, indent=1, sort_keys=True), "utf-8")
     return len(missing)
+
+
+def _index(cache: Path) -> dict[str, str]:
+    """The cache's index, {file name: SHA-256}; empty when it is missing or unreadable."""
+    try:
+        listed = parse_json(read_bytes(cache / INDEX, INDEX, MAX_FIGURE_BYTES, cache).decode())
+    except (InputError, RecordError, UnicodeDecodeError):
+        return {}
+    if not isinstance(listed, dict):
+        return {}
+    return {str(k): v for k, v in listed.items() if isinstance(v, str)}
+
+
+def _kept(cache: Path, name: str, index: dict[str, str]) -> bytes | None:
+    """A kept figure's bytes when they are what the index says, else None."""
+    if name not in index:
+        return None
+    try:
+        data = read_bytes(cache / name, name, MAX_FIGURE_BYTES, cache)
+    except InputError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == index[name] else None
