@@ -32,7 +32,8 @@ class ForecastGroup(click.Group):
 
     An error the user caused (`ForecastError`: invalid inputs, an output that cannot be
     written, a refused path or draw count) prints its lines, exit 1 or 2. Standard output
-    that cannot be written (a full disk, a closed pipe) is one line, exit 1. Ctrl-C exits
+    that cannot be written (a full disk, a closed pipe), or memory the machine cannot give,
+    is one line, exit 1. Ctrl-C exits
     130. Anything else is a bug: one line saying so and where its details were written,
     exit 70; never a traceback on the terminal, never a bare "Aborted!".
     """
@@ -50,6 +51,12 @@ class ForecastGroup(click.Group):
             for line in exc.lines():
                 say(line)
             sys.exit(exc.exit_code)
+        except MemoryError:
+            say(
+                "error: out of memory: the machine could not give what the draws need; use "
+                "fewer --draws, or lower settings.limits.memory_mb so they are made in chunks"
+            )
+            sys.exit(1)
         except KeyboardInterrupt:
             say("interrupted: nothing was written half-way (every output is swapped in whole)")
             sys.exit(130)
@@ -125,12 +132,26 @@ def root_option(func: F) -> F:
     )(func)
 
 
+def _not_after_today(
+    ctx: click.Context, param: click.Parameter, value: dt.datetime | None
+) -> dt.datetime | None:
+    """Refuse an --as-of date after today: no source can have been published by then."""
+    today = dt.date.today()
+    if value is not None and value.date() > today:
+        raise click.BadParameter(
+            f"{value.date()} is after today ({today}): a forecast as of a date knows only what "
+            "was published by then; give today or an earlier date"
+        )
+    return value
+
+
 def as_of_option(func: F) -> F:
     return click.option(
         "--as-of",
         "as_of",
         type=click.DateTime(formats=["%Y-%m-%d"]),
         default=None,
+        callback=_not_after_today,
         help="Forecast as of this date (YYYY-MM-DD): only sources published, readings made "
         "and observations seen by then, refitted; what no claim covered yet falls back to "
         "its assumption.",
@@ -178,6 +199,13 @@ def load_study(root: Path, as_of: dt.datetime | None = None) -> Study:
         then = build_study(load_inputs(root), as_of.date())
         for warning in then.warnings:
             say(f"warning: {warning}")
+        horizon = then.model.horizon.date
+        if as_of.date() > horizon:
+            say(
+                f"warning: --as-of {as_of.date()} is after the question's horizon ({horizon}): "
+                "by then the question has resolved, so this is what the sources said, not a "
+                "forecast (record the outcome in ledger/resolutions.yaml)"
+            )
         return then
 
     kept = fitcache.load_study(root)

@@ -150,6 +150,14 @@ def build_study(raw: RawInputs, as_of: dt.date | None = None) -> Study:
     """
     problems: list[Problem] = []
     warnings: list[str] = []
+    if raw.model.value.as_of > dt.date.today():
+        problems.append(
+            raw.model.doc.problem(
+                ("as_of",),
+                f"as_of {raw.model.value.as_of} is after today ({dt.date.today()})",
+                "give the date the forecast is made, today or earlier",
+            )
+        )
     network = check_network(raw.model, problems)
     problems += criteria_problems(raw.model.doc, raw.model.value)
     problems += reader_problems(raw)
