@@ -109,7 +109,7 @@ class CacheFolder:
         if data is not None:
             data, problem = _open_envelope(data, kind, key)
         if data is not None and len(data) > limit:
-            data, problem = None, f"it holds {len(data)} bytes, over the {limit}-byte limit"
+            data, problem = None, f"it holds more than the {limit}-byte limit"
         if data is None:
             if problem:
                 say_once(f"{self.name}/{name} is not used ({problem}); it is made again")
