@@ -288,3 +288,12 @@ def test_sealed_summaries_of_the_wrong_shape_do_not_break_a_command(mini: Path, 
     result = _forecast(mini, *command)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "is not used" in result.stderr
+
+
+def test_a_source_file_whose_name_is_not_utf8_is_fingerprinted(mini: Path) -> None:
+    (mini / "evidence" / "sources" / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"notes")
+    for command in (["run"], ["query", "--given", "flood=yes"], ["run"]):
+        result = _forecast(mini, *command)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    assert "computing" not in _forecast(mini, "query", "--given", "flood=yes").stderr, "kept"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -123,3 +124,19 @@ def test_pruning_keeps_the_most_recently_used_fits_and_only_the_tools_own(
     assert sorted(p.name for p in folder.path.glob("fit-*")) == [names[0], "fit-notes.npz"]
     folder.prune({"fit": Budget(3, total_bytes=10)})  # the newest is kept even over budget
     assert sorted(p.name for p in folder.path.glob("fit-*")) == [names[0], "fit-notes.npz"]
+
+
+def test_an_emptied_or_truncated_kept_figure_is_drawn_again(tmp_path: Path) -> None:
+    ws = Path(shutil.copytree(Path(__file__).parent / "data" / "mini", tmp_path / "ws"))
+    out = tmp_path / "out"
+    cold = forecast(ws, "report", "--out", str(out), "--draws", "100")
+    assert cold.returncode == 0, cold.stderr
+    figures = {p.name: p.read_bytes() for p in (out / "figures").iterdir()}
+    kept = sorted((out / FIGURE_CACHE).glob("*.svg"))
+    kept[0].write_bytes(b"")
+    kept[1].write_bytes(kept[1].read_bytes()[:100])
+    again = forecast(ws, "report", "--out", str(out), "--draws", "100")
+    assert again.returncode == 0, again.stderr
+    jobs = int(re.search(r"figures: (\d+) drawn, 0 unchanged", cold.stderr).group(1))  # type: ignore[union-attr]
+    assert f"figures: 2 drawn, {jobs - 2} unchanged" in again.stderr
+    assert {p.name: p.read_bytes() for p in (out / "figures").iterdir()} == figures
