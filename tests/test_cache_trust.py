@@ -21,19 +21,25 @@ from forecast.base.cachefolder import CacheFolder
 from forecast.base.records import RecordError, parse_json
 from forecast.fitting import fitcache
 
+from .corpus import tree_digest
+
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 SRC = Path(__file__).resolve().parents[1] / "src"
 DRAWS = "300"
 
 
 def _forecast(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    """A command on the workspace; every input file is byte-identical afterwards."""
+    before = tree_digest(ws, skip=[fitcache.FOLDER])
+    done = subprocess.run(
         [sys.executable, "-m", "forecast", *args, "--draws", DRAWS, "--root", str(ws)],
         capture_output=True,
         text=True,
         check=False,
         timeout=120,
     )
+    assert tree_digest(ws, skip=[fitcache.FOLDER]) == before, "the command changed an input"
+    return done
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from forecast.base.reading import MAX_TEXT_BYTES, read_bytes
 
 Digests = tuple[tuple[str, str], ...]  # (workspace-relative path, SHA-256), sorted by path
 UNREADABLE = "unreadable"  # the digest of a listed file that cannot be read
+_INPUTS = tuple(f"{folder}/" for folder in INPUT_FOLDERS)
 
 
 def on_disk(ws: Workspace) -> dict[str, str]:
@@ -53,15 +54,11 @@ def digest_of(files: Digests, folders: Iterable[str], salt: str) -> str:
 def outside_inputs(files: Digests) -> list[str]:
     """Files read from outside the input folders (a source text kept elsewhere): a key
     made from the input folders alone would not cover them."""
-    prefixes = tuple(f"{folder}/" for folder in INPUT_FOLDERS)
-    return [relative for relative, _ in files if not relative.startswith(prefixes)]
+    return [relative for relative, _ in files if not relative.startswith(_INPUTS)]
 
 
 def changed_since(ws: Workspace, files: Digests) -> list[str]:
     """The input files whose bytes differ now from `files` (added and removed ones too)."""
-    then = {relative: sha for relative, sha in files if relative.startswith(_PREFIXES)}
+    then = {relative: sha for relative, sha in files if relative.startswith(_INPUTS)}
     now = on_disk(ws)
     return sorted(r for r in then.keys() | now.keys() if then.get(r) != now.get(r))
-
-
-_PREFIXES = tuple(f"{folder}/" for folder in INPUT_FOLDERS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from forecast.base.errors import InputError, display_path
 from forecast.base.paths import present
 from forecast.base.reading import read_text
+from forecast.base.records import RecordError, parse_json
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,11 @@ def load_previous(folder: Path, warn: Callable[[str], None]) -> dict[str, Any] |
     shown = display_path(path, Path.cwd())
     skipped = "the comparison with the previous report is skipped"
     try:
-        data = json.loads(read_text(path, shown, MAX_RESULTS_BYTES, None))
+        data = parse_json(read_text(path, shown, MAX_RESULTS_BYTES, None))
     except InputError as exc:
         warn(f"{exc.problems[0]}; {skipped}")
         return None
-    except ValueError as exc:
+    except RecordError as exc:
         warn(f"{shown}: previous results are not valid JSON ({exc}); {skipped}")
         return None
     problem = shape_problem(data)
