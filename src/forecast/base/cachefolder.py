@@ -38,6 +38,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from forecast.base.reading import read_descriptor
+
 MAGIC = "forecast-cache"
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -251,7 +253,7 @@ def _read_regular(path: Path, limit: int) -> tuple[bytes | None, str]:
             return None, "not a regular file"
         if info.st_size > limit:
             return None, f"{info.st_size} bytes, over the {limit}-byte limit"
-        return _read_all(fd, limit + 1), ""
+        return read_descriptor(fd, limit + 1), ""
     except OSError as exc:
         return None, exc.strerror or "unreadable"
     finally:
@@ -321,17 +323,6 @@ def _open_envelope(data: bytes, kind: str, key: str) -> tuple[bytes | None, str]
     if not hmac.compare_digest(expected, seal):
         return None, "its seal does not match: damaged, edited or not made here"
     return payload, ""
-
-
-def _read_all(fd: int, limit: int) -> bytes:
-    chunks, remaining = [], limit
-    while remaining > 0:
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -117,15 +117,7 @@ def _read(path: Path, shown: str, limit: int, root: Path | None, *, whole: bool)
                 f"file is {info.st_size} bytes, over the {limit}-byte limit",
                 "split it or remove the bulk (input files are small)",
             )
-        chunks = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
+        data = read_descriptor(fd, limit + 1)
     except OSError as exc:
         raise _os_problem(path, shown, exc) from None
     finally:
@@ -133,6 +125,18 @@ def _read(path: Path, shown: str, limit: int, root: Path | None, *, whole: bool)
     if len(data) > limit and whole:  # the file grew while it was read
         raise _refuse(shown, f"file is over the {limit}-byte limit", "split it or remove the bulk")
     return data[:limit]
+
+
+def read_descriptor(fd: int, limit: int) -> bytes:
+    """At most `limit` bytes from an open file, in pieces of a megabyte."""
+    chunks, remaining = [], limit
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def read_text(
