@@ -113,7 +113,7 @@ def test_a_damaged_or_edited_fit_is_fitted_again(mini: Path, damage: str) -> Non
         head, _, body = bytes(data).partition(b"\n")
         data = bytearray(head + b"\n" + _reverse_last_table(body))
     fit.write_bytes(bytes(data))
-    for command in (["query", "--given", "flood=yes", "--json"], ["run"]):
+    for command in (["query", "--given", "flood=yes", "--json"], ["run"], ["watchlist"]):
         result = _forecast(mini, *command)
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
