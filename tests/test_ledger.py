@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import subprocess
 import sys
@@ -456,6 +457,72 @@ def _record(root: Path, entries: list[dict[str, Any]], *resolutions: str) -> Non
     if resolutions:
         text = "resolutions:\n" + "".join(resolutions)
         (ledger / "resolutions.yaml").write_text(text, "utf-8")
+
+
+def test_scores_match_the_hand_computed_ones_one_forecast_per_day(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    harvest = {"harvest": {"good": 0.2, "fair": 0.5, "poor": 0.3}}
+    _record(
+        root,
+        [
+            _entry("2024-01-10", {"rain": {"dry": 0.9, "rainy": 0.1}}),  # replaced the same day
+            _entry("2024-01-10", {**RAIN, **harvest}),
+            _entry("2024-06-01", {"rain": {"dry": 0.9, "rainy": 0.1}}),  # after rain resolved
+        ],
+        _resolution("rain", "rainy", "2024-05-01"),
+        _resolution("harvest", "poor", "2024-10-31"),
+    )
+    done = forecast(root, "score", "--json")
+    assert done.returncode == 0, done.stderr
+    scores = json.loads(done.stdout)
+    # rain: (0.3-0)^2 + (0.7-1)^2 = 0.18, ln 0.7; harvest: 0.04 + 0.25 + 0.49 = 0.78, ln 0.3
+    # the first entry was replaced by the second that day; the third came after rain resolved
+    assert (scores["entries"], scores["counted"], scores["scored"]) == (3, 2, 2)
+    assert scores["counting"] == "one entry per published day, the last of the day"
+    assert scores["brier"] == pytest.approx((0.18 + 0.78) / 2, abs=1e-9)
+    assert scores["log"] == pytest.approx((math.log(0.7) + math.log(0.3)) / 2, abs=1e-9)
+    bins = {(b["from"], b["to"]): b for b in scores["calibration"]}
+    assert bins[(0.2, 0.3)]["forecasts"] == 1 and bins[(0.2, 0.3)]["happened"] == 0.0
+    assert bins[(0.3, 0.4)]["forecasts"] == 2 and bins[(0.3, 0.4)]["happened"] == 0.5
+    assert bins[(0.7, 0.8)]["happened"] == 1.0
+    text = forecast(root, "score")
+    assert text.stdout.splitlines()[0] == (
+        "3 published entries read, 2 counted (one entry per published day, the last of the "
+        "day), 2 resolved questions, 2 scored forecasts"
+    )
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (
+            [_entry("2024-06-01", RAIN)],
+            "1 resolution recorded, but no forecast was published on or before its date "
+            "(rain resolved 2024-05-01; the first entry is of 2024-06-01)",
+        ),
+        (
+            [_entry("2024-01-10", {"flood": {"no": 0.6, "yes": 0.4}})],
+            "1 resolution recorded, but no entry published on or before its date forecast it "
+            "(rain resolved 2024-05-01; it was observed, or not in the model, when they were "
+            "published)",
+        ),
+        (
+            [],
+            "1 resolution recorded, but nothing is published yet (rain resolved 2024-05-01; "
+            "forecast publish writes the ledger)",
+        ),
+    ],
+    ids=["published-after-its-resolution", "question-not-forecast", "nothing-published"],
+)
+def test_score_says_why_a_recorded_resolution_is_not_scored(
+    tmp_path: Path, entries: list[dict[str, Any]], expected: str
+) -> None:
+    root = _workspace(tmp_path)
+    _record(root, entries, _resolution("rain", "rainy", "2024-05-01"))
+    done = forecast(root, "score")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == expected
+    assert "nothing to score yet" not in done.stdout
 
 
 # --- what git can vouch for ------------------------------------------------------------------

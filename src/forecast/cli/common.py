@@ -169,8 +169,6 @@ def workspace_scores(root: Path) -> dict[str, Any]:
     loaded = load_resolutions(ws)
     if loaded is None:
         return score_document(entries, [])
-    if not entries:
-        return score_document(entries, [])
     raw = load_inputs(root)
     resolutions = check_resolutions(loaded, raw, build_study(raw).network)
     return score_document(entries, resolutions)
