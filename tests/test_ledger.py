@@ -26,7 +26,7 @@ from forecast.inputs.ledgerschema import ZERO_HASH
 from forecast.inputs.loading import load_resolutions
 
 from .cli_runner import forecast
-from .test_observations import MINI, QUOTE, TEXT, _workspace
+from .test_observations import MINI, QUOTE, TEXT, _observation, _workspace
 
 SHOWN = "ledger/forecasts.jsonl"
 RESTORE = "restore it from git (git checkout -- ledger/forecasts.jsonl)"
@@ -523,6 +523,20 @@ def test_score_says_why_a_recorded_resolution_is_not_scored(
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == expected
     assert "nothing to score yet" not in done.stdout
+
+
+def test_a_resolution_contradicting_an_observation_is_refused_with_its_line(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path, _observation("heard", "gauge", "yes"))
+    _record(root, [_entry("2024-01-10", RAIN)], _resolution("gauge", "no", "2024-05-01"))
+    done = forecast(root, "score")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (
+        "ledger/resolutions.yaml:3:12: 'gauge' resolves to 'no' here, but observation 'heard' "
+        "(evidence/observations.yaml:2:5) sees it as 'yes'; correct the resolution, or retract "
+        "the observation if it no longer holds"
+    ) in done.stderr
 
 
 # --- what git can vouch for ------------------------------------------------------------------

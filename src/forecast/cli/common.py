@@ -152,7 +152,7 @@ def run_study_cached(root: Path, study: Study, draws: int, seed: int, as_files: 
 def workspace_scores(root: Path) -> dict[str, Any]:
     """The scores of the workspace's published forecasts (`scoring.score_document`) against
     its checked resolutions. The ledger's chain is checked, and so is every line of it
-    that git's HEAD holds."""
+    that git's HEAD holds; a resolution must agree with the observations."""
     from forecast.analysis.ledger import MAX_LEDGER_BYTES, read_ledger
     from forecast.analysis.scoring import score_document
     from forecast.base.errors import display_path
@@ -170,7 +170,8 @@ def workspace_scores(root: Path) -> dict[str, Any]:
     if loaded is None:
         return score_document(entries, [])
     raw = load_inputs(root)
-    resolutions = check_resolutions(loaded, raw, build_study(raw).network)
+    study = build_study(raw)
+    resolutions = check_resolutions(loaded, raw, study.network, study.observations)
     return score_document(entries, resolutions)
 
 
