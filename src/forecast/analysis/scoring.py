@@ -1,7 +1,8 @@
 """Scores of the published forecasts against how their questions resolved.
 
-Each resolved question of each entry published on or before its resolution date is one
-scored forecast, with the entry's mean probabilities. The Brier score sums the squared
+One forecast per question and day counts: of the entries published on one day, the last.
+Each resolved question of each such entry published on or before its resolution date is
+one scored forecast, with the entry's mean probabilities. The Brier score sums the squared
 errors over every state of the question (0 is perfect, 2 is the worst; always saying
 50 % on a yes/no question scores 0.5 this way). The logarithmic score is the natural log
 of the probability given to what happened (0 is perfect; a confident miss costs most).
@@ -38,16 +39,51 @@ class Scored:
         return math.log(max(self.forecast[self.happened], FLOOR))
 
 
+def counted(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries that count: the last one published on each day, oldest day first."""
+    last = {entry["published"]: entry for entry in entries}
+    return [last[day] for day in sorted(last)]
+
+
 def scored(entries: list[dict[str, Any]], resolutions: list[Resolution]) -> list[Scored]:
-    """Every forecast of a resolved question made on or before it resolved."""
+    """Every forecast of a resolved question made on or before it resolved, one per day
+    (`counted`)."""
     out = []
-    for entry in entries:
+    for entry in counted(entries):
         for resolution in resolutions:
             question = entry["questions"].get(resolution.node)
             if question is None or entry["published"] > resolution.resolved_on.isoformat():
                 continue
             forecast = {s: float(o["mean"]) for s, o in question.items()}
             out.append(Scored(entry["published"], resolution.node, resolution.state, forecast))
+    return out
+
+
+def unscored(
+    entries: list[dict[str, Any]], resolutions: list[Resolution], rows: list[Scored]
+) -> list[dict[str, str]]:
+    """Every resolution no forecast is scored against: why, and a detail ("" when none)."""
+    days = counted(entries)
+    out = []
+    for resolution in resolutions:
+        if any(r.node == resolution.node for r in rows):
+            continue
+        if not days:
+            why, detail = "nothing is published yet", "forecast publish writes the ledger"
+        elif days[0]["published"] > resolution.resolved_on.isoformat():
+            why = "no forecast was published on or before its date"
+            detail = f"the first entry is of {days[0]['published']}"
+        else:
+            why = "no entry published on or before its date forecast it"
+            detail = "it was observed, or not in the model, when they were published"
+        out.append(
+            {
+                "node": resolution.node,
+                "resolved_on": resolution.resolved_on.isoformat(),
+                "why": why,
+                "detail": detail,
+            }
+        )
     return out
 
 
@@ -80,6 +116,8 @@ def score_document(entries: list[dict[str, Any]], resolutions: list[Resolution])
 
     return {
         "entries": len(entries),
+        "counted": len(counted(entries)),
+        "counting": "one entry per published day, the last of the day",
         "resolved_questions": len(resolutions),
         "scored": len(rows),
         "brier": mean([r.brier for r in rows]),
@@ -100,5 +138,6 @@ def score_document(entries: list[dict[str, Any]], resolutions: list[Resolution])
             }
             for r in rows
         ],
+        "unscored": unscored(entries, resolutions, rows),
         "calibration": calibration(rows),
     }

@@ -13,11 +13,15 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from forecast.base.errors import OutputError
+
+RETRY = 0.05  # seconds between two tries of a lock held by another process
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:
@@ -57,13 +61,13 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def append_line(path: Path, line: str) -> None:
-    """Add one line to a text file without ever leaving it half-written: the old bytes and
-    the new line go to a temporary file, flushed to disk, which then replaces the file. A
-    crash before the rename leaves the file as it was."""
+def append_line(path: Path, old: bytes, line: str) -> None:
+    """Add one line to a text file whose bytes are `old` (as the caller read them, under the
+    file's lock) without ever leaving it half-written: the old bytes and the new line go to
+    a temporary file, flushed to disk, which then replaces the file. A crash before the
+    rename leaves the file as it was."""
     if "\n" in line:
         raise ValueError("one line only")
-    old = path.read_bytes() if path.exists() else b""
     if old and not old.endswith(b"\n"):
         raise OutputError(f"{path} does not end with a newline: was it edited by hand?")
     write_bytes(path, old + line.encode("utf-8") + b"\n", durable=True)
@@ -89,9 +93,29 @@ def _clean_leftovers(target: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _lock(handle: IO[str], target: Path, lock: Path, wait: float) -> None:
+    """Take the lock on `handle`, trying again for up to `wait` seconds; OutputError when
+    another process still holds it then."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise _cannot_write(target, exc) from None
+        if time.monotonic() >= deadline:
+            raise OutputError(
+                f"another forecast process is writing {target} (it holds {lock}); "
+                "wait for it to finish, then run again"
+            )
+        time.sleep(RETRY)
+
+
 @contextmanager
-def exclusive(target: Path) -> Iterator[None]:
-    """Hold the lock of `target` (a file beside it) or refuse at once with OutputError.
+def exclusive(target: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the lock of `target` (a file beside it), waiting up to `wait` seconds for
+    another holder to let go, or refuse with OutputError.
 
     Inside the lock, staging left by an interrupted earlier run is cleaned up.
     """
@@ -103,15 +127,7 @@ def exclusive(target: Path) -> Iterator[None]:
     except OSError as exc:
         raise _cannot_write(target, exc) from None
     with handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise _cannot_write(target, exc) from None
-            raise OutputError(
-                f"another forecast process is writing {target} (it holds {lock}); "
-                "wait for it to finish, then run again"
-            ) from None
+        _lock(handle, target, lock, wait)
         try:
             _clean_leftovers(target)
             yield

@@ -71,6 +71,41 @@ class FileLog:
         self.digests[relative] = hashlib.sha256(data).hexdigest()
 
 
+def refuse_links(path: Path, root: Path, shown: str) -> bool:
+    """Whether a file under `root` is there, refusing a link anywhere on the way to it.
+
+    Every step from `root` down to `path` (the folders and the file) is looked at without
+    following links: a link is refused wherever it leads, a step that is not a folder or a
+    file that is not regular (a pipe, a device, a socket) too, so a record is never read
+    or written through a link. False when the file (or a folder above it) does not exist.
+    """
+    steps = path.relative_to(root).parts
+    for depth in range(1, len(steps) + 1):
+        step = root.joinpath(*steps[:depth])
+        try:
+            mode = step.lstat().st_mode
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise _os_problem(step, shown, exc) from None
+        last = depth == len(steps)
+        where = "is" if last else f"lies in {'/'.join(steps[:depth])}/, which is"
+        if stat.S_ISLNK(mode):
+            raise _refuse(
+                shown,
+                f"{where} a symbolic link; this file is read and written only as a regular "
+                "file in the workspace, never through a link",
+                "replace the link by the file itself",
+            )
+        if not last and not stat.S_ISDIR(mode):
+            raise _refuse(
+                shown, f"{where} not a folder", f"make {'/'.join(steps[:depth])} a folder"
+            )
+        if last and not stat.S_ISREG(mode):
+            raise _not_regular(shown, mode)
+    return True
+
+
 def read_bytes(
     path: Path, shown: str, limit: int, root: Path | None, log: FileLog | None = None
 ) -> bytes:

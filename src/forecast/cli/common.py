@@ -238,22 +238,27 @@ def run_study_cached(root: Path, study: Study, draws: int, seed: int, as_files: 
 
 def workspace_scores(root: Path) -> dict[str, Any]:
     """The scores of the workspace's published forecasts (`scoring.score_document`) against
-    its checked resolutions."""
-    from forecast.analysis.ledger import read_ledger
+    its checked resolutions. The ledger's chain is checked, and so is every line of it
+    that git's HEAD holds; a resolution must agree with the observations."""
+    from forecast.analysis.ledger import MAX_LEDGER_BYTES, read_ledger
     from forecast.analysis.scoring import score_document
     from forecast.base.errors import display_path
     from forecast.base.paths import Workspace
+    from forecast.cli.vcs import committed
     from forecast.inputs.checks import build_study
     from forecast.inputs.loading import load_inputs, load_resolutions
     from forecast.inputs.resolutioncheck import check_resolutions
 
     ws = Workspace(root)
-    entries = read_ledger(ws.ledger_file, display_path(ws.ledger_file, root))
+    ledger = ws.ledger_file
+    held = committed(root, ledger, MAX_LEDGER_BYTES)
+    entries = read_ledger(ledger, display_path(ledger, root), root, held)
     loaded = load_resolutions(ws)
-    if loaded is None or not entries:
+    if loaded is None:
         return score_document(entries, [])
     raw = load_inputs(root)
-    resolutions = check_resolutions(loaded, raw, build_study(raw).network)
+    study = build_study(raw)
+    resolutions = check_resolutions(loaded, raw, study.network, study.observations)
     return score_document(entries, resolutions)
 
 

@@ -4,6 +4,7 @@ over time, and the published record."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from forecast.cli.common import (
     say,
     workspace_scores,
 )
+
+if TYPE_CHECKING:
+    from forecast.inputs.domain import Study
 
 
 @main.command()
@@ -107,17 +111,21 @@ def history(root: Path, draws: int, as_json: bool) -> None:
         click.echo(line)
 
 
-def _git(root: Path, *args: str) -> str | None:
-    """A git command's output in the workspace, or None outside a repository."""
-    import subprocess
+def _inputs_git_cannot_vouch_for(root: Path, study: Study) -> tuple[str | None, list[str] | None]:
+    """The commit checked out, and every file the study was read from (and the
+    resolutions) that it does not hold as it is (`vcs.uncommitted`), or that no longer
+    holds the bytes the study was read from; None for both outside a repository."""
+    from forecast.base.fingerprint import changed_since
+    from forecast.base.paths import Workspace, present
+    from forecast.cli import vcs
 
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return done.stdout if done.returncode == 0 else None
+    ws = Workspace(root)
+    files = [root / relative for relative, _ in study.files]
+    if present(ws.resolutions_file):
+        files.append(ws.resolutions_file)
+    unvouched = vcs.uncommitted(root, files)
+    moved = [f"{r} (changed since it was read)" for r in changed_since(ws, study.files)]
+    return vcs.head(root), None if unvouched is None else sorted({*unvouched, *moved})
 
 
 @main.command()
@@ -126,47 +134,54 @@ def _git(root: Path, *args: str) -> str | None:
 @click.option(
     "--allow-dirty",
     is_flag=True,
-    help="Publish even though model/, evidence/ or scenarios/ have uncommitted changes (the "
-    "entry says so).",
+    help="Publish even though some input (model/, evidence/, scenarios/, the resolutions) is "
+    "not committed as it is (the entry says so).",
 )
 def publish(root: Path, draws: int, seed: int, allow_dirty: bool) -> None:
     """Append today's forecast to ledger/forecasts.jsonl (append-only, one line per entry).
 
-    The entry holds the date, the commit, the baseline and every scenario with their
-    intervals, the watchlist's top five, and the forecast of every question that can
-    resolve. Refused on an invalid workspace, and when the inputs have uncommitted changes
-    unless --allow-dirty. A crash while writing leaves the ledger as it was.
+    The entry holds the hash of the line before it, the date, the commit, the baseline and
+    every scenario with their intervals, the watchlist's top five, and the forecast of
+    every question that can resolve. Refused on an invalid workspace or ledger, and when
+    git cannot vouch for every input (a file not tracked, ignored, marked skip-worktree or
+    assume-unchanged, or changed since the commit) unless --allow-dirty. Concurrent
+    publishers take turns; a crash while writing leaves the ledger as it was.
     """
     import datetime as dt
 
-    from forecast.analysis.ledger import entry_line, ledger_entry, read_ledger
+    from forecast.analysis.ledger import (
+        MAX_LEDGER_BYTES,
+        append_entry,
+        ledger_entry,
+        read_ledger,
+    )
     from forecast.analysis.watchlist import watchlist as signposts_of
-    from forecast.base import atomic
     from forecast.base.errors import display_path
     from forecast.base.paths import Workspace
+    from forecast.cli.vcs import committed, listed
 
     ws = Workspace(root)
-    study = load_study(root)
-    head = _git(root, "rev-parse", "HEAD")
-    status = _git(root, "status", "--porcelain", "--", "model", "evidence", "scenarios")
-    dirty = head is None or bool(status)
-    if dirty and not allow_dirty:
-        why = "is not in a git repository" if head is None else "has uncommitted changes"
-        raise click.UsageError(
-            f"the workspace {why}: commit model/, evidence/ and scenarios/ first, so the "
-            "entry names the inputs it came from, or pass --allow-dirty"
-        )
     shown = display_path(ws.ledger_file, root)
-    entries = read_ledger(ws.ledger_file, shown)
+    held = committed(root, ws.ledger_file, MAX_LEDGER_BYTES)
+    read_ledger(ws.ledger_file, shown, root, held)  # refuse a broken ledger before computing
+    study = load_study(root)
+    head, unvouched = _inputs_git_cannot_vouch_for(root, study)
+    dirty = head is None or unvouched is None or bool(unvouched)
+    if dirty and not allow_dirty:
+        why = (
+            "is not in a git repository (or the repository has no commit yet)"
+            if head is None or unvouched is None
+            else f"has inputs git cannot vouch for: {listed(unvouched)}"
+        )
+        raise click.UsageError(
+            f"the workspace {why}; commit model/, evidence/, scenarios/ and "
+            "ledger/resolutions.yaml first, so the entry names the inputs it came from, or "
+            "pass --allow-dirty (the entry then says uncommitted_inputs: true)"
+        )
     run = run_study_cached(root, study, draws, seed)
-    entry = ledger_entry(
-        run, signposts_of(run), head.strip() if head else None, dirty, dt.date.today()
-    )
-    with atomic.exclusive(ws.ledger_file):
-        atomic.append_line(ws.ledger_file, entry_line(entry))
-    click.echo(
-        f"published the forecast of {entry['published']} as entry {len(entries) + 1} of {shown}"
-    )
+    entry = ledger_entry(run, signposts_of(run), head, dirty, dt.date.today())
+    number = append_entry(ws.ledger_file, shown, root, entry, held)
+    click.echo(f"published the forecast of {entry['published']} as entry {number} of {shown}")
 
 
 @main.command()

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from forecast.base.errors import InputError, Problem, display_path
 from forecast.base.paths import Workspace, present
-from forecast.base.reading import FileLog
+from forecast.base.reading import FileLog, refuse_links
 from forecast.base.suggest import closest, did_you_mean
 from forecast.base.yamlio import Document, Loc, load_yaml
 from forecast.inputs.filemodels import (
@@ -217,8 +217,9 @@ def load_model(
 
 
 def load_resolutions(ws: Workspace) -> Loaded[ResolutionsFile] | None:
-    """The resolutions file, shape-checked; None when there is none yet."""
-    if not present(ws.resolutions_file):
+    """The resolutions file, shape-checked; None when there is none yet. A link (to it or
+    to its folder), a pipe or a device is refused."""
+    if not refuse_links(ws.resolutions_file, ws.root, display_path(ws.resolutions_file, ws.root)):
         return None
     problems: list[Problem] = []
     loaded = _load(ws.resolutions_file, ws, ResolutionsFile, problems)

@@ -58,7 +58,8 @@ def track_record_section(context: ReportData) -> list[str]:
     lines = [
         "## Track record",
         "",
-        f"{record['scored']} scored forecasts from {record['entries']} published entries. "
+        f"{record['scored']} scored forecasts from {record['entries']} published entries "
+        f"({record['counted']} counted: {record['counting']}). "
         f"Brier score {record['brier']:.4f} ({cell(record['conventions']['brier'])}); "
         f"logarithmic score {record['log']:.4f} ({cell(record['conventions']['log'])}).",
         "",
