@@ -236,23 +236,31 @@ def run_study_cached(root: Path, study: Study, draws: int, seed: int, as_files: 
     return run_study(study, draws, seed, plan, cache)
 
 
+def ledger_entries(root: Path) -> list[dict[str, Any]]:
+    """The workspace's published entries, the chain checked and every line git's HEAD
+    holds still there (`ledger.read_ledger`)."""
+    from forecast.analysis.ledger import MAX_LEDGER_BYTES, read_ledger
+    from forecast.base.errors import display_path
+    from forecast.base.paths import Workspace
+    from forecast.cli.vcs import committed
+
+    ledger = Workspace(root).ledger_file
+    held = committed(root, ledger, MAX_LEDGER_BYTES)
+    return read_ledger(ledger, display_path(ledger, root), root, held)
+
+
 def workspace_scores(root: Path) -> dict[str, Any]:
     """The scores of the workspace's published forecasts (`scoring.score_document`) against
     its checked resolutions. The ledger's chain is checked, and so is every line of it
     that git's HEAD holds; a resolution must agree with the observations."""
-    from forecast.analysis.ledger import MAX_LEDGER_BYTES, read_ledger
     from forecast.analysis.scoring import score_document
-    from forecast.base.errors import display_path
     from forecast.base.paths import Workspace
-    from forecast.cli.vcs import committed
     from forecast.inputs.checks import build_study
     from forecast.inputs.loading import load_inputs, load_resolutions
     from forecast.inputs.resolutioncheck import check_resolutions
 
     ws = Workspace(root)
-    ledger = ws.ledger_file
-    held = committed(root, ledger, MAX_LEDGER_BYTES)
-    entries = read_ledger(ledger, display_path(ledger, root), root, held)
+    entries = ledger_entries(root)
     loaded = load_resolutions(ws)
     if loaded is None:
         return score_document(entries, [])

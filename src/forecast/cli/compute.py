@@ -19,6 +19,7 @@ from forecast.cli.common import (
     check_conditions,
     draws_options,
     kept_fit,
+    ledger_entries,
     load_study,
     main,
     parse_conditions,
@@ -268,3 +269,35 @@ def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Pa
             track_record=workspace_scores(root),
         )
     click.echo(f"wrote {typed}/index.html, report.md, audit.md, results.json, model.bif, figures/")
+
+
+@main.command()
+@root_option
+@draws_options
+@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+def assess(root: Path, draws: int, seed: int, as_json: bool) -> None:
+    """Key judgements an analyst can sign: likelihood and confidence, kept apart.
+
+    \b
+    Each judgement is one sentence with the yardstick's words and the numbers (mean and
+    90 % interval, given every observation); then its confidence (high, moderate or low,
+    from the rules in the package's data/confidence.yaml), the claims that carry it with
+    their quotes, the scenarios that raise and lower it most, the signposts that would move
+    it, where sources or readers disagree, and what changed since the last published
+    forecast.
+    """
+    from forecast.analysis.assessment import assess as assess_run
+    from forecast.analysis.assessment import assessment_document, assessment_inputs
+    from forecast.base.stablejson import dumps
+    from forecast.reporting.assesstext import assessment_lines
+
+    entries = ledger_entries(root)
+    result = run_study_cached(root, load_study(root), draws, seed)
+    say("weighing each judgement: every claim and every source left out in turn...")
+    inputs = assessment_inputs(result, entries[-1] if entries else None)
+    document = assessment_document(assess_run(result, inputs))
+    if as_json:
+        click.echo(dumps(document), nl=False)
+        return
+    for line in assessment_lines(document):
+        click.echo(line)
