@@ -442,22 +442,19 @@ def _signals(inputs: Inputs, state: str) -> tuple[Signal, ...]:
     return tuple(out)
 
 
-def _disagreement(study: Study, inputs: Inputs) -> tuple[str, ...]:
+def _disagreement(study: Study, inputs: Inputs, state: str) -> tuple[str, ...]:
     """Sources the others contradict beyond their ranges, and readers who differ in
-    direction, on the outcome's claims: named, not averaged away."""
-    outcome = study.network.outcome
+    direction, on the outcome's claims about this state: named, not averaged away."""
+    target = {"node": study.network.outcome, "state": state}
     lines = [
         f"the other sources contradict {r['id']} ({r['source']}): it states {r['stated']}, "
         f"they imply {_pct(float(r['others']))}"
         for r in inputs.holdout
-        if not r["coherent"] and r["target"]["node"] == outcome and not r.get("direction")
+        if not r["coherent"] and r["target"] == target and not r.get("direction")
     ]
     for effect in (inputs.readers or {}).get("effects", []):
-        if (
-            effect["node"] == outcome
-            and len(effect["claimed_by"]) > 1
-            and not effect["agree_on_direction"]
-        ):
+        about = {"node": effect["node"], "state": effect["state"]} == target
+        if about and len(effect["claimed_by"]) > 1 and not effect["agree_on_direction"]:
             directions = ", ".join(f"{k} {v}" for k, v in effect["direction"].items())
             lines.append(f"readers differ in direction on {effect['where']}: {directions}")
     return tuple(lines)
