@@ -216,7 +216,7 @@ def assess(run: Run, inputs: Inputs) -> Assessment:
         study.model.horizon.date.isoformat(),
         study.model.as_of.isoformat(),
         stick.name,
-        f"newest evidence {newest.isoformat()}, {age:.1f} years before the as-of date "
+        f"Newest evidence {newest.isoformat()}, {age:.1f} years before the as-of date "
         f"{study.model.as_of.isoformat()}",
         judgements,
         tuple(rule.text() for rule in confidence_rules().rules),
@@ -348,8 +348,10 @@ def _measures(
     cited = [s for s in on_outcome if s.cited and s.source_id is not None]
     sources = {s.source_id for s in cited}
     swings = [abs(query.under(t) - point) for t in inputs.source_fits.values()]
-    contradicted = {
-        r["source"] for r in inputs.holdout if not r["coherent"] and r["source"] in sources
+    contradicted = {  # with one source there are no others to contradict it
+        r["source"]
+        for r in inputs.holdout
+        if not r["coherent"] and r["source"] in sources and len(study.sources) > 1
     }
     misses = sum(
         1 for r in inputs.fit if r["target"]["node"] == study.network.outcome and not r["honoured"]
@@ -446,11 +448,12 @@ def _disagreement(study: Study, inputs: Inputs, state: str) -> tuple[str, ...]:
     """Sources the others contradict beyond their ranges, and readers who differ in
     direction, on the outcome's claims about this state: named, not averaged away."""
     target = {"node": study.network.outcome, "state": state}
+    others = len(study.sources) > 1  # with one source there are no others to contradict it
     lines = [
         f"the other sources contradict {r['id']} ({r['source']}): it states {r['stated']}, "
         f"they imply {_pct(float(r['others']))}"
         for r in inputs.holdout
-        if not r["coherent"] and r["target"] == target and not r.get("direction")
+        if others and not r["coherent"] and r["target"] == target and not r.get("direction")
     ]
     for effect in (inputs.readers or {}).get("effects", []):
         about = {"node": effect["node"], "state": effect["state"]} == target

@@ -259,6 +259,7 @@ def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Pa
     typed = out if out is not None else Workspace(root).reports_dir
     target = outputs.check_folder(typed, root)
     study = load_study(root, as_of)
+    entries = ledger_entries(root)
     with atomic.exclusive(target):
         result = run_study_cached(root, study, draws, seed, as_of is None)
         write_report(
@@ -267,6 +268,7 @@ def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Pa
             progress=say,
             warn=lambda text: say(f"warning: {text}"),
             track_record=workspace_scores(root),
+            published=entries[-1] if entries else None,
         )
     click.echo(f"wrote {typed}/index.html, report.md, audit.md, results.json, model.bif, figures/")
 

@@ -1,4 +1,5 @@
-"""The key judgements for the terminal: each judgement, its confidence, what it rests on."""
+"""The key judgements for the terminal and for report.md: each judgement, its confidence,
+what it rests on and what would change it, from the assessment document alone."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def _pct(value: float) -> str:
 def assessment_lines(document: dict[str, Any]) -> Iterator[str]:
     """The assessment document (`assessment.assessment_document`) as lines of text."""
     yield document["question"]
-    yield f"as of {document['as_of']}, horizon {document['horizon']}; {document['newest_evidence']}"
+    yield f"As of {document['as_of']}, horizon {document['horizon']}. {document['newest_evidence']}."
     for number, j in enumerate(document["judgements"], start=1):
         yield ""
         yield f"{number}. {j['sentence']}"
@@ -39,3 +40,35 @@ def assessment_lines(document: dict[str, Any]) -> Iterator[str]:
             yield f"   Disagreement: {line}."
         if j["changed"]:
             yield f"   Changed {j['changed']}."
+
+
+def assessment_markdown(document: dict[str, Any], cell: Any) -> list[str]:
+    """The key judgements as a Markdown section; `cell` escapes text for Markdown."""
+    lines = ["## Key judgements", ""]
+    for number, j in enumerate(document["judgements"], start=1):
+        lines += [f"{number}. **{cell(j['sentence'])}**", f"   {cell(j['confidence_sentence'])}"]
+        for s in j["rests_on"]:
+            grade = f"{s['grade'] or '-'}{s['credibility'] or ''}"
+            lines.append(
+                f"   - `{s['claim']}` ({cell(s['source'] or '')}, grade {grade}; without it "
+                f"{100 * s['shift']:+.1f} points): “{cell(s['quote'])}”"
+            )
+        for key, verb in (("raises_most", "raises it most"), ("lowers_most", "lowers it most")):
+            alt = j[key]
+            if alt is not None:
+                lines.append(f"   - “{cell(alt['title'])}” {verb}: {_pct(alt['mean'])}.")
+        lines += [
+            f"   - Watch `{s['node']}` ({s['bits']:.3f} bits): if seen, {_pct(s['if_seen'])}."
+            for s in j["signposts"]
+        ]
+        lines += [f"   - Disagreement: {cell(line)}." for line in j["disagreement"]]
+        if j["changed"]:
+            lines.append(f"   - Changed {cell(j['changed'])}.")
+    lines += [
+        "",
+        "Likelihood and confidence are judged apart (ICD 203). Confidence starts high; each "
+        "rule that holds lowers or caps it:",
+        "",
+        *[f"- {cell(rule)}" for rule in document["rules"]],
+    ]
+    return lines

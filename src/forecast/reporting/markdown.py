@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from forecast.fitting.claimfit import probability_text
+from forecast.reporting.assesstext import assessment_markdown
 from forecast.reporting.loopsections import seen_line, track_record_section, watchlist_table
 from forecast.reporting.markdown_table import cell, table
 from forecast.reporting.reportdata import ReportData
@@ -189,12 +190,12 @@ def report_markdown(context: ReportData) -> str:
         f"**Horizon.** {cell(context.horizon_label)} ({doc['horizon']}). "
         f"{cell(context.horizon_reason)}",
         "",
-        f"As of {doc['as_of']}; newest evidence dated {context.newest_evidence}. "
-        f"{doc['draws']} draws, seed {doc['seed']}; yardstick {context.yardstick_name}; "
-        f"{doc['pooling']} pooling; the interval ends carry a Monte Carlo error of at most "
-        f"{100 * doc['monte_carlo_error']:.2f} points.",
+        f"As of {doc['as_of']}. {context.assessment['newest_evidence']} (by node: see "
+        f"'How old the evidence is'). {doc['draws']} draws, seed {doc['seed']}; yardstick "
+        f"{context.yardstick_name}; {doc['pooling']} pooling; the interval ends carry a Monte "
+        f"Carlo error of at most {100 * doc['monte_carlo_error']:.2f} points.",
         "",
-        *age_table(context),
+        *assessment_markdown(context.assessment, cell),
         "",
         "## Baseline forecast",
         "",
@@ -225,6 +226,7 @@ def report_markdown(context: ReportData) -> str:
     lines += ["", "## What changed since the previous report", "", *changes_section(context)]
     lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]
     lines += ["", "## Retracted evidence", "", *retraction_list(context)]
+    lines += ["", "## How old the evidence is", "", *age_table(context)]
     lines += ["", "## Uncited analyst assumptions", ""]
     for a in context.assumptions:
         column = a.column.label() if a.column is not None else ""

@@ -45,6 +45,7 @@ def write_report(
     progress: Callable[[str], None] = lambda _: None,
     warn: Callable[[str], None] = lambda _: None,
     track_record: dict[str, Any] | None = None,
+    published: dict[str, Any] | None = None,
 ) -> Path:
     """Build the report in a staging folder and swap it in; the old report survives failure.
 
@@ -56,7 +57,7 @@ def write_report(
         # pgmpy takes seconds to import: model.bif is written beside the rest of the work
         bif = Background(lambda: _bif_text(run))
         progress("computing the report context")
-        context = report_data(run, load_previous(out, warn), progress, track_record)
+        context = report_data(run, load_previous(out, warn), progress, track_record, published)
         (stage / "figures").mkdir()
         jobs = figure_jobs(run, context)
         code = code_fingerprint(DRAWING_CODE)

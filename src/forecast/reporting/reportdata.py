@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from forecast.analysis.assessment import Inputs, assess, assessment_document
 from forecast.analysis.audit import audit_node
 from forecast.analysis.byreader import by_reader
 from forecast.analysis.evidenceage import evidence_age
@@ -78,6 +79,7 @@ class ReportData:
     observations: list[Row]  # what was seen, as in results.json
     track_record: Row | None  # `scoring.score_document`, when any forecast was scored
     explorer_default: Row
+    assessment: Row  # `assessment.assessment_document`: the key judgements
 
     def as_template_values(self) -> dict[str, Any]:
         """The fields by name, for the page template (not copied: the same objects)."""
@@ -89,10 +91,12 @@ def report_data(
     previous: dict[str, Any] | None = None,
     progress: Callable[[str], None] = lambda _: None,
     track_record: Row | None = None,
+    published: Row | None = None,
 ) -> ReportData:
     """Everything the Markdown, HTML and JSON renderers show, computed once; `progress`
     hears about the slow steps. `track_record` (the scores of the published forecasts) is
-    shown when it scored anything."""
+    shown when it scored anything; `published` (the last ledger entry) is what the key
+    judgements say they changed from."""
     study = run.study
     progress("  sensitivity: each driver across its states, each table column across its draws")
     swings = all_swings(run)
@@ -148,6 +152,10 @@ def report_data(
         else outcome_summary(outcome.states, baseline_run.point, baseline_run.samples)
     )
     readers_doc = by_reader(study, run.draws, run.seed, everyone=everyone, cache=run.cache)
+    fit = fit_rows(study, run.point_tables)
+    watch = watchlist_document(run)
+    readers_view = readers_doc if study.readers() else None
+    inputs = Inputs(refits, fits, holdout, fit, readers_view, watch, published)
     return ReportData(
         title=f"{outcome.label}: scenario forecast",
         results=doc,
@@ -165,7 +173,7 @@ def report_data(
         yardstick_name=stick.name,
         headline=headline,
         scenarios=study.scenarios,
-        fit=fit_rows(study, run.point_tables),
+        fit=fit,
         holdout=holdout,
         holdout_sentence=summary_sentence(
             holdout_summary(study, holdout, fits), len(study.sources)
@@ -187,9 +195,10 @@ def report_data(
         changes=compare(previous, doc) if previous is not None else None,
         drivers_nodes=[n for n in study.network.nodes if n.kind == "driver"],
         explorer_default=next(r["outcome"] for r in doc["explorer"] if not r["given"]),
-        watchlist=watchlist_document(run),
+        watchlist=watch,
         observations=observation_rows(run),
         track_record=track_record if track_record and track_record["scored"] else None,
+        assessment=assessment_document(assess(run, inputs)),
     )
 
 
