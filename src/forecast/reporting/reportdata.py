@@ -11,6 +11,7 @@ from typing import Any
 from forecast.analysis.assessment import Inputs, assess, assessment_document
 from forecast.analysis.audit import audit_node
 from forecast.analysis.byreader import by_reader
+from forecast.analysis.claimlist import ClaimList, claim_list
 from forecast.analysis.evidenceage import evidence_age
 from forecast.analysis.history import Snapshot, Step, history, steps
 from forecast.analysis.holdout import holdout_rows, holdout_summary, source_fits, summary_sentence
@@ -80,6 +81,7 @@ class ReportData:
     track_record: Row | None  # `scoring.score_document`, when any forecast was scored
     explorer_default: Row
     assessment: Row  # `assessment.assessment_document`: the key judgements
+    claims: ClaimList  # every cited claim, live or retracted, by node (`claimlist`)
 
     def as_template_values(self) -> dict[str, Any]:
         """The fields by name, for the page template (not copied: the same objects)."""
@@ -117,7 +119,7 @@ def report_data(
                     "p05": o["p05"],
                     "p95": o["p95"],
                     "words": estimate(stick, o["mean"], o["p05"], o["p95"]),
-                    "phrase": phrase(stick, o["mean"]),
+                    "phrase": phrase(stick, o["mean"], o["p05"], o["p95"]),
                 }
             )
     progress(f"  the fit without each source in turn ({len(study.sources)} refits)")
@@ -156,6 +158,7 @@ def report_data(
     watch = watchlist_document(run)
     readers_view = readers_doc if study.readers() else None
     inputs = Inputs(refits, fits, holdout, fit, readers_view, watch, published)
+    influences = claim_influences(study, refits)
     return ReportData(
         title=f"{outcome.label}: scenario forecast",
         results=doc,
@@ -181,7 +184,7 @@ def report_data(
         assumptions=[s for s in study.parameters() if not s.cited],
         sources=sources,
         audit=[audit_node(study, run.point_tables, n) for n in study.network.ids],
-        influence=claim_influences(study, refits),
+        influence=influences,
         retracted=retraction_effects(study),
         retracted_statements={s.id: s for s in study.statements if s.retracted},
         coverage=coverage(study),
@@ -199,6 +202,7 @@ def report_data(
         observations=observation_rows(run),
         track_record=track_record if track_record and track_record["scored"] else None,
         assessment=assessment_document(assess(run, inputs)),
+        claims=claim_list(study, fit, influences),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from forecast.analysis.assessment import likelihood_words
 from forecast.inputs.yardstick import Yardstick
 
 
@@ -18,17 +19,16 @@ def interval(low: float, high: float) -> str:
 
 def estimate(stick: Yardstick, mean: float, low: float, high: float) -> str:
     """'62 % (90 % interval 48–75 %); likely, 55–80 %': number first, then the yardstick's words."""
-    words = phrase(stick, mean)
+    words = phrase(stick, mean, low, high)
     suffix = f"; {words}" if words else ""
     return f"{pct(mean)} (90 % interval {interval(low, high)}){suffix}"
 
 
-def phrase(stick: Yardstick, probability: float) -> str:
-    """The yardstick's words with their range, e.g. 'likely, 55–80 %' ('' in a gap)."""
-    term = stick.term_for(probability)
-    if term is None:
-        return ""
-    return f"{term.phrases[0]}, {interval(term.low, term.high)}"
+def phrase(stick: Yardstick, mean: float, low: float, high: float) -> str:
+    """The yardstick's words for a 90 % interval with their range, e.g. 'likely, 55–80 %',
+    or 'very unlikely to unlikely, 5–45 %' where it straddles two terms ('' in a gap)."""
+    words, start, end = likelihood_words(stick, low, mean, high)
+    return f"{words}, {interval(start, end)}" if words else ""
 
 
 def ratio(value: float) -> str:
