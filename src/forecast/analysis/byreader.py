@@ -160,7 +160,13 @@ class Effect:
         return max(sizes) / min(sizes)
 
     def verdict(self) -> str:
-        """In words: whether the readers' fitted effects agree, and how far apart."""
+        """In words: whether the readers' fitted effects agree, and how far apart; a reader
+        who made no claim on the effect is told apart from one who claims it the other way."""
+        silent = [r for r in self.ratios if r not in self.claimed_by]
+        if silent:
+            return (
+                f"claimed by {', '.join(self.claimed_by)} only; no claim from {', '.join(silent)}"
+            )
         if not self.agree():
             return "directions differ"
         size = self.size_ratio()

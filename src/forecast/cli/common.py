@@ -218,17 +218,20 @@ def load_study(root: Path, as_of: dt.datetime | None = None) -> Study:
     return study
 
 
-def run_study_cached(root: Path, study: Study, draws: int, seed: int, as_files: bool = True) -> Run:
+def run_study_cached(
+    root: Path, study: Study, draws: int, seed: int, as_files: bool = True, what: str = ""
+) -> Run:
     """Every scenario of `study`; refuses (exit 2) draws that would not fit in memory. The
     fitted draws are kept in the workspace for the next command (`fitcache`), and found
-    again by the files' fingerprint when `as_files` (the study is what the files give)."""
+    again by the files' fingerprint when `as_files` (the study is what the files give).
+    `what` names the work in the progress line (by default: the scenarios)."""
     from forecast.fitting.fitcache import files_key
     from forecast.fitting.run import FitCache, run_study
     from forecast.inputs.sizes import check_draws
 
     plan = check_draws(study, draws)
     chunks = f" in {plan.chunks} chunks" if plan.chunks > 1 else ""
-    what = f"{len(study.scenarios)} scenarios" if study.scenarios else "the fit"
+    what = what or (f"{len(study.scenarios)} scenarios" if study.scenarios else "the fit")
     say(f"computing {what} with {draws} draws{chunks} (seed {seed})...")
     if not as_files:
         return run_study(study, draws, seed, plan, FitCache(root))

@@ -294,7 +294,7 @@ def assess(root: Path, draws: int, seed: int, as_json: bool) -> None:
     from forecast.reporting.assesstext import assessment_lines
 
     entries = ledger_entries(root)
-    result = run_study_cached(root, load_study(root), draws, seed)
+    result = run_study_cached(root, load_study(root), draws, seed, what="the judgements")
     say("weighing each judgement: every claim and every source left out in turn...")
     inputs = assessment_inputs(result, entries[-1] if entries else None)
     document = assessment_document(assess_run(result, inputs))

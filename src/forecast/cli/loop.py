@@ -37,7 +37,7 @@ def watchlist(root: Path, draws: int, seed: int, as_json: bool) -> None:
     from forecast.base.stablejson import dumps
     from forecast.reporting.watchtext import watch_lines
 
-    run = run_study_cached(root, load_study(root), draws, seed)
+    run = run_study_cached(root, load_study(root), draws, seed, what="the fit")
     document = watchlist_document(run)
     if as_json:
         click.echo(dumps(document), nl=False)
@@ -67,7 +67,7 @@ def sensitivity(root: Path, draws: int, seed: int, top: int, as_json: bool) -> N
     from forecast.reporting.sensitivitytext import sensitivity_lines
 
     study = load_study(root)
-    run = run_study_cached(root, study, draws, seed)
+    run = run_study_cached(root, study, draws, seed, what="the fit")
     say("refitting the baseline under each pool...")
     pools = pooled_baselines(study, draws, seed, FitCache(root))
     document = sensitivity_document(run, all_swings(run), pools)

@@ -212,32 +212,38 @@ def why_sentence(step: Step, holdout: list[dict[str, Any]]) -> str:
     agree = sum(1 for r in mine if r["coherent"])
     state = max(step.moved, key=lambda s: abs(step.moved[s]))
     widened = sum(step.narrowed.values()) < 0
+    if abs(step.moved[state]) < 0.05:
+        moved = "it left the baseline where it was (no state moved by 0.05 points or more)."
+    else:
+        moved = f"the largest move is {state} ({step.moved[state]:+.1f} points)."
+    if not mine:  # nothing of it to hold against the others: say only what it moved
+        return moved[0].upper() + moved[1:]
     mood = (
         "its claims mostly agree with the others, so it mainly adds weight"
         if 2 * agree >= len(mine)
         else "its claims mostly disagree with the others, so it pulls the forecast"
     )
     spread = " and, disagreeing, widens the intervals" if widened else ""
-    return (
-        f"{agree} of {len(mine)} of its claims hold against the other sources: {mood}{spread}; "
-        f"the largest move is {state} ({step.moved[state]:+.1f} points)."
-    )
+    return f"{agree} of {len(mine)} of its claims hold against the other sources: {mood}{spread}; {moved}"
 
 
 def _baseline_point(run: Run) -> dict[str, float]:
     outcome = run.study.network.node(run.study.network.outcome)
-    point = run.point({}, {}, outcome.id)
+    point = run.point(
+        run.study.given_for({}, {}), {}, outcome.id
+    )  # as the cards: given what was seen
     return {s: float(point[i]) for i, s in enumerate(outcome.states)}
 
 
 def _driver_effects(run: Run) -> list[dict[str, Any]]:
-    """Each driver observed in each of its states: the outcome summary."""
+    """Each driver observed in each of its states, given what was seen: the outcome summary."""
     outcome = run.study.network.node(run.study.network.outcome)
     out = []
     for node in run.study.network.nodes:
         if node.kind != "driver":
             continue
-        summaries = run.summaries([Query(outcome.id, {node.id: s}) for s in node.states])
+        given = [run.study.given_for({node.id: s}, {}) for s in node.states]
+        summaries = run.summaries([Query(outcome.id, g) for g in given])
         out.append(
             {
                 "id": node.id,
