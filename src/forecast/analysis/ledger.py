@@ -23,6 +23,7 @@ from forecast.analysis.results import scenario_rows
 from forecast.analysis.watchlist import Signpost
 from forecast.base import atomic, reading
 from forecast.base.errors import InputError, OutputError, Problem
+from forecast.base.stablejson import SCHEMA_VERSION
 from forecast.fitting.run import Query, Run
 from forecast.inputs.ledgerschema import ZERO_HASH, entry_problem
 
@@ -51,6 +52,7 @@ def ledger_entry(
     """Today's forecast as one ledger entry (its "prev" is set as it is appended)."""
     study = run.study
     return {
+        "schema_version": SCHEMA_VERSION,
         "published": today.isoformat(),
         "commit": commit,
         "uncommitted_inputs": dirty,

@@ -16,6 +16,8 @@ from forecast.inputs.filemodels import (
     ResolutionsFile,
     ScenarioFile,
 )
+from forecast.inputs.ledgerschema import Entry
+from forecast.inputs.resultschema import Results
 
 # workspace-relative schema file -> the model it describes
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -24,6 +26,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "scenarios/scenario.schema.json": ScenarioFile,
     "evidence/observations.schema.json": ObservationsFile,
     "ledger/resolutions.schema.json": ResolutionsFile,
+    "ledger/forecasts.schema.json": Entry,  # one line of the ledger
+    "reports/results.schema.json": Results,  # results.json
 }
 
 

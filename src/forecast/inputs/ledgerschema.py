@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
@@ -112,6 +112,7 @@ class Entry(Ledgered):
     """One line of the ledger."""
 
     prev: Hash
+    schema_version: Literal[1] | None = None  # absent from entries written before version 1
     published: Annotated[IsoDate, AfterValidator(_not_after_today)]
     commit: Commit | None
     uncommitted_inputs: Annotated[bool, Field(strict=True)]

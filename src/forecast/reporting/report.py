@@ -65,7 +65,8 @@ def write_report(
         drawn = render_all(jobs, stage / "figures", code, old, stage / FIGURE_CACHE)
         progress(f"figures: {drawn} drawn, {len(jobs) - drawn} unchanged")
         progress("writing results.json, model.bif, report.md, audit.md, index.html")
-        (stage / "results.json").write_text(dumps(context.results), encoding="utf-8")
+        results = {**context.results, "assessment": context.assessment}
+        (stage / "results.json").write_text(dumps(results), encoding="utf-8")
         (stage / "model.bif").write_text(bif.result(), encoding="utf-8")
         (stage / "report.md").write_text(report_markdown(context), encoding="utf-8")
         (stage / "audit.md").write_text(audit_markdown(context), encoding="utf-8")
