@@ -171,7 +171,7 @@ def test_a_judgement_carried_by_a_d_graded_source_says_so(tmp_path: Path) -> Non
     assert carried, [j["rests_on"][:1] for j in doc["judgements"]]
     for j in carried:
         assert "weak_carrier" in j["fired"]
-        assert "(graded D)" in j["confidence_sentence"]
+        assert "graded D)" in j["confidence_sentence"]
         assert j["confidence"] != "high"
 
 

@@ -159,3 +159,62 @@ def test_page_shows_evidence_age_readers_and_resolution(
     cases = page.eval_on_selector_all("#edge-cases tbody tr", "rs => rs.length")
     assert cases == len(study.model.edge_cases)
     assert page.console_errors == []
+
+
+def test_first_screen_holds_question_judgements_cards_and_chart(report: Path, page: Any) -> None:
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto((report / "index.html").as_uri())
+    tops = page.evaluate(
+        """() => ["header", "#assessment", "#baseline .cards", "#baseline figure"].map(
+            s => document.querySelector(s).getBoundingClientRect().top)"""
+    )
+    assert tops == sorted(tops), "question, judgements, cards, then the chart"
+    assert tops[-1] < 1400, f"the scenario chart starts below the first screen: {tops}"
+    judgements = page.eval_on_selector_all("#assessment li[data-judgement]", "ls => ls.length")
+    assert 3 <= judgements <= 6
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "first-screen.png"), full_page=False)
+    assert page.console_errors == []
+
+
+def test_an_observed_driver_starts_in_its_state(tmp_path: Path, page: Any) -> None:
+    import hashlib
+
+    from .cli_runner import forecast
+
+    ws = Path(shutil.copytree(REPO / "tests" / "data" / "mini", tmp_path / "ws"))
+    text = ws / "evidence" / "sources" / "almanac.txt"
+    sha = hashlib.sha256(text.read_bytes()).hexdigest()
+    (ws / "evidence" / "observations.yaml").write_text(
+        "observations:\n  - id: seen-rain\n    node: rain\n    state: rainy\n    seen: 2024-04\n"
+        f"    text: {{path: evidence/sources/almanac.txt, sha256: {sha}}}\n"
+        "    quote: Rain in April is likely, as it has been in most years we remember.\n"
+        "    reader: the-tester\n    note: Constructed for a test.\n",
+        "utf-8",
+    )
+    model = ws / "model" / "network.yaml"
+    readers = (
+        "readers:\n  - id: the-tester\n    role: Constructed for a test\n    read_on: 2024-05-01\n"
+    )
+    model.write_text(model.read_text("utf-8") + readers, "utf-8")
+    evidence = ws / "evidence" / "almanac.yaml"
+    evidence.write_text(
+        evidence.read_text("utf-8").replace("    note: ", "    reader: the-tester\n    note: "),
+        "utf-8",
+    )
+    done = forecast(ws, "report", "--draws", "300")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((ws / "reports" / "results.json").read_text("utf-8"))
+    page.goto((ws / "reports" / "index.html").as_uri())
+    assert page.eval_on_selector("select[data-driver='rain']", "s => s.value") == "rainy"
+    assert page.eval_on_selector("select[data-driver='rain']", "s => s.dataset.seen") == "rainy"
+    options = page.eval_on_selector_all(
+        "select[data-driver='rain'] option", "os => os.map(o => o.value)"
+    )
+    assert "" not in options, "a seen driver is not 'unknown'"
+    baseline = next(sc for sc in doc["scenarios"] if not sc["given"] and not sc["do"])
+    _check_row(page, baseline)  # the explorer's numbers are the scenario table's
+    page.select_option("select[data-driver='rain']", "dry")
+    dry = next(r for r in doc["explorer"] if r["given"] == {"rain": "dry"})
+    _check_row(page, dry)
+    assert page.console_errors == []

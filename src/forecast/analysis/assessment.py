@@ -402,19 +402,17 @@ def _confidence(measures: Mapping[str, float]) -> tuple[str, tuple[str, ...], li
 def _confidence_sentence(
     level: str, measures: Mapping[str, float], because: list[str], carrier: Support | None
 ) -> str:
-    sources = int(measures["sources"])
-    said = f"{sources} source{'s' if sources != 1 else ''} speak{'s' if sources == 1 else ''} to the outcome"
-    swing = (
-        f"leaving one out moves it by {100 * measures['largest_source_swing']:.1f} points at most"
-    )
-    parts = [f"{level.capitalize()} confidence: {said}; {swing}"]
+    """Why the confidence is what it is: the rules that lowered it, or what holds it up."""
     if because:
-        parts.append("Lowered because " + "; ".join(because))
-    if carrier is not None and measures["weak_carrier"]:
-        parts.append(
-            f"its main claim, {carrier.claim}, comes from source {carrier.source} (graded {carrier.grade})"
-        )
-    return ". ".join(parts) + "."
+        sentence = f"{level.capitalize()} confidence, because " + "; ".join(because)
+        if carrier is not None and measures["weak_carrier"]:
+            sentence += f" (its main claim, {carrier.claim}, comes from {carrier.source}, graded {carrier.grade})"
+        return sentence + "."
+    sources = int(measures["sources"])
+    return (
+        f"{level.capitalize()} confidence: {sources} sources speak to the outcome, and leaving "
+        f"one out moves it by {100 * measures['largest_source_swing']:.1f} points at most."
+    )
 
 
 def _alternative(
