@@ -247,3 +247,27 @@ def test_assess_command_prints_the_judgements(tmp_path: Path) -> None:
 
     doc = json.loads(as_json.stdout)
     assert doc["judgements"][0]["sentence"] in done.stdout
+
+
+def test_what_changed_since_the_last_published_forecast(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path, 1, "unlikely")
+    study = build_study(load_inputs(ws))
+    run = run_study(study, draws=200, seed=3)
+    states = study.network.node("harvest").states
+    claims = sorted(s.id for s in study.active() if s.cited)
+    entry = {
+        "published": "2024-05-15",
+        "observed": {},
+        "claims": claims[1:],  # the first claim arrived after it
+        "scenarios": [
+            {"id": sc.id, "outcome": {s: {"mean": 1 / len(states)} for s in states}}
+            for sc in study.scenarios
+        ],
+    }
+    doc = assessment_document(assess(run, assessment_inputs(run, entry)))
+    moved = [j for j in doc["judgements"] if j["changed"]]
+    assert moved, "every judgement moved from a third"
+    for j in moved:
+        assert j["changed"].startswith("since the forecast published on 2024-05-15: 33 % then")
+        assert f"claims added: {claims[0]}" in j["changed"]
+    assert assess(run, assessment_inputs(run, None)).judgements[0].changed is None

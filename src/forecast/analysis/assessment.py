@@ -280,7 +280,7 @@ def _judgement(
         lowers_most=_alternative(run, result, index, mean, highest=False),
         signposts=_signals(inputs, state) if is_baseline else (),
         disagreement=_disagreement(study, inputs, state),
-        changed=_changed(inputs, scenario, state, mean),
+        changed=_changed(study, inputs, scenario, state, mean),
     )
 
 
@@ -461,7 +461,11 @@ def _disagreement(study: Study, inputs: Inputs, state: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _changed(inputs: Inputs, scenario: Scenario, state: str, mean: float) -> str | None:
+def _changed(
+    study: Study, inputs: Inputs, scenario: Scenario, state: str, mean: float
+) -> str | None:
+    """How far the judgement moved since the last published forecast, when it moved by a
+    point or more, with the observations and claims that arrived or left since."""
     entry = inputs.published
     if entry is None:
         return None
@@ -471,10 +475,24 @@ def _changed(inputs: Inputs, scenario: Scenario, state: str, mean: float) -> str
     then = float(row["outcome"][state]["mean"])
     if abs(mean - then) < 0.01:
         return None
-    return (
+    sentence = (
         f"since the forecast published on {entry['published']}: {_pct(then)} then, "
         f"{_pct(mean)} now ({100 * (mean - then):+.1f} points)"
     )
+    seen = {f"{n}={s}" for n, s in study.observed().items()}
+    before = {f"{n}={s}" for n, s in entry.get("observed", {}).items()}
+    parts = []
+    if seen - before:
+        parts.append("observed since: " + ", ".join(sorted(seen - before)))
+    if entry.get("claims") is not None:
+        now = {s.id for s in study.active() if s.cited}
+        added, gone = sorted(now - set(entry["claims"])), sorted(set(entry["claims"]) - now)
+        parts += [
+            f"{what}: {', '.join(ids)}"
+            for what, ids in (("claims added", added), ("claims gone", gone))
+            if ids
+        ]
+    return sentence + ("; " + "; ".join(parts) if parts else "")
 
 
 def assessment_inputs(run: Run, published: Mapping[str, Any] | None = None) -> Inputs:

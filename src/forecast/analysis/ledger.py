@@ -62,6 +62,7 @@ def ledger_entry(
         "draws": run.draws,
         "seed": run.seed,
         "observed": study.observed(),
+        "claims": sorted(s.id for s in study.active() if s.cited),  # what it rested on
         "scenarios": [
             {k: row[k] for k in ("id", "title", "given", "do", "outcome")}
             for row in scenario_rows(run)

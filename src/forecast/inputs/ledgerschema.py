@@ -122,6 +122,7 @@ class Entry(Ledgered):
     draws: Annotated[int, Field(strict=True, ge=1)]
     seed: Count
     observed: dict[Identifier, Identifier]
+    claims: list[Identifier] | None = None  # the live cited claims (from schema version 1)
     scenarios: list[ScenarioRecord]
     watchlist: list[WatchItem]
     questions: Annotated[dict[Identifier, Question], Field(min_length=1)]
