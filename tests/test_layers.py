@@ -66,7 +66,7 @@ def test_the_package_keeps_every_contract(package_copy: Path) -> None:
             "pydantic is imported in the inputs layer only",
         ),
         (
-            "reporting/reportdata.py",
+            "analysis/forecastdoc.py",
             "import forecast.inputs.filemodels",
             "the parsed files' pydantic models stay in the inputs layer",
         ),

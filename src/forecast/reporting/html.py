@@ -6,9 +6,9 @@ import base64
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.fitting.claimfit import probability_text
-from forecast.reporting.reportdata import ReportData
-from forecast.reporting.wording import claimed, interval, pct, value
+from forecast.reporting.wording import claimed, interval, pct, phrase, value
 
 
 def _environment() -> Environment:
@@ -23,6 +23,7 @@ def _environment() -> Environment:
     env.filters["probability"] = probability_text
     env.filters["claimed"] = claimed
     env.filters["value"] = value
+    env.filters["phrase"] = phrase
     return env
 
 
@@ -31,7 +32,7 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def report_html(context: ReportData, figures: dict[str, str]) -> str:
+def report_html(context: ForecastDocument, figures: dict[str, str]) -> str:
     """Render the page; every text from evidence, notes and sources is escaped by Jinja2.
 
     `figures` maps a figure name (e.g. "scenarios") to its data: URI.

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.reporting.markdown_table import cell, table
-from forecast.reporting.reportdata import ReportData
 
 
 def _share(outcome: dict[str, float]) -> str:
     return " / ".join(f"{100 * p:.0f}" for p in outcome.values()) + " %"
 
 
-def seen_line(context: ReportData) -> list[str]:
+def seen_line(context: ForecastDocument) -> list[str]:
     """One sentence naming every observation the forecast is given, or none."""
     seen = [o for o in context.observations if not o["retracted"]]
     if not seen:
@@ -22,7 +22,7 @@ def seen_line(context: ReportData) -> list[str]:
     return [f"Every number is given what was seen: {items}."]
 
 
-def watchlist_table(context: ReportData) -> list[str]:
+def watchlist_table(context: ForecastDocument) -> list[str]:
     """The unseen signposts, most informative first, with the outcome if seen or not."""
     doc: dict[str, Any] = context.watchlist
     signposts = doc["indicators"]
@@ -50,7 +50,7 @@ def watchlist_table(context: ReportData) -> list[str]:
     return [intro, "", *table(head, rows)]
 
 
-def track_record_section(context: ReportData) -> list[str]:
+def track_record_section(context: ForecastDocument) -> list[str]:
     """The scores of the published forecasts, each scored forecast and calibration."""
     record = context.track_record
     if record is None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.fitting.claimfit import probability_text
 from forecast.reporting.assesstext import assessment_markdown
 from forecast.reporting.loopsections import seen_line, track_record_section, watchlist_table
 from forecast.reporting.markdown_table import cell, table
-from forecast.reporting.reportdata import ReportData
 from forecast.reporting.sections import readers_section, resolution_section
-from forecast.reporting.wording import claimed, interval, pct
+from forecast.reporting.wording import claimed, estimate, interval, pct
 from forecast.reporting.wording import value as value_of
 
 LINKED_FIGURE = "scenarios"  # the one figure report.md shows, as PNG (the page has them all)
@@ -39,7 +39,7 @@ def _claim_cells(row: dict[str, Any], value: str) -> str:
     return f"{cell(probability_text(row))} | {cell(claimed(row))} | {value_of(row, value)}"
 
 
-def holdout_table(context: ReportData) -> list[str]:
+def holdout_table(context: ForecastDocument) -> list[str]:
     """Each source left out: its claims beside the point value the others imply."""
     rows = []
     for r in context.holdout:
@@ -49,7 +49,7 @@ def holdout_table(context: ReportData) -> list[str]:
     return [context.holdout_sentence, "", *table(head, rows)]
 
 
-def fit_table(context: ReportData) -> list[str]:
+def fit_table(context: ForecastDocument) -> list[str]:
     """Every claim's value under the point network beside its range, misses first."""
     rows = []
     for r in context.fit:
@@ -58,7 +58,7 @@ def fit_table(context: ReportData) -> list[str]:
     return table(["Claim", "Source", "Probability", "Claimed", "Model", "Verdict"], rows)
 
 
-def pulls_table(context: ReportData) -> list[str]:
+def pulls_table(context: ForecastDocument) -> list[str]:
     """The claims that pull against each other."""
     if not context.pulls:
         return ["No two claims pull against each other by more than a tenth of a point."]
@@ -78,7 +78,7 @@ def pulls_table(context: ReportData) -> list[str]:
     ]
 
 
-def steps_table(context: ReportData) -> list[str]:
+def steps_table(context: ForecastDocument) -> list[str]:
     """How much each newly added source moved and narrowed the baseline, and why."""
     steps = context.steps
     if not steps:
@@ -103,7 +103,7 @@ def _shift(shift: dict[str, float]) -> str:
     return ", ".join(f"{s} {100 * v:+.1f}" for s, v in shift.items())
 
 
-def influence_table(context: ReportData, limit: int | None = None) -> list[str]:
+def influence_table(context: ForecastDocument, limit: int | None = None) -> list[str]:
     rows = [
         [cell(inf.what), cell(inf.source), cell(inf.column), _shift(inf.shift)]
         for inf in context.influence[:limit]
@@ -115,7 +115,7 @@ def influence_table(context: ReportData, limit: int | None = None) -> list[str]:
     ]
 
 
-def retraction_list(context: ReportData) -> list[str]:
+def retraction_list(context: ForecastDocument) -> list[str]:
     if not context.retracted:
         return ["No claim or source is retracted."]
     lines = []
@@ -128,7 +128,7 @@ def retraction_list(context: ReportData) -> list[str]:
     return lines
 
 
-def coverage_table(context: ReportData) -> list[str]:
+def coverage_table(context: ForecastDocument) -> list[str]:
     rows = [
         [
             cell(row.column.label()),
@@ -141,7 +141,7 @@ def coverage_table(context: ReportData) -> list[str]:
     return table(["Parameter", "Claims", "Sources", "Assumption"], rows)
 
 
-def changes_section(context: ReportData) -> list[str]:
+def changes_section(context: ForecastDocument) -> list[str]:
     changes = context.changes
     if changes is None:
         return ["No previous report in this folder to compare with."]
@@ -161,7 +161,7 @@ def changes_section(context: ReportData) -> list[str]:
     return lines
 
 
-def age_table(context: ReportData) -> list[str]:
+def age_table(context: ForecastDocument) -> list[str]:
     """The newest evidence behind each node, stale nodes flagged."""
     as_of = context.results["as_of"]
     rows = [
@@ -178,7 +178,7 @@ def age_table(context: ReportData) -> list[str]:
     return table(head, rows)
 
 
-def report_markdown(context: ReportData) -> str:
+def report_markdown(context: ForecastDocument) -> str:
     """The analyst's summary: headline, scenarios, coherence, assumptions, sources."""
     doc = context.results
     states = context.states
@@ -200,7 +200,7 @@ def report_markdown(context: ReportData) -> str:
         "## Baseline forecast",
         "",
     ]
-    lines += [f"- **{cell(row['label'])}**: {row['words']}" for row in context.headline]
+    lines += [f"- **{cell(row['label'])}**: {estimate(row)}" for row in context.headline]
     lines += [
         "",
         "## Scenarios",
@@ -258,7 +258,7 @@ def report_markdown(context: ReportData) -> str:
     return "\n".join(lines)
 
 
-def audit_markdown(context: ReportData) -> str:
+def audit_markdown(context: ForecastDocument) -> str:
     """Every node, every parameter column, every statement with its quote and note."""
     lines = ["# Audit trail", "", f"{cell(context.results['question'])}", ""]
     lines += ["## Coherence: each source against the others", "", *holdout_table(context), ""]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from forecast.analysis.forecastdoc import forecast_document
 from forecast.base import atomic, outputs
 from forecast.base.background import Background
 from forecast.base.stablejson import dumps
@@ -17,7 +18,6 @@ from forecast.reporting.figurecache import FOLDER as FIGURE_CACHE
 from forecast.reporting.figurecache import code_fingerprint, render_all
 from forecast.reporting.html import report_html, svg_data_uri
 from forecast.reporting.markdown import audit_markdown, report_markdown
-from forecast.reporting.reportdata import report_data
 from forecast.reporting.reportfigures import DRAWING_CODE, figure_jobs
 
 README = """# reports/
@@ -57,7 +57,9 @@ def write_report(
         # pgmpy takes seconds to import: model.bif is written beside the rest of the work
         bif = Background(lambda: _bif_text(run))
         progress("computing the report context")
-        context = report_data(run, load_previous(out, warn), progress, track_record, published)
+        context = forecast_document(
+            run, load_previous(out, warn), progress, track_record, published
+        )
         (stage / "figures").mkdir()
         jobs = figure_jobs(run, context)
         code = code_fingerprint(DRAWING_CODE)

@@ -13,13 +13,13 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.base.arrays import Array
 from forecast.fitting.run import Run
 from forecast.reporting import figures
 from forecast.reporting.figurecache import FigureJob
 from forecast.reporting.figures import Interval, scenario_figure
 from forecast.reporting.markdown import LINKED_FIGURE
-from forecast.reporting.reportdata import ReportData
 
 DRAWING_CODE = (Path(figures.__file__), Path(__file__))
 
@@ -76,7 +76,7 @@ def _intervals(summary: dict[str, Any], states: Sequence[str]) -> list[Interval]
     return [Interval(summary[s]["mean"], summary[s]["p05"], summary[s]["p95"]) for s in states]
 
 
-def figure_jobs(run: Run, context: ReportData) -> list[FigureJob]:
+def figure_jobs(run: Run, context: ForecastDocument) -> list[FigureJob]:
     """Every figure of the report: scenarios, the network, each scenario's draws, each
     driver, a tornado per outcome state, and the forecast over time."""
     doc = context.results

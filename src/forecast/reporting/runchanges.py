@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from forecast.reporting.changes import compare, shape_problem
+from forecast.analysis.comparison import compare, shape_problem
 
 MOVED = 0.0005  # a mean that moved by less than 0.05 points has not moved
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.reporting.markdown_table import cell, table
-from forecast.reporting.reportdata import ReportData
 
 
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-def resolution_section(context: ReportData) -> list[str]:
+def resolution_section(context: ForecastDocument) -> list[str]:
     """Precedence, defined terms and the worked edge cases."""
     res = context.resolution
     lines = [
@@ -33,7 +33,7 @@ def resolution_section(context: ReportData) -> list[str]:
     return lines + table(("case", "resolves as", "why"), rows)
 
 
-def readers_section(context: ReportData) -> list[str]:
+def readers_section(context: ForecastDocument) -> list[str]:
     """Who read the sources, the baseline each alone would give, the part of the interval
     their disagreement brings, and the effects they claim."""
     doc = context.by_reader

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecast.analysis.assessment import likelihood_words
-from forecast.inputs.yardstick import Yardstick
-
 
 def pct(value: float) -> str:
     """A probability as a whole percent."""
@@ -17,18 +14,19 @@ def interval(low: float, high: float) -> str:
     return f"{100 * low:.0f}–{100 * high:.0f} %"
 
 
-def estimate(stick: Yardstick, mean: float, low: float, high: float) -> str:
-    """'62 % (90 % interval 48–75 %); likely, 55–80 %': number first, then the yardstick's words."""
-    words = phrase(stick, mean, low, high)
-    suffix = f"; {words}" if words else ""
-    return f"{pct(mean)} (90 % interval {interval(low, high)}){suffix}"
+def phrase(row: dict[str, Any]) -> str:
+    """A row's yardstick words with their range: 'likely, 55–80 %' ('' in a gap)."""
+    return (
+        f"{row['words']}, {interval(row['words_low'], row['words_high'])}" if row["words"] else ""
+    )
 
 
-def phrase(stick: Yardstick, mean: float, low: float, high: float) -> str:
-    """The yardstick's words for a 90 % interval with their range, e.g. 'likely, 55–80 %',
-    or 'very unlikely to unlikely, 5–45 %' where it straddles two terms ('' in a gap)."""
-    words, start, end = likelihood_words(stick, low, mean, high)
-    return f"{words}, {interval(start, end)}" if words else ""
+def estimate(row: dict[str, Any]) -> str:
+    """'62 % (90 % interval 48–75 %); likely, 55–80 %': number first, then the words."""
+    words = phrase(row)
+    return f"{pct(row['mean'])} (90 % interval {interval(row['p05'], row['p95'])})" + (
+        f"; {words}" if words else ""
+    )
 
 
 def ratio(value: float) -> str:

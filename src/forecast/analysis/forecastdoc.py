@@ -1,5 +1,6 @@
-"""What a report shows, computed once: one typed, frozen object that the Markdown, the HTML
-page and the figures all render from (`results.json` is its `results`)."""
+"""The forecast document: every value any report surface shows, computed once in the
+analysis layer; the Markdown, the HTML page, the figures and results.json only render it
+(`results.json` is its `results` with its `assessment`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from forecast.analysis.assessment import Inputs, assess, assessment_document
+from forecast.analysis.assessment import Inputs, assess, assessment_document, likelihood_words
 from forecast.analysis.audit import audit_node
 from forecast.analysis.byreader import by_reader
 from forecast.analysis.claimlist import ClaimList, claim_list
+from forecast.analysis.comparison import Changes, compare
 from forecast.analysis.evidenceage import evidence_age
 from forecast.analysis.history import Snapshot, Step, history, steps
 from forecast.analysis.holdout import holdout_rows, holdout_summary, source_fits, summary_sentence
@@ -33,15 +35,13 @@ from forecast.inputs import grading
 from forecast.inputs.coverage import Coverage, coverage
 from forecast.inputs.domain import Node, Scenario, Statement
 from forecast.inputs.yardstick import yardstick
-from forecast.reporting.changes import Changes, compare
-from forecast.reporting.wording import estimate, phrase
 
 Row = dict[str, Any]  # one row of a table, as the results document and the audit have it
 
 
 @dataclass(frozen=True)
-class ReportData:
-    """Every value the report renders; built by `report_data`."""
+class ForecastDocument:
+    """Every value the report renders; built by `forecast_document`."""
 
     title: str
     results: Row  # the results document (results.json)
@@ -88,13 +88,13 @@ class ReportData:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-def report_data(
+def forecast_document(
     run: Run,
     previous: dict[str, Any] | None = None,
     progress: Callable[[str], None] = lambda _: None,
     track_record: Row | None = None,
     published: Row | None = None,
-) -> ReportData:
+) -> ForecastDocument:
     """Everything the Markdown, HTML and JSON renderers show, computed once; `progress`
     hears about the slow steps. `track_record` (the scores of the published forecasts) is
     shown when it scored anything; `published` (the last ledger entry) is what the key
@@ -118,8 +118,13 @@ def report_data(
                     "mean": o["mean"],
                     "p05": o["p05"],
                     "p95": o["p95"],
-                    "words": estimate(stick, o["mean"], o["p05"], o["p95"]),
-                    "phrase": phrase(stick, o["mean"], o["p05"], o["p95"]),
+                    **dict(
+                        zip(
+                            ("words", "words_low", "words_high"),
+                            likelihood_words(stick, o["p05"], o["mean"], o["p95"]),
+                            strict=True,
+                        )
+                    ),
                 }
             )
     progress(f"  the fit without each source in turn ({len(study.sources)} refits)")
@@ -159,7 +164,7 @@ def report_data(
     readers_view = readers_doc if study.readers() else None
     inputs = Inputs(refits, fits, holdout, fit, readers_view, watch, published)
     influences = claim_influences(study, refits)
-    return ReportData(
+    return ForecastDocument(
         title=f"{outcome.label}: scenario forecast",
         results=doc,
         states=list(outcome.states),
