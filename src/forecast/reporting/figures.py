@@ -118,24 +118,32 @@ def save(fig: Figure, stem: Path, suffixes: Sequence[str] = (".png", ".svg")) ->
     return paths
 
 
-KIND_COLOURS = {"driver": PALETTE[0], "intermediate": PALETTE[1], "outcome": PALETTE[2]}
+KIND_COLOURS = {
+    "driver": PALETTE[0],
+    "intermediate": PALETTE[1],
+    "outcome": PALETTE[2],
+    "indicator": PALETTE[3],
+}
+KIND_NAMES = {"indicator": "signpost (indicator)"}
+FONT = 8.0  # points, in the network's boxes
+CHAR = 0.56 * FONT  # the width of an average character of the box font, in points
 
 
-def layered_positions(
-    nodes: Sequence[str], parents: dict[str, tuple[str, ...]]
-) -> dict[str, tuple[float, float]]:
-    """Left-to-right layers by longest path from a root; nodes spread evenly in each layer."""
-    depth: dict[str, int] = {}
-    for node in nodes:  # nodes come parents-first
-        depth[node] = 1 + max((depth[p] for p in parents[node]), default=-1)
-    layers: dict[int, list[str]] = {}
-    for node in nodes:
-        layers.setdefault(depth[node], []).append(node)
-    positions = {}
-    for d, members in layers.items():
-        for i, node in enumerate(members):
-            positions[node] = (float(d), (len(members) - 1) / 2 - i)
-    return positions
+def wrapped(label: str, width: int = 20) -> str:
+    """A label broken into lines of about `width` characters, at spaces."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def box_size(text: str) -> tuple[float, float]:
+    """A box that holds `text` (lines of the box font) with a margin, in points."""
+    lines = text.splitlines() or [""]
+    return CHAR * max(len(line) for line in lines) + 14.0, 1.25 * FONT * len(lines) + 10.0
 
 
 def plot_network(
@@ -145,63 +153,68 @@ def plot_network(
     kinds: dict[str, str],
     parents: dict[str, tuple[str, ...]],
 ) -> dict[str, Any]:
-    """Boxes coloured by node kind and arrows from parent to child; returns the artists."""
-    positions = layered_positions(nodes, parents)
+    """Boxes coloured by node kind, laid out by layer (`netlayout`), and an arrow with a head
+    along every edge's route; the axes' units are points. Returns the artists and layout."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    from matplotlib.path import Path as MplPath
+
+    from forecast.reporting.netlayout import layered_layout
+
+    texts = {n: wrapped(labels[n]) for n in nodes}
+    layout = layered_layout(nodes, parents, {n: box_size(texts[n]) for n in nodes})
     boxes = {}
     for node in nodes:
-        x, y = positions[node]
-        boxes[node] = ax.text(
-            x,
-            y,
-            labels[node].replace(" ", "\n", 2) if len(labels[node]) > 18 else labels[node],
-            ha="center",
-            va="center",
-            fontsize=8,
-            zorder=3,
-            bbox={
-                "boxstyle": "round,pad=0.4",
-                "facecolor": "white",
-                "edgecolor": KIND_COLOURS.get(kinds[node], "#555555"),
-                "linewidth": 2,
-            },
+        (x, y), (w, h) = layout.centres[node], layout.sizes[node]
+        colour = KIND_COLOURS.get(kinds[node], "#555555")
+        boxes[node] = ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, y - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0,rounding_size=4",
+                facecolor="white",
+                edgecolor=colour,
+                linewidth=2,
+                zorder=3,
+            )
         )
+        ax.text(x, y, texts[node], ha="center", va="center", fontsize=FONT, zorder=4)
     arrows = []
-    for node in nodes:
-        for parent in parents[node]:
-            arrows.append(
-                ax.annotate(
-                    "",
-                    xy=positions[node],
-                    xytext=positions[parent],
+    for points in layout.routes.values():
+        path = MplPath(points, [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1))
+        arrows.append(
+            ax.add_patch(
+                FancyArrowPatch(
+                    path=path,
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color="#555555",
+                    linewidth=1,
                     zorder=2,
-                    arrowprops={
-                        "arrowstyle": "-|>",
-                        "color": "#555555",
-                        "linewidth": 1,
-                        "shrinkA": 38,
-                        "shrinkB": 38,
-                        "connectionstyle": "arc3,rad=0.08",
-                    },
+                    shrinkA=0,
+                    shrinkB=0,
                 )
             )
-    for kind, colour in KIND_COLOURS.items():
+        )
+    for kind in dict.fromkeys(kinds[n] for n in nodes):
         ax.plot(
             [],
             [],
             "s",
             markersize=9,
             markerfacecolor="white",
-            markeredgecolor=colour,
+            markeredgecolor=KIND_COLOURS.get(kind, "#555555"),
             markeredgewidth=2,
-            label=kind,
+            label=KIND_NAMES.get(kind, kind),
         )
-    ax.legend(loc="upper left", frameon=False, fontsize=8, title="Node kind")
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    ax.figure.legend(loc="outside lower left", ncol=4, frameon=False, fontsize=8, title="Node kind")
+    xs = [c[0] + s * layout.sizes[n][0] / 2 for n, c in layout.centres.items() for s in (-1, 1)]
+    ys = [c[1] + s * layout.sizes[n][1] / 2 for n, c in layout.centres.items() for s in (-1, 1)]
+    ax.set_xlim(min(xs) - 6, max(xs) + 6)
+    ax.set_ylim(min(ys) - 6, max(ys) + 6)
+    ax.set_aspect("equal")
     ax.set_axis_off()
-    return {"boxes": boxes, "arrows": arrows, "positions": positions}
+    return {"boxes": boxes, "arrows": arrows, "layout": layout}
 
 
 def plot_distribution(ax: Axes, states: Sequence[str], samples: Any) -> list[Any]:

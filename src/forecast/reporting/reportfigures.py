@@ -31,9 +31,17 @@ def network_figure(
     parents: dict[str, tuple[str, ...]],
     title: str,
 ) -> Figure:
-    fig, ax = figures.figure(8.0, 4.5)
+    from forecast.reporting.netlayout import layered_layout
+
+    texts = {n: figures.wrapped(labels[n]) for n in ids}
+    layout = layered_layout(ids, parents, {n: figures.box_size(texts[n]) for n in ids})
+    xs = [c[0] for c in layout.centres.values()]
+    ys = [c[1] for c in layout.centres.values()]
+    width = (max(xs) - min(xs) + 200) / 72  # the axes' units are points: size the figure so
+    height = (max(ys) - min(ys) + 160) / 72  # one unit is one point, and text fits its box
+    fig, ax = figures.figure(max(width, 6.0), max(height, 3.0))
     figures.plot_network(ax, ids, labels, kinds, parents)
-    ax.set_title(title, loc="left", fontsize=10)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=10)  # the axes keep their aspect: above them
     return fig
 
 
