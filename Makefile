@@ -57,7 +57,7 @@ lock: $(STAMP) ## re-resolve requirements.lock to the newest versions pyproject.
 	@echo "now run 'make test': the next make installs exactly what $(LOCK) says"
 
 clean: ## remove generated reports and caches (keeps .venv)
-	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name .forecast-output -exec rm -rf {} +
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name .forecast-output ! -name results.schema.json -exec rm -rf {} +
 	rm -rf .reports.forecast-* .forecast-cache
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -254,6 +254,8 @@ def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Pa
     leaves the previous report as it was.
     """
     from forecast.base import atomic, outputs
+    from forecast.inputs.jsonschema import schema_text
+    from forecast.inputs.resultschema import Results
     from forecast.reporting.report import write_report
 
     typed = out if out is not None else Workspace(root).reports_dir
@@ -269,6 +271,7 @@ def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Pa
             warn=lambda text: say(f"warning: {text}"),
             track_record=workspace_scores(root),
             published=entries[-1] if entries else None,
+            results_schema=schema_text(Results),
         )
     click.echo(f"wrote {typed}/index.html, report.md, audit.md, results.json, model.bif, figures/")
 

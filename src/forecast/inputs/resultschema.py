@@ -13,7 +13,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from forecast.inputs.filemodels import Identifier
-from forecast.inputs.ledgerschema import IsoDate, NonNegative, Outcome, Probability
+from forecast.inputs.ledgerschema import (
+    IsoDate,
+    NonNegative,
+    Outcome,
+    Probability,
+    ScenarioRecord,
+)
 
 
 class _Strict(BaseModel):
@@ -29,12 +35,9 @@ class Observed(_Strict):
     retracted: bool
 
 
-class ScenarioResult(_Strict):
-    id: Identifier
-    title: str
-    given: dict[Identifier, Identifier]
-    do: dict[Identifier, Identifier]
-    outcome: Outcome
+class ScenarioResult(ScenarioRecord):
+    """A scenario as the ledger records it, and without the observations when any."""
+
     without_observations: Outcome | None = None
 
 

@@ -46,6 +46,7 @@ def write_report(
     warn: Callable[[str], None] = lambda _: None,
     track_record: dict[str, Any] | None = None,
     published: dict[str, Any] | None = None,
+    results_schema: str | None = None,
 ) -> Path:
     """Build the report in a staging folder and swap it in; the old report survives failure.
 
@@ -69,6 +70,8 @@ def write_report(
         progress("writing results.json, model.bif, report.md, audit.md, index.html")
         results = {**context.results, "assessment": context.assessment}
         (stage / "results.json").write_text(dumps(results), encoding="utf-8")
+        if results_schema is not None:  # its contract beside it (`forecast schema` writes it too)
+            (stage / "results.schema.json").write_text(results_schema, encoding="utf-8")
         (stage / "model.bif").write_text(bif.result(), encoding="utf-8")
         (stage / "report.md").write_text(report_markdown(context), encoding="utf-8")
         (stage / "audit.md").write_text(audit_markdown(context), encoding="utf-8")
