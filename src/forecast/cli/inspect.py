@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from forecast.base.stablejson import dumps
+
 if TYPE_CHECKING:
     from forecast.inputs.domain import Study
 from forecast.cli.common import (
@@ -81,7 +83,7 @@ def _print_holdout(study: Study, as_json: bool) -> None:
     summary = holdout_summary(study, rows, fits)
     if as_json:
         doc = {"claims": rows, **summary}
-        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
+        click.echo(dumps(doc), nl=False)
         return
     for r in rows:
         verdict = "coherent" if r["coherent"] else f"others {r['miss_points']:+.1f} points away"
@@ -161,7 +163,7 @@ def audit(
             )
         doc = audit_node(study, tables, node)
     if as_json:
-        click.echo(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
+        click.echo(dumps(doc), nl=False)
     elif source_id is not None:
         click.echo(
             f"{doc['source']}: {doc['title']} ({doc['author']}, {doc['date']}), "
