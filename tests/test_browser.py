@@ -218,3 +218,24 @@ def test_an_observed_driver_starts_in_its_state(tmp_path: Path, page: Any) -> No
     dry = next(r for r in doc["explorer"] if r["given"] == {"rain": "dry"})
     _check_row(page, dry)
     assert page.console_errors == []
+
+
+def test_signposts_can_be_set_one_at_a_time(report: Path, page: Any, real_run: Any) -> None:
+    doc = json.loads((report / "results.json").read_text())
+    page.goto((report / "index.html").as_uri())
+    study = real_run.study
+    seen = study.observed()
+    signposts = [n for n in study.network.nodes if n.kind == "indicator"]
+    assert signposts
+    for node in signposts:
+        value = page.eval_on_selector(f"select[data-signpost='{node.id}']", "s => s.value")
+        assert value == seen.get(node.id, ""), "a seen signpost starts as seen, the rest unknown"
+    unseen = [n for n in signposts if n.id not in seen]
+    first, second = unseen[0], unseen[1]
+    rows = {json.dumps(r["given"], sort_keys=True): r for r in doc["signpost_explorer"]}
+    page.select_option(f"select[data-signpost='{first.id}']", first.states[-1])
+    _check_row(page, rows[json.dumps({first.id: first.states[-1]})])
+    page.select_option(f"select[data-signpost='{second.id}']", second.states[-1])
+    assert page.eval_on_selector(f"select[data-signpost='{first.id}']", "s => s.value") == ""
+    _check_row(page, rows[json.dumps({second.id: second.states[-1]})])
+    assert page.console_errors == []

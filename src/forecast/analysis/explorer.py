@@ -18,16 +18,47 @@ def driver_ids(run: Run) -> list[str]:
     return [n.id for n in run.study.network.nodes if n.kind == "driver"]
 
 
-def explorer_rows(run: Run) -> list[dict[str, Any]]:
-    """[{given: {driver: state}, outcome: {state: {point, mean, p05, p95}}}] for every combination."""
+def _driver_givens(run: Run) -> list[dict[str, str]]:
     network = run.study.network
-    outcome = network.node(network.outcome)
     drivers = [network.node(d) for d in driver_ids(run)]
     choices = [(None, *d.states) for d in drivers]
-    givens = [
+    return [
         {d.id: s for d, s in zip(drivers, combo, strict=True) if s is not None}
         for combo in itertools.product(*choices)
     ]
+
+
+def signpost_settings(run: Run) -> list[tuple[str, str]]:
+    """Each signpost set to a state it is not already seen in, one at a time."""
+    seen = run.study.observed()
+    return [
+        (n.id, s)
+        for n in run.study.network.nodes
+        if n.kind == "indicator"
+        for s in n.states
+        if seen.get(n.id) != s
+    ]
+
+
+def signpost_rows(run: Run) -> list[dict[str, Any]]:
+    """The what-if table with one signpost set as well: every driver combination for each
+    signpost in each state it is not seen in (the other signposts as seen or unknown)."""
+    givens = [
+        {**given, node: state}
+        for node, state in signpost_settings(run)
+        for given in _driver_givens(run)
+    ]
+    return _rows(run, givens)
+
+
+def explorer_rows(run: Run) -> list[dict[str, Any]]:
+    """[{given: {driver: state}, outcome: {state: {point, mean, p05, p95}}}] for every combination."""
+    return _rows(run, _driver_givens(run))
+
+
+def _rows(run: Run, givens: list[dict[str, str]]) -> list[dict[str, Any]]:
+    network = run.study.network
+    outcome = network.node(network.outcome)
     study = run.study
     summaries = run.summaries([Query(outcome.id, study.given_for(given, {})) for given in givens])
     return [

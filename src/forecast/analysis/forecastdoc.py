@@ -15,6 +15,7 @@ from forecast.analysis.byreader import by_reader
 from forecast.analysis.claimlist import ClaimList, claim_list
 from forecast.analysis.comparison import Changes, compare
 from forecast.analysis.evidenceage import evidence_age
+from forecast.analysis.explorer import signpost_rows
 from forecast.analysis.history import Snapshot, Step, history, steps
 from forecast.analysis.holdout import holdout_rows, holdout_summary, source_fits, summary_sentence
 from forecast.analysis.influence import (
@@ -76,6 +77,8 @@ class ForecastDocument:
     pulls: list[Row]
     changes: Changes | None
     drivers_nodes: list[Node]
+    signpost_nodes: list[Node]
+    signpost_explorer: list[Row]  # the explorer with one signpost set (`explorer.signpost_rows`)
     watchlist: Row  # `watchlist.watchlist_document`: what it is given, the ranked signposts
     observations: list[Row]  # what was seen, as in results.json
     track_record: Row | None  # `scoring.score_document`, when any forecast was scored
@@ -202,6 +205,8 @@ def forecast_document(
         pulls=pulling_pairs(study, run.point_tables, refits),
         changes=compare(previous, doc) if previous is not None else None,
         drivers_nodes=[n for n in study.network.nodes if n.kind == "driver"],
+        signpost_nodes=[n for n in study.network.nodes if n.kind == "indicator"],
+        signpost_explorer=signpost_rows(run),
         explorer_default=next(r["outcome"] for r in doc["explorer"] if not r["given"]),
         watchlist=watch,
         observations=observation_rows(run),

@@ -168,10 +168,11 @@ class Limits(Frozen):
         description="Memory the draws may use, in MB; larger runs are processed in chunks",
     )
     explorer_rows: int = Field(
-        default=1000,
+        default=5000,
         gt=0,
         strict=True,
-        description="Most rows of the what-if explorer (each driver unknown or in a state)",
+        description="Most rows of the what-if explorer (each driver unknown or in a state, "
+        "times each signpost's states one at a time)",
     )
 
 

@@ -132,6 +132,7 @@ class Results(_Strict):
     monte_carlo_error: NonNegative
     claims: list[ClaimRef]
     assessment: Assessment | None = None  # in the report's results.json
+    signpost_explorer: list[ExplorerRow] | None = None  # in the report's results.json
 
 
 def check_results(document: dict[str, Any]) -> None:

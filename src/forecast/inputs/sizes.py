@@ -33,8 +33,10 @@ def table_cells(network: Network, node_id: str) -> int:
 
 
 def explorer_rows(network: Network) -> int:
-    """Rows of the what-if table: each driver unknown or in one of its states."""
-    return math.prod(len(n.states) + 1 for n in network.nodes if n.kind == "driver")
+    """Rows of the what-if table: each driver unknown or in one of its states, and each
+    signpost's states one at a time (at most: a seen signpost's own state is not a row)."""
+    drivers = math.prod(len(n.states) + 1 for n in network.nodes if n.kind == "driver")
+    return drivers * (1 + sum(len(n.states) for n in network.nodes if n.kind == "indicator"))
 
 
 def size_problems(doc: Document, model: ModelFile, network: Network) -> list[Problem]:
@@ -57,12 +59,13 @@ def size_problems(doc: Document, model: ModelFile, network: Network) -> list[Pro
     rows = explorer_rows(network)
     if rows > limits.explorer_rows:
         drivers = sum(1 for n in network.nodes if n.kind == "driver")
+        signposts = sum(1 for n in network.nodes if n.kind == "indicator")
         problems.append(
             doc.problem(
                 ("nodes",),
-                f"the what-if explorer would have {rows:,} rows ({drivers} drivers), over the "
-                f"limit of {limits.explorer_rows:,}",
-                "make some drivers intermediate nodes or raise settings.limits.explorer_rows",
+                f"the what-if explorer would have {rows:,} rows ({drivers} drivers, {signposts} "
+                f"signposts), over the limit of {limits.explorer_rows:,}",
+                "make some drivers intermediate nodes, or raise settings.limits.explorer_rows",
             )
         )
     return problems

@@ -68,7 +68,11 @@ def write_report(
         drawn = render_all(jobs, stage / "figures", code, old, stage / FIGURE_CACHE)
         progress(f"figures: {drawn} drawn, {len(jobs) - drawn} unchanged")
         progress("writing results.json, model.bif, report.md, audit.md, index.html")
-        results = {**context.results, "assessment": context.assessment}
+        results = {
+            **context.results,
+            "assessment": context.assessment,
+            "signpost_explorer": context.signpost_explorer,
+        }
         (stage / "results.json").write_text(dumps(results), encoding="utf-8")
         if results_schema is not None:  # its contract beside it (`forecast schema` writes it too)
             (stage / "results.schema.json").write_text(results_schema, encoding="utf-8")
