@@ -37,6 +37,7 @@ from forecast.inputs.coverage import Coverage, coverage
 from forecast.inputs.domain import Node, Scenario, Statement
 from forecast.inputs.yardstick import yardstick
 
+HISTORY_DRAWS = 200  # draws per arrival date in the over-time views
 Row = dict[str, Any]  # one row of a table, as the results document and the audit have it
 
 
@@ -72,6 +73,7 @@ class ForecastDocument:
     tornado: dict[str, list[Swing]]
     baseline_point: dict[str, float]
     history: list[Snapshot]
+    history_draws: int  # the draws of each history snapshot (fewer than the run's)
     steps: list[Step]
     why: dict[str, str]
     pulls: list[Row]
@@ -150,7 +152,7 @@ def forecast_document(
         for s in study.sources
     ]
     progress(f"  the forecast as the evidence came in ({len(study.sources)} dates at most)")
-    snapshots = history(study, cache=run.cache)
+    snapshots = history(study, draws=HISTORY_DRAWS, cache=run.cache)
     cited = sum(1 for s in study.active() if s.cited)
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)
@@ -200,6 +202,7 @@ def forecast_document(
         tornado={state: tornado(swings, state) for state in outcome.states},
         baseline_point=_baseline_point(run),
         history=snapshots,
+        history_draws=HISTORY_DRAWS,
         steps=steps(snapshots),
         why={", ".join(step.added): why_sentence(step, holdout) for step in steps(snapshots)},
         pulls=pulling_pairs(study, run.point_tables, refits),
