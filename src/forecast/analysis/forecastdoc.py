@@ -74,6 +74,7 @@ class ForecastDocument:
     baseline_point: dict[str, float]
     history: list[Snapshot]
     history_draws: int  # the draws of each history snapshot (fewer than the run's)
+    interval_errors: dict[str, dict[str, float]]  # scenario -> state -> larger end's error
     steps: list[Step]
     why: dict[str, str]
     pulls: list[Row]
@@ -203,6 +204,10 @@ def forecast_document(
         baseline_point=_baseline_point(run),
         history=snapshots,
         history_draws=HISTORY_DRAWS,
+        interval_errors={
+            sc["id"]: {k: max(o["p05_error"], o["p95_error"]) for k, o in sc["outcome"].items()}
+            for sc in doc["scenarios"]
+        },
         steps=steps(snapshots),
         why={", ".join(step.added): why_sentence(step, holdout) for step in steps(snapshots)},
         pulls=pulling_pairs(study, run.point_tables, refits),

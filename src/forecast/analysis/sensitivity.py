@@ -141,8 +141,8 @@ def _swing_row(swing: Swing) -> dict[str, Any]:
 
 
 def sensitivity_document(run: Run, swings: list[Swing], pools: dict[str, Any]) -> dict[str, Any]:
-    """The tornado data (every swing, widest first for the first outcome state) and the
-    baseline under each pool, as JSON."""
+    """The tornado data (every swing, widest first over all outcome states, and for each
+    state the order of its own widest) and the baseline under each pool, as JSON."""
     states = run.study.network.node(run.study.network.outcome).states
     ranked = sorted(swings, key=lambda s: (-max(s.width(st) for st in states), s.factor))
     settings = run.study.model.settings
@@ -150,6 +150,10 @@ def sensitivity_document(run: Run, swings: list[Swing], pools: dict[str, Any]) -
         "outcome": run.study.network.outcome,
         "given": run.study.observed(),
         "swings": [_swing_row(s) for s in ranked],
+        "widest": {  # per outcome state, the swings' positions in "swings", widest first
+            state: sorted(range(len(ranked)), key=lambda i: -ranked[i].width(state))
+            for state in states
+        },
         "pools": pools,
         "pooling": settings.pooling,
         "extremizing": settings.extremizing,

@@ -16,19 +16,19 @@ from forecast.reporting.wording import value as value_of
 LINKED_FIGURE = "scenarios"  # the one figure report.md shows, as PNG (the page has them all)
 
 
-def _estimate_cell(o: dict[str, Any]) -> str:
+def _estimate_cell(o: dict[str, Any], error: float) -> str:
     """'12 % (6–19 %, ±1.0)': mean, 90 % interval, and the larger Monte Carlo standard error
-    of its ends, in points."""
-    error = 100 * max(o.get("p05_error", 0.0), o.get("p95_error", 0.0))
-    return f"{pct(o['mean'])} ({interval(o['p05'], o['p95'])}, ±{error:.1f})"
+    of its ends (`error`, from the document), in points."""
+    return f"{pct(o['mean'])} ({interval(o['p05'], o['p95'])}, ±{100 * error:.1f})"
 
 
-def _scenario_table(doc: dict[str, Any], states: list[str]) -> list[str]:
-    rows = []
-    for sc in doc["scenarios"]:
+def _scenario_table(context: ForecastDocument) -> list[str]:
+    rows, states = [], context.states
+    for sc in context.results["scenarios"]:
         conditions = [f"{k}={v}" for k, v in sc["given"].items()]
         conditions += [f"do({k}={v})" for k, v in sc["do"].items()]
-        values = [_estimate_cell(sc["outcome"][s]) for s in states]
+        errors = context.interval_errors[sc["id"]]
+        values = [_estimate_cell(sc["outcome"][s], errors[s]) for s in states]
         rows.append([cell(sc["title"]), cell(", ".join(conditions) or "none"), *values])
     return table(["Scenario", "Conditions", *states], rows)
 
@@ -181,7 +181,6 @@ def age_table(context: ForecastDocument) -> list[str]:
 def report_markdown(context: ForecastDocument) -> str:
     """The analyst's summary: headline, scenarios, coherence, assumptions, sources."""
     doc = context.results
-    states = context.states
     lines = [
         f"# {cell(context.title)}",
         "",
@@ -208,7 +207,7 @@ def report_markdown(context: ForecastDocument) -> str:
         "Mean of the draws with the 90 % interval (5th–95th percentile) in brackets, and the "
         "Monte Carlo standard error of the interval's ends in points (more draws shrink it).",
         "",
-        *_scenario_table(doc, states),
+        *_scenario_table(context),
         "",
         f"![Scenario probabilities](figures/{LINKED_FIGURE}.png)",
         "",

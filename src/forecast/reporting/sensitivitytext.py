@@ -14,7 +14,7 @@ def sensitivity_lines(document: Mapping[str, Any], top: int) -> Iterator[str]:
     swings = document["swings"]
     for state in states:
         yield f"P({document['outcome']}={state}): the {top} widest swings, in %"
-        ranked = sorted(swings, key=lambda s: -abs(s["high"][state] - s["low"][state]))[:top]
+        ranked = [swings[i] for i in document["widest"][state][:top]]
         width = max((len(s["factor"]) for s in ranked), default=10)
         for s in ranked:
             low, high = sorted((100 * s["low"][state], 100 * s["high"][state]))
