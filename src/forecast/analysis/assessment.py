@@ -239,18 +239,13 @@ def _judgement(
     mean, p05, p95 = float(summary["mean"]), float(summary["p05"]), float(summary["p95"])
     words, low, high = likelihood_words(stick, p05, mean, p95)
     is_baseline = baseline is not None and result is baseline
-    where = "" if is_baseline else f"In the scenario “{scenario.title}”, w"
     subject = (
         f"the outcome, {outcome.label}, is “{outcome.state_labels[index]}” "
         f"({study.model.horizon.label})"
     )
-    numbers = f"{_pct(mean)}, 90 % interval {_range(p05, p95)}"
-    if words:
-        sentence = (
-            f"{where or 'W'}e judge it {words} ({_range(low, high)}) that {subject}: {numbers}."
-        )
-    else:
-        sentence = f"{where or 'W'}e put the chance that {subject} at {numbers}; the {stick.name} has no term for it."
+    sentence = _likelihood_sentence(
+        stick, None if is_baseline else scenario.title, subject, (mean, p05, p95)
+    )
     query = _Query(study, scenario, state, index)
     point = float(summary["point"])
     supports = _supports(study, inputs, query, point)
@@ -282,6 +277,22 @@ def _judgement(
         disagreement=_disagreement(study, inputs, state),
         changed=_changed(study, inputs, scenario, state, mean),
     )
+
+
+def _likelihood_sentence(
+    stick: Yardstick, scenario: str | None, subject: str, values: tuple[float, float, float]
+) -> str:
+    """'We judge it likely (55–80 %) that …: 67 %, 90 % interval 60–74 %.', prefixed with the
+    scenario when there is one; the yardstick's terms are those of the interval."""
+    mean, p05, p95 = values
+    words, low, high = likelihood_words(stick, p05, mean, p95)
+    numbers = f"{_pct(mean)}, 90 % interval {_range(p05, p95)}"
+    we = "We" if scenario is None else f"In the scenario “{scenario}”, we"
+    if not words:
+        return (
+            f"{we} put the chance that {subject} at {numbers}; the {stick.name} has no term for it."
+        )
+    return f"{we} judge it {words} ({_range(low, high)}) that {subject}: {numbers}."
 
 
 @dataclass(frozen=True)
