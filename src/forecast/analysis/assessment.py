@@ -26,6 +26,7 @@ from forecast.analysis.influence import LeftOut
 from forecast.fitting.cpt import Tables
 from forecast.fitting.run import Run, ScenarioResult
 from forecast.inference.compiled import posterior
+from forecast.inference.structure import Structure
 from forecast.inference.summary import outcome_summary
 from forecast.inputs.domain import Scenario, Statement, Study
 from forecast.inputs.yardstick import Yardstick, yardstick
@@ -244,9 +245,13 @@ def _judgement(
         f"({study.model.horizon.label})"
     )
     sentence = _likelihood_sentence(
-        stick, None if is_baseline else scenario.title, subject, (mean, p05, p95)
+        stick,
+        None if is_baseline else scenario.title,
+        subject,
+        (mean, p05, p95),
+        (words, low, high),
     )
-    query = _Query(study, scenario, state, index)
+    query = _Query(study, run.structure, scenario, state, index)
     point = float(summary["point"])
     supports = _supports(study, inputs, query, point)
     measures = _measures(study, inputs, query, point, supports)
@@ -280,12 +285,16 @@ def _judgement(
 
 
 def _likelihood_sentence(
-    stick: Yardstick, scenario: str | None, subject: str, values: tuple[float, float, float]
+    stick: Yardstick,
+    scenario: str | None,
+    subject: str,
+    values: tuple[float, float, float],
+    terms: tuple[str, float, float],
 ) -> str:
     """'We judge it likely (55–80 %) that …: 67 %, 90 % interval 60–74 %.', prefixed with the
-    scenario when there is one; the yardstick's terms are those of the interval."""
+    scenario when there is one; `terms` are the interval's (`likelihood_words`)."""
     mean, p05, p95 = values
-    words, low, high = likelihood_words(stick, p05, mean, p95)
+    words, low, high = terms
     numbers = f"{_pct(mean)}, 90 % interval {_range(p05, p95)}"
     we = "We" if scenario is None else f"In the scenario “{scenario}”, we"
     if not words:
@@ -298,17 +307,16 @@ def _likelihood_sentence(
 @dataclass(frozen=True)
 class _Query:
     study: Study
+    structure: Structure
     scenario: Scenario
     state: str
     index: int
 
     def under(self, tables: Tables) -> float:
         """The judgement's point probability under other tables (given the observations)."""
-        from forecast.inference.structure import structure_of
-
         given = self.study.given_for(self.scenario.given, self.scenario.do)
         answer = posterior(
-            structure_of(self.study.network),
+            self.structure,
             tables.cpts,
             self.study.network.outcome,
             given,

@@ -43,11 +43,8 @@ def signpost_settings(run: Run) -> list[tuple[str, str]]:
 def signpost_rows(run: Run) -> list[dict[str, Any]]:
     """The what-if table with one signpost set as well: every driver combination for each
     signpost in each state it is not seen in (the other signposts as seen or unknown)."""
-    givens = [
-        {**given, node: state}
-        for node, state in signpost_settings(run)
-        for given in _driver_givens(run)
-    ]
+    drivers = _driver_givens(run)
+    givens = [{**given, node: state} for node, state in signpost_settings(run) for given in drivers]
     return _rows(run, givens)
 
 

@@ -51,7 +51,6 @@ class ForecastDocument:
     state_labels: dict[str, str]
     horizon_label: str
     horizon_reason: str
-    newest_evidence: str
     evidence_age: list[Row]
     resolution: Row
     readers: list[Row]
@@ -177,7 +176,6 @@ def forecast_document(
         state_labels=dict(zip(outcome.states, outcome.state_labels, strict=True)),
         horizon_label=model.horizon.label,
         horizon_reason=" ".join(model.horizon.reason.split()),
-        newest_evidence=max(s.published for s in study.sources).isoformat(),
         evidence_age=evidence_age(study),
         resolution=resolution(model),
         readers=[

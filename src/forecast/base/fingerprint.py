@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from forecast.base.errors import InputError
 from forecast.base.paths import INPUT_FOLDERS, Workspace
@@ -22,23 +23,28 @@ UNREADABLE = "unreadable"  # the digest of a listed file that cannot be read
 _INPUTS = tuple(f"{folder}/" for folder in INPUT_FOLDERS)
 
 
+def _digest(ws: Workspace, path: Path) -> str:
+    relative = path.relative_to(ws.root).as_posix()
+    try:
+        return hashlib.sha256(read_bytes(path, relative, MAX_TEXT_BYTES, ws.root)).hexdigest()
+    except InputError:
+        return UNREADABLE
+
+
 def on_disk(ws: Workspace) -> dict[str, str]:
     """The digest of every input file as it is now on disk."""
-    found = {}
-    for path in ws.input_files():
-        relative = path.relative_to(ws.root).as_posix()
-        try:
-            data = read_bytes(path, relative, MAX_TEXT_BYTES, ws.root)
-        except InputError:
-            found[relative] = UNREADABLE
-        else:
-            found[relative] = hashlib.sha256(data).hexdigest()
-    return found
+    return {p.relative_to(ws.root).as_posix(): _digest(ws, p) for p in ws.input_files()}
 
 
 def complete(ws: Workspace, read: Mapping[str, str]) -> Digests:
-    """The files a command read (`read`), with every other input file as it is now."""
-    return tuple(sorted({**on_disk(ws), **read}.items()))
+    """The files a command read (`read`), with every other input file as it is now (the
+    files already read are not read again)."""
+    found = dict(read)
+    for path in ws.input_files():
+        relative = path.relative_to(ws.root).as_posix()
+        if relative not in found:
+            found[relative] = _digest(ws, path)
+    return tuple(sorted(found.items()))
 
 
 def digest_of(files: Digests, folders: Iterable[str], salt: str) -> str:

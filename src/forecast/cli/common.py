@@ -252,10 +252,10 @@ def ledger_entries(root: Path) -> list[dict[str, Any]]:
     return read_ledger(ledger, display_path(ledger, root), root, held)
 
 
-def workspace_scores(root: Path) -> dict[str, Any]:
+def workspace_scores(root: Path, entries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The scores of the workspace's published forecasts (`scoring.score_document`) against
-    its checked resolutions. The ledger's chain is checked, and so is every line of it
-    that git's HEAD holds; a resolution must agree with the observations."""
+    its checked resolutions. The ledger's chain is checked (`ledger_entries`, unless the
+    caller read them already: `entries`), and a resolution must agree with the observations."""
     from forecast.analysis.scoring import score_document
     from forecast.base.paths import Workspace
     from forecast.inputs.checks import build_study
@@ -263,7 +263,7 @@ def workspace_scores(root: Path) -> dict[str, Any]:
     from forecast.inputs.resolutioncheck import check_resolutions
 
     ws = Workspace(root)
-    entries = ledger_entries(root)
+    entries = ledger_entries(root) if entries is None else entries
     loaded = load_resolutions(ws)
     if loaded is None:
         return score_document(entries, [])

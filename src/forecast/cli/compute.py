@@ -269,7 +269,7 @@ def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Pa
             target,
             progress=say,
             warn=lambda text: say(f"warning: {text}"),
-            track_record=workspace_scores(root),
+            track_record=workspace_scores(root, entries),
             published=entries[-1] if entries else None,
             results_schema=schema_text(Results),
         )

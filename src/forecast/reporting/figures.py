@@ -20,6 +20,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from forecast.reporting.netlayout import Layout
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 
@@ -146,22 +148,31 @@ def box_size(text: str) -> tuple[float, float]:
     return CHAR * max(len(line) for line in lines) + 14.0, 1.25 * FONT * len(lines) + 10.0
 
 
+def network_layout(
+    nodes: Sequence[str], labels: dict[str, str], parents: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, str], Layout]:
+    """Each node's wrapped label, and the layered layout of boxes that hold them."""
+    from forecast.reporting.netlayout import layered_layout
+
+    texts = {n: wrapped(labels[n]) for n in nodes}
+    return texts, layered_layout(nodes, parents, {n: box_size(texts[n]) for n in nodes})
+
+
 def plot_network(
     ax: Axes,
     nodes: Sequence[str],
     labels: dict[str, str],
     kinds: dict[str, str],
     parents: dict[str, tuple[str, ...]],
+    laid_out: tuple[dict[str, str], Layout] | None = None,
 ) -> dict[str, Any]:
-    """Boxes coloured by node kind, laid out by layer (`netlayout`), and an arrow with a head
-    along every edge's route; the axes' units are points. Returns the artists and layout."""
+    """Boxes coloured by node kind, laid out by layer (`network_layout`, unless `laid_out`
+    already holds it), and an arrow with a head along every edge's route; the axes' units
+    are points. Returns the artists and layout."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
     from matplotlib.path import Path as MplPath
 
-    from forecast.reporting.netlayout import layered_layout
-
-    texts = {n: wrapped(labels[n]) for n in nodes}
-    layout = layered_layout(nodes, parents, {n: box_size(texts[n]) for n in nodes})
+    texts, layout = laid_out or network_layout(nodes, labels, parents)
     boxes = {}
     for node in nodes:
         (x, y), (w, h) = layout.centres[node], layout.sizes[node]

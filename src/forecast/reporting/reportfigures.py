@@ -16,12 +16,12 @@ from matplotlib.figure import Figure
 from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.base.arrays import Array
 from forecast.fitting.run import Run
-from forecast.reporting import figures
+from forecast.reporting import figures, netlayout
 from forecast.reporting.figurecache import FigureJob
 from forecast.reporting.figures import Interval, scenario_figure
 from forecast.reporting.markdown import LINKED_FIGURE
 
-DRAWING_CODE = (Path(figures.__file__), Path(__file__))
+DRAWING_CODE = (Path(figures.__file__), Path(netlayout.__file__), Path(__file__))
 
 
 def network_figure(
@@ -31,16 +31,14 @@ def network_figure(
     parents: dict[str, tuple[str, ...]],
     title: str,
 ) -> Figure:
-    from forecast.reporting.netlayout import layered_layout
-
-    texts = {n: figures.wrapped(labels[n]) for n in ids}
-    layout = layered_layout(ids, parents, {n: figures.box_size(texts[n]) for n in ids})
+    laid_out = figures.network_layout(ids, labels, parents)
+    layout = laid_out[1]
     xs = [c[0] for c in layout.centres.values()]
     ys = [c[1] for c in layout.centres.values()]
     width = (max(xs) - min(xs) + 200) / 72  # the axes' units are points: size the figure so
     height = (max(ys) - min(ys) + 160) / 72  # one unit is one point, and text fits its box
     fig, ax = figures.figure(max(width, 6.0), max(height, 3.0))
-    figures.plot_network(ax, ids, labels, kinds, parents)
+    figures.plot_network(ax, ids, labels, kinds, parents, laid_out)
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)  # the axes keep their aspect: above them
     return fig
 
