@@ -78,7 +78,9 @@ def test_audit_fit_json_leaves_retracted_claims_out(workspace: Path) -> None:
     _retract(workspace / "evidence" / "lin-2023.yaml", "lin-2023-taiwan-lean-on-moscow")
     result = invoke("audit", "--fit", "--json", "--root", str(workspace))
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    document = json.loads(result.output)
+    assert document["schema_version"] == 1
+    rows = document["claims"]
     assert "lin-2023-taiwan-lean-on-moscow" not in {r["id"] for r in rows}
     keys = {"id", "source", "target", "given", "do", "low", "high", "fitted", "honoured"}
     assert all(keys <= set(r) for r in rows)

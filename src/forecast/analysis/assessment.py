@@ -22,7 +22,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from forecast.analysis.byreader import ReaderDocument
+from forecast.analysis.holdout import HoldoutRow
 from forecast.analysis.influence import LeftOut
+from forecast.analysis.watchlist import WatchlistDocument
+from forecast.fitting.claimfit import ClaimRow
 from forecast.fitting.cpt import Tables
 from forecast.fitting.run import Run, ScenarioResult
 from forecast.inference.compiled import posterior
@@ -159,11 +163,11 @@ class Inputs:
 
     refits: Mapping[str, LeftOut]  # every cited claim left out (`influence.leave_one_out`)
     source_fits: Mapping[str, Tables]  # every source left out (`holdout.source_fits`)
-    holdout: Sequence[Mapping[str, Any]]  # `holdout.holdout_rows`
-    fit: Sequence[Mapping[str, Any]]  # `claimfit.fit_rows`
-    readers: Mapping[str, Any] | None  # `byreader.by_reader`, when the model has readers
-    watchlist: Mapping[str, Any]  # `watchlist.watchlist_document`
-    published: Mapping[str, Any] | None  # the last ledger entry, if any
+    holdout: Sequence[HoldoutRow]
+    fit: Sequence[ClaimRow]
+    readers: ReaderDocument | None  # when the model has readers
+    watchlist: WatchlistDocument
+    published: Mapping[str, Any] | None  # the last ledger entry (checked on reading), if any
 
 
 def likelihood_words(
@@ -395,10 +399,10 @@ def _measures(
     }
 
 
-def _reader_share(readers: Mapping[str, Any] | None, query: _Query) -> float:
+def _reader_share(readers: ReaderDocument | None, query: _Query) -> float:
     if not readers:
         return 0.0
-    for row in readers.get("disagreement", []):
+    for row in readers["disagreement"]:
         if row["state"] == query.state:
             return float(row["share"])
     return 0.0
@@ -472,7 +476,7 @@ def _disagreement(study: Study, inputs: Inputs, state: str) -> tuple[str, ...]:
         for r in inputs.holdout
         if others and not r["coherent"] and r["target"] == target and not r.get("direction")
     ]
-    for effect in (inputs.readers or {}).get("effects", []):
+    for effect in inputs.readers["effects"] if inputs.readers is not None else []:
         about = {"node": effect["node"], "state": effect["state"]} == target
         if about and len(effect["claimed_by"]) > 1 and not effect["agree_on_direction"]:
             directions = ", ".join(f"{k} {v}" for k, v in effect["direction"].items())

@@ -18,12 +18,14 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
+from forecast.fitting.claimfit import Where
 from forecast.fitting.cpt import Tables, build_tables
 from forecast.fitting.run import FitCache, run_study
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
-from forecast.inference.summary import outcome_summary
+from forecast.inference.summary import OutcomeSummary, outcome_summary
 from forecast.inputs.domain import Conditions, Scenario, Statement, Study
 
 ALL = "all readers"
@@ -57,13 +59,13 @@ class ReaderView:
 
     reader: str
     claims: int
-    outcome: dict[str, dict[str, float]]
+    outcome: OutcomeSummary
     tables: Tables | None = field(default=None, compare=False, repr=False)
 
 
 def _baseline(
     study: Study, draws: int, seed: int, cache: FitCache | None
-) -> tuple[dict[str, dict[str, float]], Tables]:
+) -> tuple[OutcomeSummary, Tables]:
     """The baseline's summary and the point tables of the run that made it; the fitted
     draws are kept in `cache`'s folder (under the derived study's own key)."""
     kept = None if cache is None else FitCache(cache.root)
@@ -78,7 +80,7 @@ def reader_views(
     draws: int,
     seed: int,
     progress: Progress = _quiet,
-    everyone: dict[str, dict[str, float]] | None = None,
+    everyone: OutcomeSummary | None = None,
     cache: FitCache | None = None,
 ) -> list[ReaderView]:
     """The baseline of all readers together (`everyone`, when a run with the same draws
@@ -114,7 +116,7 @@ def disagreement(
     draws: int,
     seed: int,
     progress: Progress = _quiet,
-    full: dict[str, dict[str, float]] | None = None,
+    full: OutcomeSummary | None = None,
     cache: FitCache | None = None,
 ) -> list[Disagreement]:
     """How much of the baseline interval's width comes from the readers' disagreement;
@@ -226,9 +228,9 @@ def by_reader(
     draws: int,
     seed: int,
     progress: Progress = _quiet,
-    everyone: dict[str, dict[str, float]] | None = None,
+    everyone: OutcomeSummary | None = None,
     cache: FitCache | None = None,
-) -> dict[str, object]:
+) -> ReaderDocument:
     """The three views as one document (`reader_document`); `everyone` is the baseline of
     all readers when a run with the same draws and seed already has it; `cache` keeps the
     fitted draws of each view."""
@@ -238,38 +240,78 @@ def by_reader(
     return reader_document(views, widths, effects(study, tables))
 
 
+class ReaderBaseline(TypedDict):
+    reader: str  # a reader's id, or `ALL`
+    claims: int  # the cited claims the view is fitted to
+    outcome: OutcomeSummary
+
+
+class WidthRow(TypedDict):
+    """An outcome state's 90 % interval width with and without the bootstrap over readers."""
+
+    state: str
+    width: float
+    width_readers_fixed: float
+    share: float  # the part of the width the readers' disagreement adds
+
+
+class EffectRow(TypedDict):
+    """A push as each reader's own fit makes it: the odds ratio, its direction, the verdict."""
+
+    node: str
+    state: str
+    given: dict[str, str]
+    where: str
+    do: dict[str, str]
+    reference: Where
+    claimed_by: list[str]
+    fitted_odds_ratio: dict[str, float]  # reader -> the ratio under that reader's fit
+    direction: dict[str, str]  # reader -> raises, lowers or no effect
+    agree_on_direction: bool
+    verdict: str
+    size_ratio: float | None
+
+
+class ReaderDocument(TypedDict):
+    baselines: list[ReaderBaseline]
+    disagreement: list[WidthRow]
+    effects: list[EffectRow]
+
+
 def reader_document(
     views: list[ReaderView], widths: list[Disagreement], found: list[Effect]
-) -> dict[str, object]:
+) -> ReaderDocument:
     """The three views as plain data (for JSON and the report)."""
-    return {
-        "baselines": [
-            {"reader": v.reader, "claims": v.claims, "outcome": v.outcome} for v in views
+    return ReaderDocument(
+        baselines=[
+            ReaderBaseline(reader=v.reader, claims=v.claims, outcome=v.outcome) for v in views
         ],
-        "disagreement": [
-            {
-                "state": d.state,
-                "width": round(d.width, 10),
-                "width_readers_fixed": round(d.width_fixed, 10),
-                "share": round(d.share, 10),
-            }
+        disagreement=[
+            WidthRow(
+                state=d.state,
+                width=round(d.width, 10),
+                width_readers_fixed=round(d.width_fixed, 10),
+                share=round(d.share, 10),
+            )
             for d in widths
         ],
-        "effects": [
-            {
-                "node": e.node,
-                "state": e.state,
-                "given": dict(e.conditions.given),
-                "where": e.conditions.label(),
-                "do": dict(e.conditions.do),
-                "reference": {"given": dict(e.reference.given), "do": dict(e.reference.do)},
-                "claimed_by": list(e.claimed_by),
-                "fitted_odds_ratio": {r: round(x, 10) for r, x in e.ratios.items()},
-                "direction": e.directions(),
-                "agree_on_direction": e.agree(),
-                "verdict": e.verdict(),
-                "size_ratio": None if e.size_ratio() is None else round(e.size_ratio() or 0.0, 10),
-            }
-            for e in found
-        ],
-    }
+        effects=[_effect_row(e) for e in found],
+    )
+
+
+def _effect_row(e: Effect) -> EffectRow:
+    size = e.size_ratio()
+    return EffectRow(
+        node=e.node,
+        state=e.state,
+        given=dict(e.conditions.given),
+        where=e.conditions.label(),
+        do=dict(e.conditions.do),
+        reference=Where(given=dict(e.reference.given), do=dict(e.reference.do)),
+        claimed_by=list(e.claimed_by),
+        fitted_odds_ratio={r: round(x, 10) for r, x in e.ratios.items()},
+        direction=e.directions(),
+        agree_on_direction=e.agree(),
+        verdict=e.verdict(),
+        size_ratio=None if size is None else round(size, 10),
+    )

@@ -3,14 +3,21 @@ removed or retracted (the report's "since the previous report", `run`'s last lin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
+
+
+class Shift(TypedDict):
+    id: str
+    title: str
+    shift: dict[str, float] | None  # state -> new mean - old mean; None for a new scenario
 
 
 @dataclass(frozen=True)
 class Changes:
     previous_as_of: str | None
-    shifts: list[dict[str, Any]]  # {id, title, shift: {state: new mean - old mean}} or new
+    shifts: list[Shift]
     added: list[str]
     removed: list[str]
     retracted: list[str]
@@ -48,8 +55,9 @@ def shape_problem(data: Any) -> str | None:
     return None
 
 
-def compare(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
-    """Differences between two results documents."""
+def compare(previous: Mapping[str, Any], current: Mapping[str, Any]) -> Changes:
+    """Differences between two results documents (or their `run_summary`); `previous`,
+    read back from a file, has passed `shape_problem`."""
     old_scenarios = {s["id"]: s for s in previous.get("scenarios", [])}
     shifts = []
     for sc in current["scenarios"]:
@@ -61,9 +69,9 @@ def compare(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
                 for state, values in sc["outcome"].items()
                 if state in old.get("outcome", {})
             }
-        shifts.append({"id": sc["id"], "title": sc["title"], "shift": shift})
+        shifts.append(Shift(id=sc["id"], title=sc["title"], shift=shift))
     old_claims = {c["id"]: c for c in previous.get("claims", [])}
-    new_claims = {c["id"]: c for c in current.get("claims", [])}
+    new_claims = {c["id"]: c for c in current["claims"]}
     return Changes(
         previous["as_of"] if isinstance(previous.get("as_of"), str) else None,
         shifts,

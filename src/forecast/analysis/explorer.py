@@ -8,9 +8,18 @@ states give prod(s_i + 1) rows. Computed once in Python and embedded in the page
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TypedDict
 
 from forecast.fitting.run import Query, Run
+from forecast.inference.summary import OutcomeSummary
+
+
+class ExplorerRow(TypedDict):
+    """One setting of the controls (node to state; an unset node is absent) and the
+    outcome under it."""
+
+    given: dict[str, str]
+    outcome: OutcomeSummary
 
 
 def driver_ids(run: Run) -> list[str]:
@@ -40,7 +49,7 @@ def signpost_settings(run: Run) -> list[tuple[str, str]]:
     ]
 
 
-def signpost_rows(run: Run) -> list[dict[str, Any]]:
+def signpost_rows(run: Run) -> list[ExplorerRow]:
     """The what-if table with one signpost set as well: every driver combination for each
     signpost in each state it is not seen in (the other signposts as seen or unknown)."""
     drivers = _driver_givens(run)
@@ -48,17 +57,17 @@ def signpost_rows(run: Run) -> list[dict[str, Any]]:
     return _rows(run, givens)
 
 
-def explorer_rows(run: Run) -> list[dict[str, Any]]:
+def explorer_rows(run: Run) -> list[ExplorerRow]:
     """[{given: {driver: state}, outcome: {state: {point, mean, p05, p95}}}] for every combination."""
     return _rows(run, _driver_givens(run))
 
 
-def _rows(run: Run, givens: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _rows(run: Run, givens: list[dict[str, str]]) -> list[ExplorerRow]:
     network = run.study.network
     outcome = network.node(network.outcome)
     study = run.study
     summaries = run.summaries([Query(outcome.id, study.given_for(given, {})) for given in givens])
     return [
-        {"given": given, "outcome": summary}
+        ExplorerRow(given=given, outcome=summary)
         for given, summary in zip(givens, summaries, strict=True)
     ]

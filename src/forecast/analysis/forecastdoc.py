@@ -5,40 +5,92 @@ analysis layer; the Markdown, the HTML page, the figures and results.json only r
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
-from forecast.analysis.assessment import Inputs, assess, assessment_document, likelihood_words
-from forecast.analysis.audit import audit_node
-from forecast.analysis.byreader import by_reader
+from forecast.analysis.assessment import Assessment, Inputs, assess, likelihood_words
+from forecast.analysis.audit import NodeAudit, audit_node
+from forecast.analysis.byreader import ReaderDocument, by_reader
 from forecast.analysis.claimlist import ClaimList, claim_list
 from forecast.analysis.comparison import Changes, compare
-from forecast.analysis.evidenceage import evidence_age
-from forecast.analysis.explorer import signpost_rows
+from forecast.analysis.evidenceage import AgeRow, evidence_age
+from forecast.analysis.explorer import ExplorerRow, signpost_rows
 from forecast.analysis.history import Snapshot, Step, history, steps
-from forecast.analysis.holdout import holdout_rows, holdout_summary, source_fits, summary_sentence
+from forecast.analysis.holdout import (
+    HoldoutRow,
+    holdout_rows,
+    holdout_summary,
+    source_fits,
+    summary_sentence,
+)
 from forecast.analysis.influence import (
     Influence,
     claim_influences,
     leave_one_out,
     retraction_effects,
 )
-from forecast.analysis.pulls import pulling_pairs
-from forecast.analysis.resolution import resolution
-from forecast.analysis.results import observation_rows, results_document
+from forecast.analysis.pulls import Pull, pulling_pairs
+from forecast.analysis.resolution import Resolution, resolution
+from forecast.analysis.results import (
+    ObservationRow,
+    ResultsDocument,
+    observation_rows,
+    results_document,
+)
+from forecast.analysis.scoring import ScoreDocument
 from forecast.analysis.sensitivity import Swing, all_swings, tornado
-from forecast.analysis.watchlist import watchlist_document
-from forecast.fitting.claimfit import fit_rows
+from forecast.analysis.watchlist import WatchlistDocument, watchlist_document
+from forecast.base.arrays import Array
+from forecast.fitting.claimfit import ClaimRow, fit_rows
 from forecast.fitting.run import Query, Run
-from forecast.inference.summary import outcome_summary
+from forecast.inference.summary import OutcomeSummary, outcome_summary
 from forecast.inputs import grading
 from forecast.inputs.coverage import Coverage, coverage
 from forecast.inputs.domain import Node, Scenario, Statement
 from forecast.inputs.yardstick import yardstick
 
 HISTORY_DRAWS = 200  # draws per arrival date in the over-time views
-Row = dict[str, Any]  # one row of a table, as the results document and the audit have it
+
+
+class HeadlineCard(TypedDict):
+    """A baseline card: an outcome state's mean and interval, with the yardstick's words."""
+
+    state: str
+    label: str
+    mean: float
+    p05: float
+    p95: float
+    words: str  # '' when no term of the yardstick fits
+    words_low: float  # the range the words stand for
+    words_high: float
+
+
+class ReaderRow(TypedDict):
+    id: str
+    role: str
+    read_on: str
+
+
+class SourceRow(TypedDict):
+    id: str
+    title: str
+    date: str
+    date_basis: str
+    grade: str
+    grade_meaning: str
+    rationale: str
+    claims: int  # its statements, live or retracted
+
+
+class DriverEffect(TypedDict):
+    """The outcome with a driver observed in each of its states, given what was seen."""
+
+    id: str
+    label: str
+    states: list[str]
+    state_labels: list[str]
+    outcomes: list[OutcomeSummary]  # one per state, in order
 
 
 @dataclass(frozen=True)
@@ -46,29 +98,29 @@ class ForecastDocument:
     """Every value the report renders; built by `forecast_document`."""
 
     title: str
-    results: Row  # the results document (results.json)
+    results: ResultsDocument  # results.json, without the assessment and signpost rows
     states: list[str]
     state_labels: dict[str, str]
     horizon_label: str
     horizon_reason: str
-    evidence_age: list[Row]
-    resolution: Row
-    readers: list[Row]
-    by_reader: Row
+    evidence_age: list[AgeRow]
+    resolution: Resolution
+    readers: list[ReaderRow]
+    by_reader: ReaderDocument
     yardstick_name: str
-    headline: list[Row]
+    headline: list[HeadlineCard]
     scenarios: tuple[Scenario, ...]
-    fit: list[Row]
-    holdout: list[Row]
+    fit: list[ClaimRow]
+    holdout: list[HoldoutRow]
     holdout_sentence: str
     assumptions: list[Statement]  # uncited column statements: each has a column
-    sources: list[Row]
-    audit: list[Row]
+    sources: list[SourceRow]
+    audit: list[NodeAudit]
     influence: list[Influence]
     retracted: list[Influence]
     retracted_statements: dict[str, Statement]
     coverage: list[Coverage]
-    drivers: list[Row]
+    drivers: list[DriverEffect]
     tornado: dict[str, list[Swing]]
     baseline_point: dict[str, float]
     history: list[Snapshot]
@@ -76,16 +128,18 @@ class ForecastDocument:
     interval_errors: dict[str, dict[str, float]]  # scenario -> state -> larger end's error
     steps: list[Step]
     why: dict[str, str]
-    pulls: list[Row]
+    pulls: list[Pull]
     changes: Changes | None
+    nodes: tuple[Node, ...]  # the network, in its file's order
     drivers_nodes: list[Node]
     signpost_nodes: list[Node]
-    signpost_explorer: list[Row]  # the explorer with one signpost set (`explorer.signpost_rows`)
-    watchlist: Row  # `watchlist.watchlist_document`: what it is given, the ranked signposts
-    observations: list[Row]  # what was seen, as in results.json
-    track_record: Row | None  # `scoring.score_document`, when any forecast was scored
-    explorer_default: Row
-    assessment: Row  # `assessment.assessment_document`: the key judgements
+    draws: dict[str, Array]  # scenario id -> its draws of the outcome (draws, states)
+    signpost_explorer: list[ExplorerRow]  # the explorer with one signpost set
+    watchlist: WatchlistDocument  # what it is given, the ranked signposts
+    observations: list[ObservationRow]  # what was seen, as in results.json
+    track_record: ScoreDocument | None  # when any forecast was scored
+    explorer_default: OutcomeSummary  # the explorer with nothing set
+    assessment: Assessment  # the key judgements (`assessment_document` is their JSON)
     claims: ClaimList  # every cited claim, live or retracted, by node (`claimlist`)
 
     def as_template_values(self) -> dict[str, Any]:
@@ -95,10 +149,10 @@ class ForecastDocument:
 
 def forecast_document(
     run: Run,
-    previous: dict[str, Any] | None = None,
+    previous: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] = lambda _: None,
-    track_record: Row | None = None,
-    published: Row | None = None,
+    track_record: ScoreDocument | None = None,
+    published: Mapping[str, Any] | None = None,
 ) -> ForecastDocument:
     """Everything the Markdown, HTML and JSON renderers show, computed once; `progress`
     hears about the slow steps. `track_record` (the scores of the published forecasts) is
@@ -116,21 +170,18 @@ def forecast_document(
     if baseline is not None:
         for state, label in zip(outcome.states, outcome.state_labels, strict=True):
             o = baseline["outcome"][state]
+            words, low, high = likelihood_words(stick, o["p05"], o["mean"], o["p95"])
             headline.append(
-                {
-                    "state": state,
-                    "label": label,
-                    "mean": o["mean"],
-                    "p05": o["p05"],
-                    "p95": o["p95"],
-                    **dict(
-                        zip(
-                            ("words", "words_low", "words_high"),
-                            likelihood_words(stick, o["p05"], o["mean"], o["p95"]),
-                            strict=True,
-                        )
-                    ),
-                }
+                HeadlineCard(
+                    state=state,
+                    label=label,
+                    mean=o["mean"],
+                    p05=o["p05"],
+                    p95=o["p95"],
+                    words=words,
+                    words_low=low,
+                    words_high=high,
+                )
             )
     progress(f"  the fit without each source in turn ({len(study.sources)} refits)")
     fits = source_fits(study)
@@ -139,16 +190,16 @@ def forecast_document(
         s.id: sum(1 for st in study.statements if st.source_id == s.id) for s in study.sources
     }
     sources = [
-        {
-            "id": s.id,
-            "title": s.meta.title,
-            "date": s.meta.date.text,
-            "date_basis": s.meta.date_basis,
-            "grade": s.meta.grade,
-            "grade_meaning": grading.grade_meaning("reliability", s.meta.grade),
-            "rationale": s.meta.rationale,
-            "claims": claims_per_source[s.id],
-        }
+        SourceRow(
+            id=s.id,
+            title=s.meta.title,
+            date=s.meta.date.text,
+            date_basis=s.meta.date_basis,
+            grade=s.meta.grade,
+            grade_meaning=grading.grade_meaning("reliability", s.meta.grade),
+            rationale=s.meta.rationale,
+            claims=claims_per_source[s.id],
+        )
         for s in study.sources
     ]
     progress(f"  the forecast as the evidence came in ({len(study.sources)} dates at most)")
@@ -179,7 +230,7 @@ def forecast_document(
         evidence_age=evidence_age(study),
         resolution=resolution(model),
         readers=[
-            {"id": r.id, "role": r.role, "read_on": r.read_on.isoformat()} for r in model.readers
+            ReaderRow(id=r.id, role=r.role, read_on=r.read_on.isoformat()) for r in model.readers
         ],
         by_reader=readers_doc,
         yardstick_name=stick.name,
@@ -210,6 +261,8 @@ def forecast_document(
         why={", ".join(step.added): why_sentence(step, holdout) for step in steps(snapshots)},
         pulls=pulling_pairs(study, run.point_tables, refits),
         changes=compare(previous, doc) if previous is not None else None,
+        nodes=tuple(study.network.nodes),
+        draws={r.scenario.id: r.samples for r in run.results},
         drivers_nodes=[n for n in study.network.nodes if n.kind == "driver"],
         signpost_nodes=[n for n in study.network.nodes if n.kind == "indicator"],
         signpost_explorer=signpost_rows(run),
@@ -217,12 +270,12 @@ def forecast_document(
         watchlist=watch,
         observations=observation_rows(run),
         track_record=track_record if track_record and track_record["scored"] else None,
-        assessment=assessment_document(assess(run, inputs)),
+        assessment=assess(run, inputs),
         claims=claim_list(study, fit, influences),
     )
 
 
-def why_sentence(step: Step, holdout: list[dict[str, Any]]) -> str:
+def why_sentence(step: Step, holdout: list[HoldoutRow]) -> str:
     """Why a step moved or narrowed the baseline, from the added sources' holdout rows."""
     mine = [r for r in holdout if r["source"] in step.added]
     agree = sum(1 for r in mine if r["coherent"])
@@ -251,7 +304,7 @@ def _baseline_point(run: Run) -> dict[str, float]:
     return {s: float(point[i]) for i, s in enumerate(outcome.states)}
 
 
-def _driver_effects(run: Run) -> list[dict[str, Any]]:
+def _driver_effects(run: Run) -> list[DriverEffect]:
     """Each driver observed in each of its states, given what was seen: the outcome summary."""
     outcome = run.study.network.node(run.study.network.outcome)
     out = []
@@ -261,12 +314,12 @@ def _driver_effects(run: Run) -> list[dict[str, Any]]:
         given = [run.study.given_for({node.id: s}, {}) for s in node.states]
         summaries = run.summaries([Query(outcome.id, g) for g in given])
         out.append(
-            {
-                "id": node.id,
-                "label": node.label,
-                "states": list(node.states),
-                "state_labels": list(node.state_labels),
-                "outcomes": summaries,
-            }
+            DriverEffect(
+                id=node.id,
+                label=node.label,
+                states=list(node.states),
+                state_labels=list(node.state_labels),
+                outcomes=summaries,
+            )
         )
     return out

@@ -7,14 +7,33 @@ value lies inside its range; in-sample agreement proves nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from forecast.analysis.influence import Influence, outcome_point, without_source
-from forecast.fitting.claimfit import active_claims, claim_row, misses_first
+from forecast.fitting.claimfit import (
+    ClaimFields,
+    active_claims,
+    claim_fields,
+    claim_row,
+    misses_first,
+)
 from forecast.fitting.cpt import Tables, build_tables
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
 from forecast.inputs.domain import Study
+
+
+class HoldoutRow(ClaimFields):
+    """A claim valued under the network the other sources make."""
+
+    others: float  # a probability, or for a push an odds ratio
+    coherent: bool  # `others` lies inside the claim's range
+
+
+class HoldoutSummary(TypedDict):
+    disagree: list[str]  # the sources the others contradict
+    leans_on: str | None  # the source whose removal moves the baseline most
+    leans_on_shift: dict[str, float] | None  # that move, per state
 
 
 def source_fits(study: Study) -> dict[str, Tables]:
@@ -28,7 +47,7 @@ def source_fits(study: Study) -> dict[str, Tables]:
     }
 
 
-def holdout_rows(study: Study, fits: dict[str, Tables] | None = None) -> list[dict[str, Any]]:
+def holdout_rows(study: Study, fits: dict[str, Tables] | None = None) -> list[HoldoutRow]:
     """One row per active claim, valued by the network built from the other sources
     (`fits` from `source_fits` saves fitting them again)."""
     fits = source_fits(study) if fits is None else fits
@@ -40,19 +59,24 @@ def holdout_rows(study: Study, fits: dict[str, Tables] | None = None) -> list[di
             continue
         others = fits[source.id]
         for statement in claims:
-            row = claim_row(study, structure, others, statement)
-            row["coherent"] = row.pop("honoured")
-            row["others"] = row.pop("fitted")
+            valued = claim_row(study, structure, others, statement)
+            row = HoldoutRow(
+                **claim_fields(statement, valued["miss_points"]),
+                others=valued["fitted"],
+                coherent=valued["honoured"],
+            )
+            if "wrong_way" in valued:
+                row["wrong_way"] = valued["wrong_way"]
             rows.append(row)
-    return misses_first(rows, ok="coherent")
+    return misses_first(rows, lambda r: r["coherent"])
 
 
 def holdout_summary(
-    study: Study, rows: list[dict[str, Any]], fits: dict[str, Tables] | None = None
-) -> dict[str, Any]:
+    study: Study, rows: list[HoldoutRow], fits: dict[str, Tables] | None = None
+) -> HoldoutSummary:
     """Which sources the others contradict, and which source the baseline leans on most
     (`fits` from `source_fits` saves fitting without each source again)."""
-    disagree = sorted({r["source"] for r in rows if not r["coherent"]})
+    disagree = sorted({r["source"] for r in rows if not r["coherent"] and r["source"] is not None})
     fits = source_fits(study) if fits is None else fits
     structure = structure_of(study.network)
     outcome = study.network.node(study.network.outcome)
@@ -68,14 +92,14 @@ def holdout_summary(
         key=lambda inf: (inf.size, inf.what),
         default=None,
     )
-    return {
-        "disagree": disagree,
-        "leans_on": None if leans is None else leans.source,
-        "leans_on_shift": None if leans is None else leans.shift,
-    }
+    return HoldoutSummary(
+        disagree=disagree,
+        leans_on=None if leans is None else leans.source,
+        leans_on_shift=None if leans is None else dict(leans.shift),
+    )
 
 
-def summary_sentence(summary: dict[str, Any], sources: int) -> str:
+def summary_sentence(summary: HoldoutSummary, sources: int) -> str:
     """The holdout in one sentence: who disagrees, and what the forecast leans on."""
     disagree = summary["disagree"]
     who = (
@@ -84,8 +108,9 @@ def summary_sentence(summary: dict[str, Any], sources: int) -> str:
         else f"the other sources imply a value inside the range of every claim of all {sources}"
     )
     sentence = f"Left out one at a time, {who}."
-    if summary["leans_on"] is not None:
-        moves = ", ".join(f"{s} {100 * v:+.1f}" for s, v in summary["leans_on_shift"].items())
+    shift = summary["leans_on_shift"]
+    if summary["leans_on"] is not None and shift is not None:
+        moves = ", ".join(f"{s} {100 * v:+.1f}" for s, v in shift.items())
         sentence += (
             f" The baseline leans most on {summary['leans_on']}: without it, it moves by "
             f"{moves} points."

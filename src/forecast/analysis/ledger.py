@@ -25,6 +25,7 @@ from forecast.base import atomic, reading
 from forecast.base.errors import InputError, OutputError, Problem
 from forecast.base.stablejson import SCHEMA_VERSION
 from forecast.fitting.run import Query, Run
+from forecast.inference.summary import without_errors
 from forecast.inputs.ledgerschema import ZERO_HASH, entry_problem
 
 TOP = 5  # watchlist entries kept in a published forecast
@@ -39,9 +40,7 @@ def questions(run: Run) -> dict[str, dict[str, dict[str, float]]]:
     nodes = [n.id for n in study.network.nodes if n.id not in seen]
     summaries = run.summaries([Query(n, study.given_for({}, {})) for n in nodes])
     return {
-        node: {
-            s: {k: v for k, v in o.items() if not k.endswith("_error")} for s, o in summary.items()
-        }
+        node: {s: without_errors(o) for s, o in summary.items()}
         for node, summary in zip(nodes, summaries, strict=True)
     }
 

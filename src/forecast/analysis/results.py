@@ -2,42 +2,94 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NotRequired, TypedDict
 
-from forecast.analysis.explorer import explorer_rows
+from forecast.analysis.explorer import ExplorerRow, explorer_rows
 from forecast.fitting.run import Run
-from forecast.inference.summary import number, outcome_summary, quantile_error
+from forecast.inference.summary import OutcomeSummary, number, outcome_summary, quantile_error
+from forecast.inputs.domain import StatementKind
 
 
-def scenario_rows(run: Run) -> list[dict[str, Any]]:
+class ScenarioRow(TypedDict):
+    """A scenario's conditions and its outcome, given the observations (and without them,
+    when any were seen)."""
+
+    id: str
+    title: str
+    given: dict[str, str]
+    do: dict[str, str]
+    outcome: OutcomeSummary
+    without_observations: NotRequired[OutcomeSummary]
+
+
+class ObservationRow(TypedDict):
+    """Something seen: the node, its state, when, by whom, and whether it was withdrawn."""
+
+    id: str
+    node: str
+    state: str
+    seen: str
+    reader: str
+    retracted: bool
+
+
+class ClaimRef(TypedDict):
+    """A cited claim the forecast was fitted to (or would be, were it not retracted)."""
+
+    id: str
+    source: str | None
+    kind: StatementKind  # a claim or a forecast: an assumption is not cited
+    retracted: bool
+
+
+class ResultsDocument(TypedDict):
+    """results.json as `forecast run --json` prints it; the report's adds the assessment
+    and the signpost explorer (`inputs.resultschema.Results` is the published contract)."""
+
+    question: str
+    outcome: str
+    horizon: str
+    as_of: str
+    draws: int
+    seed: int
+    yardstick: str
+    pooling: str
+    observations: NotRequired[list[ObservationRow]]
+    scenarios: list[ScenarioRow]
+    explorer: list[ExplorerRow]
+    monte_carlo_error: float
+    claims: list[ClaimRef]
+
+
+def scenario_rows(run: Run) -> list[ScenarioRow]:
     """Each scenario's conditions and outcome summary, as in the results document."""
     outcome = run.study.network.node(run.study.network.outcome)
     rows = []
     for r in run.results:
-        row = {
-            "id": r.scenario.id,
-            "title": r.scenario.title,
-            "given": dict(r.scenario.given),
-            "do": dict(r.scenario.do),
-            "outcome": outcome_summary(outcome.states, r.point, r.samples),
-        }
+        row = ScenarioRow(
+            id=r.scenario.id,
+            title=r.scenario.title,
+            given=dict(r.scenario.given),
+            do=dict(r.scenario.do),
+            outcome=outcome_summary(outcome.states, r.point, r.samples),
+        )
         if r.unobserved is not None:
             row["without_observations"] = outcome_summary(outcome.states, *r.unobserved)
         rows.append(row)
     return rows
 
 
-def observation_rows(run: Run) -> list[dict[str, Any]]:
+def observation_rows(run: Run) -> list[ObservationRow]:
     """What the forecast is given: every observation, retracted ones marked."""
     return [
-        {
-            "id": o.id,
-            "node": o.node,
-            "state": o.state,
-            "seen": o.seen.text,
-            "reader": o.reader,
-            "retracted": o.retracted,
-        }
+        ObservationRow(
+            id=o.id,
+            node=o.node,
+            state=o.state,
+            seen=o.seen.text,
+            reader=o.reader,
+            retracted=o.retracted,
+        )
         for o in run.study.observations
     ]
 
@@ -47,25 +99,27 @@ def monte_carlo_error(run: Run) -> float:
     return max(float(quantile_error(r.samples, q).max()) for r in run.results for q in (0.05, 0.95))
 
 
-def results_document(run: Run) -> dict[str, Any]:
+def results_document(run: Run) -> ResultsDocument:
     """The results document for a run."""
     study = run.study
-    return {
-        "question": " ".join(study.model.question.split()),
-        "outcome": study.network.outcome,
-        "horizon": study.model.horizon.date.isoformat(),
-        "as_of": study.model.as_of.isoformat(),
-        "draws": run.draws,
-        "seed": run.seed,
-        "yardstick": study.model.settings.yardstick,
-        "pooling": study.model.settings.pooling,
-        **({"observations": observation_rows(run)} if study.observations else {}),
-        "scenarios": scenario_rows(run),
-        "explorer": explorer_rows(run),
-        "monte_carlo_error": number(monte_carlo_error(run)),
-        "claims": [
-            {"id": st.id, "source": st.source_id, "kind": st.kind, "retracted": st.retracted}
+    doc = ResultsDocument(
+        question=" ".join(study.model.question.split()),
+        outcome=study.network.outcome,
+        horizon=study.model.horizon.date.isoformat(),
+        as_of=study.model.as_of.isoformat(),
+        draws=run.draws,
+        seed=run.seed,
+        yardstick=study.model.settings.yardstick,
+        pooling=study.model.settings.pooling,
+        scenarios=scenario_rows(run),
+        explorer=explorer_rows(run),
+        monte_carlo_error=number(monte_carlo_error(run)),
+        claims=[
+            ClaimRef(id=st.id, source=st.source_id, kind=st.kind, retracted=st.retracted)
             for st in sorted(study.statements, key=lambda st: st.id)
             if st.cited
         ],
-    }
+    )
+    if study.observations:
+        doc["observations"] = observation_rows(run)
+    return doc

@@ -20,7 +20,7 @@ import numpy as np
 from forecast.fitting.pooling import POOLS
 from forecast.fitting.run import FitCache, Query, Run, run_study
 from forecast.inference.compiled import posterior
-from forecast.inference.summary import number
+from forecast.inference.summary import number, without_errors
 from forecast.inputs.domain import ColumnKey, Study
 
 
@@ -124,10 +124,7 @@ def pooled_baselines(
             study, model=dataclasses.replace(study.model, settings=settings), scenarios=()
         )
         run = run_study(pooled, draws, seed, cache=cache)
-        out[kind] = {
-            s: {k: v for k, v in o.items() if not k.endswith("_error")}
-            for s, o in run.summaries([query])[0].items()
-        }
+        out[kind] = {s: without_errors(o) for s, o in run.summaries([query])[0].items()}
     return out
 
 

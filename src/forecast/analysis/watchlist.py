@@ -5,13 +5,32 @@ network and over the draws, each with what the outcome would become if it were s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 
 from forecast.fitting.run import Run
 from forecast.inference.information import information
 from forecast.inference.summary import number
+
+
+class SignpostDocument(TypedDict):
+    """A signpost as JSON: its information about the outcome and what seeing it would do."""
+
+    node: str
+    label: str
+    baseline: str
+    bits: float
+    bits_p05: float
+    bits_p95: float
+    chance: dict[str, float]  # state -> its probability, given what was seen
+    outcome_if: dict[str, dict[str, float]]  # state seen -> the outcome's distribution
+
+
+class WatchlistDocument(TypedDict):
+    outcome: str
+    given: dict[str, str]  # what the ranking is given: node -> the state seen
+    indicators: list[SignpostDocument]  # most informative first
 
 
 @dataclass(frozen=True)
@@ -25,19 +44,19 @@ class Signpost:
     chance: dict[str, float]  # P(state | what was seen), point network
     then: dict[str, dict[str, float]]  # the outcome's distribution if it were seen in a state
 
-    def document(self) -> dict[str, Any]:
-        return {
-            "node": self.node,
-            "label": self.label,
-            "baseline": self.baseline,
-            "bits": number(self.bits),
-            "bits_p05": number(self.low),
-            "bits_p95": number(self.high),
-            "chance": {s: number(p) for s, p in self.chance.items()},
-            "outcome_if": {
+    def document(self) -> SignpostDocument:
+        return SignpostDocument(
+            node=self.node,
+            label=self.label,
+            baseline=self.baseline,
+            bits=number(self.bits),
+            bits_p05=number(self.low),
+            bits_p95=number(self.high),
+            chance={s: number(p) for s, p in self.chance.items()},
+            outcome_if={
                 s: {o: number(p) for o, p in then.items()} for s, then in self.then.items()
             },
-        }
+        )
 
 
 def candidates(run: Run) -> list[str]:
@@ -76,11 +95,11 @@ def watchlist(run: Run) -> list[Signpost]:
     return sorted(out, key=lambda s: (-s.bits, s.node))
 
 
-def watchlist_document(run: Run, signposts: list[Signpost] | None = None) -> dict[str, Any]:
+def watchlist_document(run: Run, signposts: list[Signpost] | None = None) -> WatchlistDocument:
     """The watchlist as JSON: what it is given (node to state) and the ranked signposts."""
     ranked = watchlist(run) if signposts is None else signposts
-    return {
-        "outcome": run.study.network.outcome,
-        "given": run.study.observed(),
-        "indicators": [s.document() for s in ranked],
-    }
+    return WatchlistDocument(
+        outcome=run.study.network.outcome,
+        given=dict(run.study.observed()),
+        indicators=[s.document() for s in ranked],
+    )

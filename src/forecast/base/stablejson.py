@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
 
 SCHEMA_VERSION = 1  # of every JSON document the tool writes; bump on any change of keys
 
 
-def dumps(document: dict[str, Any]) -> str:
+def dumps(document: Mapping[str, object]) -> str:
     """Stable, strict JSON: sorted keys, fixed indentation, a final newline, and the
     `schema_version` the document follows; a NaN or an infinity anywhere is a bug,
     refused (ValueError) before anything is written."""

@@ -13,6 +13,7 @@ import click
 from forecast.base.defaults import DEFAULT_DRAWS, DEFAULT_SEED
 
 if TYPE_CHECKING:
+    from forecast.analysis.scoring import ScoreDocument
     from forecast.fitting.fitcache import KeptFit
     from forecast.fitting.run import Run
     from forecast.inference.structure import Structure
@@ -252,7 +253,7 @@ def ledger_entries(root: Path) -> list[dict[str, Any]]:
     return read_ledger(ledger, display_path(ledger, root), root, held)
 
 
-def workspace_scores(root: Path, entries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def workspace_scores(root: Path, entries: list[dict[str, Any]] | None = None) -> ScoreDocument:
     """The scores of the workspace's published forecasts (`scoring.score_document`) against
     its checked resolutions. The ledger's chain is checked (`ledger_entries`, unless the
     caller read them already: `entries`), and a resolution must agree with the observations."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +13,7 @@ from forecast.base.errors import InputError
 from forecast.base.paths import Workspace
 
 if TYPE_CHECKING:
+    from forecast.inference.summary import OutcomeSummary
     from forecast.inputs.domain import Study
 from forecast.cli.common import (
     as_of_option,
@@ -73,7 +74,7 @@ def run(
     root: Path, draws: int, seed: int, as_of: dt.datetime | None, as_json: bool, by_reader: bool
 ) -> None:
     """Compute every scenario: outcome probabilities with 90 % intervals."""
-    from forecast.analysis.results import monte_carlo_error, results_document, scenario_rows
+    from forecast.analysis.results import monte_carlo_error, results_document
     from forecast.base.stablejson import dumps
     from forecast.fitting import fitcache
     from forecast.reporting.runchanges import change_lines, run_summary
@@ -86,9 +87,9 @@ def run(
     if as_json:
         click.echo(dumps(document), nl=False)
         return
-    scenarios = scenario_rows(result)
+    scenarios = document["scenarios"]
     states = list(result.study.network.node(result.study.network.outcome).states)
-    _scenario_table(scenarios, states, "outcome")
+    _scenario_table([(sc["title"], sc["outcome"]) for sc in scenarios], states)
     seen = [o for o in result.study.observations if not o.retracted]
     if seen:
         click.echo(
@@ -96,7 +97,8 @@ def run(
             + ", ".join(f"{o.node}={o.state} ({o.seen.text})" for o in seen)
         )
         click.echo("without the observations:")
-        _scenario_table(scenarios, states, "without_observations")
+        unseen = [(sc["title"], sc.get("without_observations")) for sc in scenarios]
+        _scenario_table([(title, o) for title, o in unseen if o is not None], states)
     horizon = result.study.model.horizon.date.isoformat()
     click.echo(f"\nmean % of {result.draws} draws [90 % interval]; horizon {horizon}.")
     click.echo(
@@ -111,16 +113,16 @@ def run(
         fitcache.save_last_run(root, summary)
 
 
-def _scenario_table(scenarios: list[dict[str, Any]], states: list[str], column: str) -> None:
-    """One line per scenario: each state's mean and 90 % interval from `column`."""
-    width = max(len(sc["title"]) for sc in scenarios) if scenarios else 10
+def _scenario_table(rows: list[tuple[str, OutcomeSummary]], states: list[str]) -> None:
+    """One line per scenario (its title and outcome): each state's mean and 90 % interval."""
+    width = max(len(title) for title, _ in rows) if rows else 10
     click.echo(f"{'scenario':<{width}}  " + "  ".join(f"{s:>22}" for s in states))
-    for sc in scenarios:
+    for title, outcome in rows:
         cells = []
         for s in states:
-            o = sc[column][s]
+            o = outcome[s]
             cells.append(f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]")
-        click.echo(f"{sc['title']:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
+        click.echo(f"{title:<{width}}  " + "  ".join(f"{c:>22}" for c in cells))
 
 
 def _by_reader(root: Path, study: Study, draws: int, seed: int, as_json: bool) -> None:
@@ -300,9 +302,9 @@ def assess(root: Path, draws: int, seed: int, as_json: bool) -> None:
     result = run_study_cached(root, load_study(root), draws, seed, what="the judgements")
     say("weighing each judgement: every claim and every source left out in turn...")
     inputs = assessment_inputs(result, entries[-1] if entries else None)
-    document = assessment_document(assess_run(result, inputs))
+    assessment = assess_run(result, inputs)
     if as_json:
-        click.echo(dumps(document), nl=False)
+        click.echo(dumps(assessment_document(assessment)), nl=False)
         return
-    for line in assessment_lines(document):
+    for line in assessment_lines(assessment):
         click.echo(line)

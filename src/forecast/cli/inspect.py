@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from forecast.base.stablejson import dumps
 
 if TYPE_CHECKING:
+    from forecast.analysis.audit import ClaimAudit, NodeAudit, SourceAudit, StatementEntry
+    from forecast.fitting.cpt import Tables
     from forecast.inputs.domain import Study
 from forecast.cli.common import (
     load_study,
@@ -19,7 +21,7 @@ from forecast.cli.common import (
 )
 
 
-def _print_statement(st: dict[str, Any]) -> None:
+def _print_statement(st: StatementEntry, retraction: str | None = None) -> None:
     origin = (
         f"{st['source']} (grade {st['source_grade']}, credibility {st['credibility']})"
         if st["cited"]
@@ -32,8 +34,8 @@ def _print_statement(st: dict[str, Any]) -> None:
         f"weight {st['weight']:.3f}"
         + ("" if "about" in st else f", share {100 * st['share']:.0f} %")
     )
-    if st.get("retraction"):
-        click.echo(f"      RETRACTED {st['retraction']}")
+    if retraction:
+        click.echo(f"      RETRACTED {retraction}")
     if st["cited"]:
         before, after = st.get("before", ""), st.get("after", "")
         click.echo(f"      before: ...{before}" if before else "      (the text starts here)")
@@ -48,13 +50,13 @@ def _shift_text(shift: dict[str, float] | None) -> str:
     return ", ".join(f"{s} {100 * v:+.1f} pts" for s, v in shift.items())
 
 
-def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
+def _print_fit(study: Study, tables: Tables, as_json: bool) -> None:
     from forecast.fitting.claimfit import fit_rows, probability_text
     from forecast.reporting.wording import claimed, value
 
     rows = fit_rows(study, tables)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
+        click.echo(dumps({"claims": rows}), nl=False)
         return
     misses = sum(1 for r in rows if not r["honoured"])
     click.echo(f"{len(rows)} claims, {misses} missed by the point network (misses first)")
@@ -63,7 +65,7 @@ def _print_fit(study: Study, tables: Any, as_json: bool) -> None:
         if r.get("wrong_way"):
             verdict += ", THE WRONG WAY ROUND"
         click.echo(
-            f"{r['id']:<40} {probability_text(r)} = {value(r, 'fitted')}, "
+            f"{r['id']:<40} {probability_text(r)} = {value(r, r['fitted'])}, "
             f"claimed {claimed(r)}: {verdict}"
         )
 
@@ -89,7 +91,7 @@ def _print_holdout(study: Study, as_json: bool) -> None:
         verdict = "coherent" if r["coherent"] else f"others {r['miss_points']:+.1f} points away"
         click.echo(
             f"{r['source']:<16} {r['id']:<40} {probability_text(r)} claimed "
-            f"{claimed(r)}, the others give {value(r, 'others')}: {verdict}"
+            f"{claimed(r)}, the others give {value(r, r['others'])}: {verdict}"
         )
     click.echo("\n" + summary_sentence(summary, len(study.sources)))
 
@@ -144,64 +146,76 @@ def audit(
     if fit:
         _print_fit(study, tables, as_json)
         return
-    doc: dict[str, Any]
     if source_id is not None:
         ids = [s.id for s in study.sources]
         if source_id not in ids:
             raise click.BadParameter(did_you_mean(source_id, ids, "sources"), param_hint="--source")
-        doc = audit_source(study, tables, source_id)
+        _show(audit_source(study, tables, source_id), _print_source, as_json)
     elif claim_id is not None:
         ids = [s.id for s in study.statements]
         if claim_id not in ids:
             raise click.BadParameter(did_you_mean(claim_id, ids, "claims"), param_hint="--claim")
-        doc = audit_claim(study, tables, claim_id)
+        _show(audit_claim(study, tables, claim_id), _print_claim, as_json)
     else:
         node = node or study.network.outcome
         if node not in study.network.ids:
             raise click.BadParameter(
                 did_you_mean(node, study.network.ids, "nodes"), param_hint="NODE"
             )
-        doc = audit_node(study, tables, node)
+        _show(audit_node(study, tables, node), _print_node, as_json)
+
+
+D = TypeVar("D", bound=Mapping[str, object])
+
+
+def _show(doc: D, printer: Callable[[D], None], as_json: bool) -> None:
+    """An audit document as JSON, or as text by `printer`."""
     if as_json:
         click.echo(dumps(doc), nl=False)
-    elif source_id is not None:
-        click.echo(
-            f"{doc['source']}: {doc['title']} ({doc['author']}, {doc['date']}), "
-            f"reliability {doc['reliability']}: {doc['rationale']}"
-        )
-        if doc["retraction"]:
-            click.echo(f"RETRACTED {doc['retraction']}")
-        click.echo("feeds: " + (", ".join(doc["parameters"]) or "no parameter"))
-        click.echo(f"leaving it out moves the baseline: {_shift_text(doc['without_it'])}")
-        for st in doc["claims"]:
-            click.echo(f"\n[{st['kind']}] {st['column']}")
-            _print_statement(st)
-    elif claim_id is not None:
-        click.echo(f"[{doc['kind']}] {doc['column']}")
-        _print_statement(doc)
-        if "pooled_column" in doc:
-            click.echo(
-                "pooled column: "
-                + ", ".join(f"{s} {100 * v:.1f} %" for s, v in doc["pooled_column"].items())
-            )
-        if "if_reinstated" in doc:
-            click.echo(
-                f"reinstating it would move the baseline: {_shift_text(doc['if_reinstated'])}"
-            )
-        elif doc["kind"] == "claim":
-            click.echo(f"leaving it out moves the baseline: {_shift_text(doc.get('without_it'))}")
     else:
-        click.echo(f"{doc['label']} ({doc['node']}): {doc['description']}")
-        for col in doc["columns"]:
-            fitted = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["fitted"].items())
-            click.echo(f"\n== {col['column']} [{col['kind']}] -> fitted {fitted}")
-            if col["statements"]:
-                pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
-                click.echo(f"   its column claims, pooled: {pooled}")
-            for st in col["statements"]:
-                _print_statement(st)
-        if doc["queries"]:
-            click.echo(f"\n== claims about {doc['node']} under other conditions (levels, pushes)")
-            for st in doc["queries"]:
-                click.echo(f"-- {st['about']}")
-                _print_statement(st)
+        printer(doc)
+
+
+def _print_source(doc: SourceAudit) -> None:
+    click.echo(
+        f"{doc['source']}: {doc['title']} ({doc['author']}, {doc['date']}), "
+        f"reliability {doc['reliability']}: {doc['rationale']}"
+    )
+    if doc["retraction"]:
+        click.echo(f"RETRACTED {doc['retraction']}")
+    click.echo("feeds: " + (", ".join(doc["parameters"]) or "no parameter"))
+    click.echo(f"leaving it out moves the baseline: {_shift_text(doc['without_it'])}")
+    for st in doc["claims"]:
+        click.echo(f"\n[{st['kind']}] {st['column']}")
+        _print_statement(st, st["retraction"])
+
+
+def _print_claim(doc: ClaimAudit) -> None:
+    click.echo(f"[{doc['kind']}] {doc['column']}")
+    _print_statement(doc, doc["retraction"])
+    if "pooled_column" in doc:
+        click.echo(
+            "pooled column: "
+            + ", ".join(f"{s} {100 * v:.1f} %" for s, v in doc["pooled_column"].items())
+        )
+    if "if_reinstated" in doc:
+        click.echo(f"reinstating it would move the baseline: {_shift_text(doc['if_reinstated'])}")
+    elif doc["kind"] == "claim":
+        click.echo(f"leaving it out moves the baseline: {_shift_text(doc.get('without_it'))}")
+
+
+def _print_node(doc: NodeAudit) -> None:
+    click.echo(f"{doc['label']} ({doc['node']}): {doc['description']}")
+    for col in doc["columns"]:
+        fitted = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["fitted"].items())
+        click.echo(f"\n== {col['column']} [{col['kind']}] -> fitted {fitted}")
+        if col["statements"]:
+            pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
+            click.echo(f"   its column claims, pooled: {pooled}")
+        for st in col["statements"]:
+            _print_statement(st)
+    if doc["queries"]:
+        click.echo(f"\n== claims about {doc['node']} under other conditions (levels, pushes)")
+        for st in doc["queries"]:
+            click.echo(f"-- {st['about']}")
+            _print_statement(st)

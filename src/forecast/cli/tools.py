@@ -119,6 +119,7 @@ def bench_command(
     """
     from forecast.analysis.netbench import as_json as bench_json
     from forecast.analysis.netbench import as_text, bench_network
+    from forecast.base.stablejson import SCHEMA_VERSION
     from forecast.inference.bif import BifError, read_bif
     from forecast.inference.perturb import Perturbation
 
@@ -136,7 +137,8 @@ def bench_command(
     perturbation = Perturbation(concentration, seed)
     result = bench_network(network, net, draws, perturbation, names, progress=say)
     if as_json:
-        click.echo(json.dumps(bench_json(result), indent=2, allow_nan=False))
+        versioned = {"schema_version": SCHEMA_VERSION, **bench_json(result)}  # states in order
+        click.echo(json.dumps(versioned, indent=2, allow_nan=False))
     else:
         click.echo(as_text(result))
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from forecast.base.outputs import MARK
+from forecast.base.stablejson import dumps
 from forecast.exchange.pgmpymodel import cpd_values, import_pgmpy
 from forecast.fitting.cpt import Tables
 from forecast.inputs.domain import Study
@@ -36,8 +36,7 @@ def export_text(study: Study, tables: Tables, model: Any, fmt: Format) -> str:
     file and nothing else.
     """
     if fmt == "json":
-        document = {"generator": MARK, **json_document(study, tables)}
-        return json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
+        return dumps({"generator": MARK, **json_document(study, tables)})
     import_pgmpy()
     annotated = model.copy()
     for node in study.network.ids:

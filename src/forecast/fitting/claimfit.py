@@ -10,8 +10,8 @@ times the nearest end of the claimed range would give).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import NotRequired, TypedDict, TypeVar
 
 import numpy as np
 from scipy.special import expit, logit
@@ -21,9 +21,48 @@ from forecast.base.errors import Problem
 from forecast.fitting.cpt import Tables
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import ImpossibleEvidenceError, Structure, structure_of
-from forecast.inputs.domain import Conditions, Statement, Study
+from forecast.inputs.domain import Conditions, Statement, StatementKind, Study
 
 WRONG_WAY = 2e-2  # a push is the wrong way round when its odds move by more than 2 %
+
+
+class Target(TypedDict):
+    node: str
+    state: str
+
+
+class Where(TypedDict):
+    given: dict[str, str]
+    do: dict[str, str]
+
+
+class ClaimFields(TypedDict):
+    """A claim and what it is about: the fields every row valuing a claim shares."""
+
+    id: str
+    source: str | None
+    reader: str | None
+    kind: StatementKind
+    target: Target
+    given: dict[str, str]
+    do: dict[str, str]
+    stated: str
+    low: float  # the claimed range: a probability, or for a push an odds ratio
+    high: float
+    miss_points: float  # signed, in probability points; 0 inside the range
+    direction: NotRequired[str]  # a push's: raises or lowers
+    reference: NotRequired[Where]  # a push's: the conditions its odds are held against
+    wrong_way: NotRequired[bool]  # a push's: its odds move against its direction
+
+
+class ClaimRow(ClaimFields):
+    """A claim valued under the point network: `fitted` beside its range."""
+
+    fitted: float  # a probability, or for a push an odds ratio
+    honoured: bool
+
+
+R = TypeVar("R", bound=ClaimFields)
 
 
 def miss(value: float, low: float, high: float) -> float:
@@ -48,73 +87,79 @@ def _probability(
     return float(answer[node.index(statement.state)])
 
 
-def _conditions(where: Conditions) -> dict[str, dict[str, str]]:
-    return {"given": dict(where.given), "do": dict(where.do)}
+def _conditions(where: Conditions) -> Where:
+    return Where(given=dict(where.given), do=dict(where.do))
 
 
-def claim_row(
-    study: Study, structure: Structure, tables: Tables, statement: Statement
-) -> dict[str, Any]:
+def claim_fields(statement: Statement, miss_points: float) -> ClaimFields:
+    """The claim's own fields, with its miss (in points) under some network."""
+    fields = ClaimFields(
+        id=statement.id,
+        source=statement.source_id,
+        reader=statement.reader,
+        kind=statement.kind,
+        target=Target(node=statement.node, state=statement.state),
+        given=dict(statement.conditions.given),
+        do=dict(statement.conditions.do),
+        stated=statement.stated,
+        low=statement.low,
+        high=statement.high,
+        miss_points=miss_points,
+    )
+    if statement.reference is not None and statement.direction is not None:
+        fields["direction"] = statement.direction
+        fields["reference"] = _conditions(statement.reference)
+    return fields
+
+
+def claim_row(study: Study, structure: Structure, tables: Tables, statement: Statement) -> ClaimRow:
     """A claim, the conditions it is about, and its value under `tables` beside its range."""
     p = _probability(study, structure, tables, statement, statement.conditions)
-    row: dict[str, Any] = {
-        "id": statement.id,
-        "source": statement.source_id,
-        "reader": statement.reader,
-        "kind": statement.kind,
-        "target": {"node": statement.node, "state": statement.state},
-        **_conditions(statement.conditions),
-        "stated": statement.stated,
-        "low": statement.low,
-        "high": statement.high,
-    }
     if statement.reference is None:
         off = miss(p, statement.low, statement.high)
-        row.update(fitted=round(p, 10), honoured=off == 0.0, miss_points=round(100 * off, 6))
-        return row
+        fields = claim_fields(statement, round(100 * off, 6))
+        return ClaimRow(**fields, fitted=round(p, 10), honoured=off == 0.0)
     r = _probability(study, structure, tables, statement, statement.reference)
     ratio = float(np.exp(logit(p) - logit(r)))
     off_ratio = miss(ratio, statement.low, statement.high)
     end = statement.low if off_ratio < 0 else statement.high
     off = 0.0 if off_ratio == 0.0 else p - float(expit(logit(r) + np.log(end)))
-    wrong_way = (statement.direction == "raises" and ratio < 1.0 - WRONG_WAY) or (
-        statement.direction == "lowers" and ratio > 1.0 + WRONG_WAY
-    )
-    row.update(
-        direction=statement.direction,
-        reference=_conditions(statement.reference),
+    row = ClaimRow(
+        **claim_fields(statement, round(100 * off, 6)),
         fitted=round(ratio, 10),
         honoured=off_ratio == 0.0,
-        miss_points=round(100 * off, 6),
-        wrong_way=wrong_way,
+    )
+    row["wrong_way"] = (statement.direction == "raises" and ratio < 1.0 - WRONG_WAY) or (
+        statement.direction == "lowers" and ratio > 1.0 + WRONG_WAY
     )
     return row
 
 
-def probability_text(row: dict[str, Any]) -> str:
+def probability_text(row: ClaimFields) -> str:
     """'P(node=state | a=x, do(b=y))', or for a push 'odds ratio of P(...) against P(...)'."""
+    target = f"{row['target']['node']}={row['target']['state']}"
 
-    def text(where: dict[str, dict[str, str]]) -> str:
-        target = f"{row['target']['node']}={row['target']['state']}"
-        parts = [f"{k}={v}" for k, v in where["given"].items()]
-        parts += [f"do({k}={v})" for k, v in where["do"].items()]
+    def text(given: Mapping[str, str], do: Mapping[str, str]) -> str:
+        parts = [f"{k}={v}" for k, v in given.items()]
+        parts += [f"do({k}={v})" for k, v in do.items()]
         return f"P({target} | {', '.join(parts)})" if parts else f"P({target})"
 
-    own = text(row)
+    own = text(row["given"], row["do"])
     if "reference" not in row:
         return own
-    return f"odds ratio of {own} to {text(row['reference'])}"
+    return f"odds ratio of {own} to {text(row['reference']['given'], row['reference']['do'])}"
 
 
-def misses_first(rows: list[dict[str, Any]], ok: str = "honoured") -> list[dict[str, Any]]:
+def misses_first(rows: list[R], ok: Callable[[R], bool]) -> list[R]:
     """Rows sorted with the misses (`ok` false) first, largest first, then by id."""
-    return sorted(rows, key=lambda r: (r[ok], -abs(r["miss_points"]), r["id"]))
+    return sorted(rows, key=lambda r: (ok(r), -abs(r["miss_points"]), r["id"]))
 
 
-def fit_rows(study: Study, tables: Tables) -> list[dict[str, Any]]:
+def fit_rows(study: Study, tables: Tables) -> list[ClaimRow]:
     """One row per active claim (retracted ones and analyst assumptions left out)."""
     structure = structure_of(study.network)
-    return misses_first([claim_row(study, structure, tables, s) for s in active_claims(study)])
+    rows = [claim_row(study, structure, tables, s) for s in active_claims(study)]
+    return misses_first(rows, lambda r: r["honoured"])
 
 
 def _problem_at(statement: Statement, message: str, fix: str) -> Problem:

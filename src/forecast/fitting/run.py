@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -23,7 +22,7 @@ from forecast.fitting.claimfit import impossible_conditions
 from forecast.fitting.cpt import Tables, build_tables, column_sums_ok
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import Structure, structure_of
-from forecast.inference.summary import outcome_summary
+from forecast.inference.summary import OutcomeSummary, outcome_summary
 from forecast.inputs.domain import Scenario, Study
 from forecast.inputs.sizes import DrawPlan, check_draws
 
@@ -111,12 +110,12 @@ class Run:
         """P(target | given, do) for every draw: shape (draws, states)."""
         return answer(self.structure, self.drawn, [Query(target, given, do)])[0]
 
-    def summaries(self, queries: Sequence[Query]) -> list[dict[str, Any]]:
-        """{state: {point, mean, p05, p95}} per query, holding few queries' draws at once.
+    def summaries(self, queries: Sequence[Query]) -> list[OutcomeSummary]:
+        """{state: {point, mean, p05, p95, p05_error, p95_error}} per query, holding few queries' draws at once.
 
         The point values come from the numpy engine on the point tables.
         """
-        out: list[dict[str, Any]] = []
+        out: list[OutcomeSummary] = []
         group = self.drawn.plan.group
         for start in range(0, len(queries), group):
             batch = queries[start : start + group]

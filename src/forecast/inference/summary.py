@@ -4,13 +4,34 @@ stable number format shared by every output."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 
 from forecast.base.arrays import Array
 
 DECIMALS = 10
+
+
+class StateSummary(TypedDict):
+    """One state of a question over the draws: the point network's value, the draws' mean
+    and 90 % interval, and the Monte Carlo errors of the interval's ends."""
+
+    point: float
+    mean: float
+    p05: float
+    p95: float
+    p05_error: float
+    p95_error: float
+
+
+OutcomeSummary = dict[str, StateSummary]  # state -> its summary
+
+
+def without_errors(summary: StateSummary) -> dict[str, float]:
+    """A state's point value, mean and interval, the Monte Carlo errors left out."""
+    o = summary
+    return {"point": o["point"], "mean": o["mean"], "p05": o["p05"], "p95": o["p95"]}
 
 
 def summarise(samples: Array, quantiles: Sequence[float] = (0.05, 0.95)) -> dict[str, Array]:
@@ -46,7 +67,7 @@ def number(value: float) -> float:
     return round(float(value), DECIMALS)
 
 
-def outcome_summary(states: tuple[str, ...], point: Array, samples: Array) -> dict[str, Any]:
+def outcome_summary(states: Sequence[str], point: Array, samples: Array) -> OutcomeSummary:
     """{state: {point, mean, p05, p95, p05_error, p95_error}} for one query; the errors are
     the Monte Carlo standard errors of the interval's ends."""
     stats = summarise(samples)

@@ -3,8 +3,6 @@ the track record of the published forecasts."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.reporting.markdown_table import cell, table
 
@@ -24,8 +22,7 @@ def seen_line(context: ForecastDocument) -> list[str]:
 
 def watchlist_table(context: ForecastDocument) -> list[str]:
     """The unseen signposts, most informative first, with the outcome if seen or not."""
-    doc: dict[str, Any] = context.watchlist
-    signposts = doc["indicators"]
+    signposts = context.watchlist["indicators"]
     if not signposts:
         return ["No signpost to watch: the model has no indicator node that has not been seen."]
     order = " / ".join(context.state_labels[s] for s in context.states)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from forecast.analysis.audit import StatementEntry
 from forecast.analysis.forecastdoc import ForecastDocument
-from forecast.fitting.claimfit import probability_text
+from forecast.fitting.claimfit import ClaimFields, probability_text
+from forecast.inference.summary import StateSummary
 from forecast.reporting.assesstext import assessment_markdown
 from forecast.reporting.loopsections import seen_line, track_record_section, watchlist_table
 from forecast.reporting.markdown_table import cell, table
@@ -16,7 +16,7 @@ from forecast.reporting.wording import value as value_of
 LINKED_FIGURE = "scenarios"  # the one figure report.md shows, as PNG (the page has them all)
 
 
-def _estimate_cell(o: dict[str, Any], error: float) -> str:
+def _estimate_cell(o: StateSummary, error: float) -> str:
     """'12 % (6–19 %, ±1.0)': mean, 90 % interval, and the larger Monte Carlo standard error
     of its ends (`error`, from the document), in points."""
     return f"{pct(o['mean'])} ({interval(o['p05'], o['p95'])}, ±{100 * error:.1f})"
@@ -33,9 +33,9 @@ def _scenario_table(context: ForecastDocument) -> list[str]:
     return table(["Scenario", "Conditions", *states], rows)
 
 
-def _claim_cells(row: dict[str, Any], value: str) -> str:
+def _claim_cells(row: ClaimFields, value: float) -> str:
     """The cells a claim row shares in every table: what it is about, what it says, and
-    the value it is held against (`value`: the row's key for it)."""
+    the value it is held against (`value`)."""
     return f"{cell(probability_text(row))} | {cell(claimed(row))} | {value_of(row, value)}"
 
 
@@ -44,7 +44,7 @@ def holdout_table(context: ForecastDocument) -> list[str]:
     rows = []
     for r in context.holdout:
         verdict = "coherent" if r["coherent"] else f"{r['miss_points']:+.1f} points away"
-        rows.append([cell(r["source"]), cell(r["id"]), _claim_cells(r, "others"), verdict])
+        rows.append([cell(r["source"]), cell(r["id"]), _claim_cells(r, r["others"]), verdict])
     head = ["Source", "Claim", "Probability", "Source says", "The others give", "Verdict"]
     return [context.holdout_sentence, "", *table(head, rows)]
 
@@ -54,7 +54,7 @@ def fit_table(context: ForecastDocument) -> list[str]:
     rows = []
     for r in context.fit:
         verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
-        rows.append([cell(r["id"]), cell(r["source"]), _claim_cells(r, "fitted"), verdict])
+        rows.append([cell(r["id"]), cell(r["source"]), _claim_cells(r, r["fitted"]), verdict])
     return table(["Claim", "Source", "Probability", "Claimed", "Model", "Verdict"], rows)
 
 
@@ -189,7 +189,7 @@ def report_markdown(context: ForecastDocument) -> str:
         f"**Horizon.** {cell(context.horizon_label)} ({doc['horizon']}). "
         f"{cell(context.horizon_reason)}",
         "",
-        f"As of {doc['as_of']}. {context.assessment['newest_evidence']} (by node: see "
+        f"As of {doc['as_of']}. {context.assessment.newest_evidence} (by node: see "
         f"'How old the evidence is'). {doc['draws']} draws, seed {doc['seed']}; yardstick "
         f"{context.yardstick_name}; {doc['pooling']} pooling; the interval ends carry a Monte "
         f"Carlo error of at most {100 * doc['monte_carlo_error']:.2f} points.",
@@ -257,6 +257,26 @@ def report_markdown(context: ForecastDocument) -> str:
     return "\n".join(lines)
 
 
+def _statement_lines(st: StatementEntry, heading: str | None) -> list[str]:
+    """A statement of the audit trail: what it says, who says it, its quote and note; a
+    column statement with its share of the pool, a query statement under its `heading`."""
+    who = (
+        f"source `{st.get('source')}` (grade {st.get('source_grade')}), credibility "
+        f"{st.get('credibility')}"
+        if st["cited"]
+        else "**uncited analyst assumption**"
+    )
+    about = f"{cell(heading)}: " if heading is not None else ""
+    share = f", share {pct(st['share'])}" if heading is None else ""
+    lines = [
+        f"- **`{st['id']}`** — {about}{cell(st['state'])}, {cell(claimed(st))}; "
+        f"{who}; weight {st['weight']:.3f}{share}"
+    ]
+    if st["cited"]:
+        lines.append(f"  > {cell(st.get('quote', ''))}")
+    return [*lines, f"  *Note:* {cell(st['note'])}", ""]
+
+
 def audit_markdown(context: ForecastDocument) -> str:
     """Every node, every parameter column, every statement with its quote and note."""
     lines = ["# Audit trail", "", f"{cell(context.results['question'])}", ""]
@@ -273,32 +293,15 @@ def audit_markdown(context: ForecastDocument) -> str:
                 f"Parents: {cell(', '.join(node['parents']))}; baseline state `{node['baseline']}`.",
                 "",
             ]
-        queries = [{**st, "heading": st["about"]} for st in node["queries"]]
-        for col in [*node["columns"], {"queries": queries}]:
-            if "queries" in col:
-                if queries:
-                    lines += [f"### Other claims about `{node['node']}` (levels and pushes)", ""]
-                statements = col["queries"]
-            else:
-                fitted = ", ".join(f"{cell(s)} {pct(v)}" for s, v in col["fitted"].items())
-                lines += [f"### {cell(col['column'])} ({cell(col['kind'])}): fitted {fitted}", ""]
-                statements = col["statements"]
-            for st in statements:
-                who = (
-                    f"source `{st['source']}` (grade {st['source_grade']}), credibility "
-                    f"{st['credibility']}"
-                    if st["cited"]
-                    else "**uncited analyst assumption**"
-                )
-                about = f"{cell(st['heading'])}: " if "heading" in st else ""
-                lines += [
-                    f"- **`{st['id']}`** — {about}{cell(st['state'])}, {cell(claimed(st))}; "
-                    f"{who}; weight {st['weight']:.3f}"
-                    + ("" if "heading" in st else f", share {pct(st['share'])}"),
-                ]
-                if st["cited"]:
-                    lines.append(f"  > {cell(st['quote'])}")
-                lines += [f"  *Note:* {cell(st['note'])}", ""]
+        for col in node["columns"]:
+            fitted = ", ".join(f"{cell(s)} {pct(v)}" for s, v in col["fitted"].items())
+            lines += [f"### {cell(col['column'])} ({cell(col['kind'])}): fitted {fitted}", ""]
+            for st in col["statements"]:
+                lines += _statement_lines(st, None)
+        if node["queries"]:
+            lines += [f"### Other claims about `{node['node']}` (levels and pushes)", ""]
+        for query in node["queries"]:
+            lines += _statement_lines(query, query["about"])
         if node["table"]:
             lines += ["<details><summary>Every column of the table</summary>", ""]
             states = node["states"]

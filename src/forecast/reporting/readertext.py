@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
+
+from forecast.analysis.byreader import ReaderDocument
+from forecast.inference.summary import StateSummary
 
 
-def _cell(o: Mapping[str, float]) -> str:
+def _cell(o: StateSummary) -> str:
     return f"{100 * o['mean']:5.1f} % [{100 * o['p05']:4.1f}–{100 * o['p95']:4.1f}]"
 
 
-def reader_lines(document: Mapping[str, Any], draws: int) -> Iterator[str]:
+def reader_lines(document: ReaderDocument, draws: int) -> Iterator[str]:
     """The lines of the by-reader view of `byreader.reader_document`."""
     baselines = document["baselines"]
     states = list(baselines[0]["outcome"]) if baselines else []

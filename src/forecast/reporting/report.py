@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from forecast.analysis.assessment import assessment_document
 from forecast.analysis.forecastdoc import forecast_document
+from forecast.analysis.scoring import ScoreDocument
 from forecast.base import atomic, outputs
 from forecast.base.background import Background
 from forecast.base.stablejson import dumps
@@ -44,8 +46,8 @@ def write_report(
     out: Path,
     progress: Callable[[str], None] = lambda _: None,
     warn: Callable[[str], None] = lambda _: None,
-    track_record: dict[str, Any] | None = None,
-    published: dict[str, Any] | None = None,
+    track_record: ScoreDocument | None = None,
+    published: Mapping[str, Any] | None = None,
     results_schema: str | None = None,
 ) -> Path:
     """Build the report in a staging folder and swap it in; the old report survives failure.
@@ -62,7 +64,7 @@ def write_report(
             run, load_previous(out, warn), progress, track_record, published
         )
         (stage / "figures").mkdir()
-        jobs = figure_jobs(run, context)
+        jobs = figure_jobs(context)
         code = code_fingerprint(DRAWING_CODE)
         old = out / FIGURE_CACHE if (out / FIGURE_CACHE).is_dir() else None
         drawn = render_all(jobs, stage / "figures", code, old, stage / FIGURE_CACHE)
@@ -70,7 +72,7 @@ def write_report(
         progress("writing results.json, model.bif, report.md, audit.md, index.html")
         results = {
             **context.results,
-            "assessment": context.assessment,
+            "assessment": assessment_document(context.assessment),
             "signpost_explorer": context.signpost_explorer,
         }
         (stage / "results.json").write_text(dumps(results), encoding="utf-8")

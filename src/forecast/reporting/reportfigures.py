@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from matplotlib.figure import Figure
 
 from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.base.arrays import Array
-from forecast.fitting.run import Run
+from forecast.inference.summary import OutcomeSummary
 from forecast.reporting import figures, netlayout
 from forecast.reporting.figurecache import FigureJob
 from forecast.reporting.figures import Interval, scenario_figure
@@ -78,11 +77,11 @@ def history_figure(
     return fig
 
 
-def _intervals(summary: dict[str, Any], states: Sequence[str]) -> list[Interval]:
+def _intervals(summary: OutcomeSummary, states: Sequence[str]) -> list[Interval]:
     return [Interval(summary[s]["mean"], summary[s]["p05"], summary[s]["p95"]) for s in states]
 
 
-def figure_jobs(run: Run, context: ForecastDocument) -> list[FigureJob]:
+def figure_jobs(context: ForecastDocument) -> list[FigureJob]:
     """Every figure of the report: scenarios, the network, each scenario's draws, each
     driver, a tornado per outcome state, and the forecast over time."""
     doc = context.results
@@ -102,27 +101,27 @@ def figure_jobs(run: Run, context: ForecastDocument) -> list[FigureJob]:
             (".png", ".svg"),  # report.md links the PNG
         )
     ]
-    network = run.study.network
+    nodes = context.nodes
     jobs.append(
         FigureJob(
             "network",
             network_figure,
             (
-                list(network.ids),
-                {n.id: n.label for n in network.nodes},
-                {n.id: n.kind for n in network.nodes},
-                {n.id: n.parents for n in network.nodes},
+                [n.id for n in nodes],
+                {n.id: n.label for n in nodes},
+                {n.id: n.kind for n in nodes},
+                {n.id: n.parents for n in nodes},
                 f"The network: what drives the outcome {horizon}",
             ),
         )
     )
     jobs += [
         FigureJob(
-            f"scenario-{r.scenario.id}",
+            f"scenario-{sc['id']}",
             distribution_figure,
-            (labels, r.samples, f"{r.scenario.title}: spread of the draws {horizon}"),
+            (labels, context.draws[sc["id"]], f"{sc['title']}: spread of the draws {horizon}"),
         )
-        for r in run.results
+        for sc in doc["scenarios"]
     ]
     jobs += [
         FigureJob(

@@ -32,7 +32,7 @@ def change_lines(previous: Mapping[str, Any] | None, current: Mapping[str, Any])
     if previous is None or shape_problem(previous) is not None:
         yield "since the previous run: nothing to compare with (this is the first run here)"
         return
-    changes = compare(dict(previous), dict(current))
+    changes = compare(previous, current)
     if not changes.any:
         yield "since the previous run: nothing changed"
         return

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
+
+from forecast.analysis.scoring import ScoreDocument, Unscored
 
 
-def score_lines(document: Mapping[str, Any]) -> Iterator[str]:
+def score_lines(document: ScoreDocument) -> Iterator[str]:
     """The lines of `scoring.score_document`."""
     yield (
         f"{document['entries']} published entries read, {document['counted']} counted "
@@ -42,12 +43,12 @@ def score_lines(document: Mapping[str, Any]) -> Iterator[str]:
         yield from (f"  {_why(m)}" for m in missed)
 
 
-def _why(missed: Mapping[str, str]) -> str:
+def _why(missed: Unscored) -> str:
     detail = f" ({missed['detail']})" if missed["detail"] else ""
     return f"{missed['node']} resolved {missed['resolved_on']}: {missed['why']}{detail}"
 
 
-def _unscored_lines(resolved: int, missed: list[Mapping[str, str]]) -> Iterator[str]:
+def _unscored_lines(resolved: int, missed: list[Unscored]) -> Iterator[str]:
     """Resolutions are recorded, but none scored: say why, resolution by resolution."""
     if resolved == 1 and len(missed) == 1:
         one = missed[0]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+
+from forecast.analysis.watchlist import WatchlistDocument
 
 
 def _distribution(outcome: Mapping[str, float]) -> str:
     return " / ".join(f"{100 * p:.0f}" for p in outcome.values()) + " %"
 
 
-def watch_lines(document: Mapping[str, Any], draws: int) -> Iterator[str]:
+def watch_lines(document: WatchlistDocument, draws: int) -> Iterator[str]:
     """The lines of `watchlist.watchlist_document`: one per signpost and state it may be seen in."""
     given = document["given"]
     seen = ", ".join(f"{n}={s}" for n, s in given.items()) or "nothing yet"

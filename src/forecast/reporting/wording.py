@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -14,14 +15,14 @@ def interval(low: float, high: float) -> str:
     return f"{100 * low:.0f}–{100 * high:.0f} %"
 
 
-def phrase(row: dict[str, Any]) -> str:
+def phrase(row: Mapping[str, Any]) -> str:
     """A row's yardstick words with their range: 'likely, 55–80 %' ('' in a gap)."""
     return (
         f"{row['words']}, {interval(row['words_low'], row['words_high'])}" if row["words"] else ""
     )
 
 
-def estimate(row: dict[str, Any]) -> str:
+def estimate(row: Mapping[str, Any]) -> str:
     """'62 % (90 % interval 48–75 %); likely, 55–80 %': number first, then the words."""
     words = phrase(row)
     return f"{pct(row['mean'])} (90 % interval {interval(row['p05'], row['p95'])})" + (
@@ -34,7 +35,7 @@ def ratio(value: float) -> str:
     return f"×{value:.2f}"
 
 
-def claimed(row: dict[str, Any]) -> str:
+def claimed(row: Mapping[str, Any]) -> str:
     """What a fit row's claim states, with its range: a probability range, or for a push an
     odds-ratio range."""
     if row.get("direction"):
@@ -42,6 +43,7 @@ def claimed(row: dict[str, Any]) -> str:
     return f"{row['stated']} ({interval(row['low'], row['high'])})"
 
 
-def value(row: dict[str, Any], key: str) -> str:
-    """A fit row's value under a model: a percentage, or an odds ratio for a push."""
-    return ratio(row[key]) if row.get("direction") else pct(row[key])
+def value(row: Mapping[str, Any], number: float) -> str:
+    """A claim row's value under some network (`number`): a percentage, or an odds ratio
+    for a push."""
+    return ratio(number) if row.get("direction") else pct(number)
