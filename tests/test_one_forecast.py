@@ -122,6 +122,10 @@ def test_every_json_output_says_its_version(told: dict[str, Any]) -> None:
         done = forecast(ws, *args, "--draws", DRAWS)
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["schema_version"] == 1, args
+    for args in (["audit", "--json"], ["audit", "--fit", "--json"], ["nodes", "--json"]):
+        done = forecast(ws, *args)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["schema_version"] == 1, args
     check_results(json.loads(forecast(ws, "run", "--json", "--draws", DRAWS).stdout))
 
 
