@@ -326,3 +326,60 @@ def test_conditions_of_probability_zero_are_refused_with_their_place() -> None:
     [problem] = impossible_conditions(study, never)
     assert str(problem).startswith("evidence/e.yaml:12:5: 'about-x' conditions on y=s1")
     assert "probability zero" in problem.message
+
+
+def _one_state_study(with_marginal: bool) -> tuple[Network, object]:
+    """a (two states) -> c (three): a column claim on c=s0 with a at its baseline, and, when
+    asked, a marginal claim on c=s1."""
+    net = random_network(np.random.default_rng(0), {"a": 2, "c": 3}, {"c": ("a",)})
+    claims = [statement(net, "column-s0", "c", "s0", 0.19, 0.21, given={"a": "s0"})]
+    if with_marginal:
+        claims.append(statement(net, "marginal-s1", "c", "s1", 0.49, 0.51))
+    return net, study_of(net, claims)
+
+
+def test_a_claim_on_one_state_of_a_column_constrains_that_state_alone() -> None:
+    """The column claim and the marginal are both honoured, and the column claim says
+    nothing about how the other two states share the rest: alone, they share it as the
+    assumption does (evenly); beside the marginal, as the marginal asks."""
+    _, alone = _one_state_study(with_marginal=False)
+    column = build_tables(alone).cpts["c"][0, 0]
+    np.testing.assert_allclose(column, [0.2, 0.4, 0.4], atol=1e-6)
+    _, both = _one_state_study(with_marginal=True)
+    tables = build_tables(both)
+    rows = {r["id"]: r for r in fit_rows(both, tables)}
+    assert rows["column-s0"]["honoured"] and rows["marginal-s1"]["honoured"], rows
+    column = tables.cpts["c"][0, 0]
+    assert abs(column[0] - 0.2) < 0.01
+    assert column[1] > column[2] + 0.05  # the marginal, not the column claim, split the rest
+    from forecast.analysis.audit import audit_node
+
+    base = audit_node(both, tables, "c")["columns"][0]
+    assert set(base["pooled"]) == {"s0"}  # no value shown for a state no claim named
+
+
+def test_the_gradient_holds_with_terms_on_part_of_a_column() -> None:
+    """The terms that hold only the unnamed states of a base, an effect and a joint column
+    have the exact gradient too (central differences)."""
+    net = random_network(np.random.default_rng(0), {"a": 2, "b": 2, "c": 3}, {"c": ("a", "b")})
+    claims = [
+        statement(net, "base", "c", "s0", 0.2, 0.3, given={"a": "s0", "b": "s0"}),
+        statement(net, "effect", "c", "s0", 0.4, 0.5, given={"a": "s1", "b": "s0"}),
+        statement(net, "joint", "c", "s1", 0.5, 0.6, given={"a": "s1", "b": "s1"}),
+        statement(net, "marginal", "c", "s2", 0.3, 0.4),
+    ]
+    tables = build_tables(study_of(net, claims), 3, np.random.default_rng(1))
+    problem = tables.problem
+    held = [t.states for t in (*problem.terms.columns, *problem.terms.no_effects)]
+    assert held.count((1, 2)) == 2 and (0, 2) in held  # base, effect (s1, s2); joint (s0, s2)
+    rng = np.random.default_rng(2)
+    phi = problem.free(tables.theta) + rng.normal(0, 0.3, size=(3, problem.parameters))
+    rows = np.arange(3)
+    _, grad = problem.evaluate(phi, rows)
+    step = 1e-6
+    for j in range(problem.parameters):
+        up, down = phi.copy(), phi.copy()
+        up[:, j] += step
+        down[:, j] -= step
+        numeric = (problem.evaluate(up, rows)[0] - problem.evaluate(down, rows)[0]) / (2 * step)
+        np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-5, atol=1e-7)

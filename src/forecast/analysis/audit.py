@@ -55,7 +55,7 @@ class ColumnEntry(TypedDict):
     column: str
     kind: str  # base, effect or joint
     given: dict[str, str]  # the parents moved from their baselines
-    pooled: dict[str, float]  # what its column statements say, pooled
+    pooled: dict[str, float]  # what its statements say, pooled, on the states they name
     fitted: dict[str, float]  # the column under the point network
     statements: list[StatementEntry]
 
@@ -119,6 +119,15 @@ def _statement_entry(study: Study, statement: Statement, share: float) -> Statem
     return entry
 
 
+def named_levels(node: Node, pooled: PooledColumn) -> dict[str, float]:
+    """The pooled level of each state a column's statements name (the fit's target there);
+    the states none names have no claimed value, so none is shown."""
+    named = {st.state for st in pooled.statements}
+    return {
+        s: round(float(pooled.column[0, i]), 6) for i, s in enumerate(node.states) if s in named
+    }
+
+
 def _column_entry(study: Study, node: Node, pooled: PooledColumn, fitted: Array) -> ColumnEntry:
     """A parameter column: what its column statements say pooled, what the fit made of it
     (`fitted`, the column under the point network), and the statements with their shares."""
@@ -128,7 +137,7 @@ def _column_entry(study: Study, node: Node, pooled: PooledColumn, fitted: Array)
         column=pooled.key.label(),
         kind=kind,
         given=moved,
-        pooled={s: round(float(pooled.column[0, i]), 6) for i, s in enumerate(node.states)},
+        pooled=named_levels(node, pooled),
         fitted={s: round(float(fitted[0, i]), 6) for i, s in enumerate(node.states)},
         statements=[
             _statement_entry(study, st, float(pooled.shares[0, i]))
@@ -246,6 +255,5 @@ def audit_claim(study: Study, tables: Tables, claim_id: str) -> ClaimAudit:
         entry["without_it"] = shift
     if statement.column is not None and statement.column in tables.columns:
         node = study.network.node(statement.column.node)
-        pooled = tables.columns[statement.column].column[0]
-        entry["pooled_column"] = {s: round(float(pooled[i]), 6) for i, s in enumerate(node.states)}
+        entry["pooled_column"] = named_levels(node, tables.columns[statement.column])
     return entry

@@ -195,7 +195,7 @@ def _print_claim(doc: ClaimAudit) -> None:
     _print_statement(doc, doc["retraction"])
     if "pooled_column" in doc:
         click.echo(
-            "pooled column: "
+            "its column's statements, pooled: "
             + ", ".join(f"{s} {100 * v:.1f} %" for s, v in doc["pooled_column"].items())
         )
     if "if_reinstated" in doc:
@@ -211,7 +211,9 @@ def _print_node(doc: NodeAudit) -> None:
         click.echo(f"\n== {col['column']} [{col['kind']}] -> fitted {fitted}")
         if col["statements"]:
             pooled = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["pooled"].items())
-            click.echo(f"   its column claims, pooled: {pooled}")
+            rest = [s for s in col["fitted"] if s not in col["pooled"]]
+            others = f"; {', '.join(rest)} from the other claims and assumptions" if rest else ""
+            click.echo(f"   its column statements say, pooled: {pooled}{others}")
         for st in col["statements"]:
             _print_statement(st)
     if doc["queries"]:

@@ -23,6 +23,7 @@ from forecast.fitting.loglinear import NodeLayout
 from forecast.fitting.parallel import fit_draws
 from forecast.fitting.pooling import pool_claims
 from forecast.fitting.problem import (
+    ColumnLevelTerm,
     ColumnTerm,
     FitProblem,
     NoEffectTerm,
@@ -270,6 +271,39 @@ def _pool_columns(study: Study, drawn: ClaimDraws, n: int) -> dict[ColumnKey, Po
     return columns
 
 
+def _column_levels(
+    terms: Terms,
+    node: Node,
+    index: int,
+    pooled: PooledColumn,
+    reference: Array,
+    anchor: float | None,
+    scale: float,
+) -> None:
+    """The terms of a column's statements: one level on each state they name (their pool's
+    value there, at their total weight). With an `anchor` weight (no default assumption
+    holds the whole column), the states none of them names are held, among themselves, to
+    the column's reference: uniform for a base column, no effect for an effect, the base
+    column's pool for a joint column."""
+    key = pooled.key
+    named = sorted({node.index(s.state) for s in pooled.statements})
+    for state in named:
+        mine = [i for i, s in enumerate(pooled.statements) if node.index(s.state) == state]
+        weight = pooled.total * pooled.shares[:, mine].sum(axis=1)
+        terms.levels.append(ColumnLevelTerm(node.id, index, state, pooled.column[:, state], weight))
+    rest = tuple(j for j in range(len(node.states)) if j not in named)
+    if anchor is None or len(rest) < 2:  # held by the default, or fixed by the named states
+        return
+    weight = np.full(reference.shape[0], anchor)
+    if not key.moved:
+        uniform = np.full_like(reference, 1.0 / len(node.states))
+        terms.columns.append(ColumnTerm(node.id, index, uniform, weight, rest))
+    elif len(key.moved) == 1:
+        terms.no_effects.append(NoEffectTerm(node.id, index, anchor, scale, rest))
+    else:
+        terms.columns.append(ColumnTerm(node.id, index, reference, weight, rest))
+
+
 def _terms(
     study: Study,
     plan: dict[str, NodeLayout],
@@ -284,13 +318,18 @@ def _terms(
     scale = float(np.log(pushes.word_range_of(grading.default_effect_size())[1]))
     terms = Terms()
     for node_id, layout in plan.items():
+        node = study.network.node(node_id)
         for index, key in enumerate(layout.keys):
             pooled = columns[key]
-            if pooled.statements:
-                terms.columns.append(ColumnTerm(node_id, index, pooled.column, pooled.total))
-            if key in assumed or not (compete or not any(s.touches(key) for s in claims)):
+            spoken = any(s.touches(key) for s in claims)
+            default = len(key.moved) <= 1 and key not in assumed and (compete or not spoken)
+            if pooled.statements:  # the rest held unless the default holds the whole column
+                reference = columns[ColumnKey(node_id)].column
+                held = anchor if not default else None
+                _column_levels(terms, node, index, pooled, reference, held, scale)
+            if not default:
                 continue
-            if key.moved and len(key.moved) == 1:
+            if key.moved:
                 terms.no_effects.append(NoEffectTerm(node_id, index, anchor, scale))
             elif not key.moved:
                 k = layout.states

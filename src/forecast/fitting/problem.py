@@ -2,11 +2,13 @@
 
 The loss is a weighted sum of divergences, one term per kind of statement:
 
-- column statements: the claims (and, with `assumptions: compete`, the assumptions) on one
-  column, pooled as before, weigh `W * KL(column || pooled)`, where W is their total
-  weight. With each claim completed in proportion to the pooled column (as the pool does),
-  this is exactly the sum of the claims' own divergences, up to a constant; so where only
-  column claims exist the fit is the pool itself;
+- column statements (claims and analyst assumptions on one column of a table): a
+  statement states a level on one state, so it constrains that state alone. The
+  statements on one state of a column are pooled (the model's pool) into one level, which
+  weighs `W * KL` on {state, not state}, W their total weight, like a query claim. The
+  states no statement on the column names are held, among themselves, to the column's
+  reference at the assumption weight (uniform for a base column, no effect for an effect):
+  a claim about one state says nothing about how the others share the rest;
 - a query claim (a level on any probability the model implies): `w * KL` on the claim's
   own outcome space {state, not state};
 - a push (relative claim): `w * KL` between the model's probability under the claim's
@@ -43,12 +45,14 @@ TINY = 1e-12
 
 @dataclass(frozen=True)
 class ColumnTerm:
-    """W * KL(column || target): the pooled column statements (or a default assumption)."""
+    """W * KL(column || target) on the column's `states` (all of them when None), each side
+    renormalised over them: a default assumption, or the states no statement names."""
 
     node: str
     column: int
     target: Array  # (draws, states)
     weight: Array  # (draws,)
+    states: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,19 @@ class NoEffectTerm:
     column: int
     weight: float
     scale: float
+    states: tuple[int, ...] | None = None  # the states it holds (all when None)
+
+
+@dataclass(frozen=True)
+class ColumnLevelTerm:
+    """A level on one state of a column: weight * KL on {state, not state} of the column
+    itself (read from its logits, no inference)."""
+
+    node: str
+    column: int
+    state: int
+    value: Array  # (draws,) the pooled level
+    weight: Array  # (draws,)
 
 
 @dataclass(frozen=True)
@@ -92,16 +109,17 @@ class PushTerm:
 class Terms:
     columns: list[ColumnTerm] = field(default_factory=list)
     no_effects: list[NoEffectTerm] = field(default_factory=list)
+    levels: list[ColumnLevelTerm] = field(default_factory=list)
     queries: list[QueryTerm] = field(default_factory=list)
     pushes: list[PushTerm] = field(default_factory=list)
 
     def count(self) -> int:
-        return len(self.columns) + len(self.no_effects) + len(self.queries) + len(self.pushes)
+        return sum(len(getattr(self, name)) for name in GROUPS)
 
     def only(self, index: int) -> Terms:
-        """The one term at `index` (columns, then no-effects, queries and pushes)."""
+        """The one term at `index` (columns, then no-effects, levels, queries and pushes)."""
         out = Terms()
-        for name in ("columns", "no_effects", "queries", "pushes"):
+        for name in GROUPS:
             group = getattr(self, name)
             if index < len(group):
                 getattr(out, name).append(group[index])
@@ -113,9 +131,13 @@ class Terms:
         """Each term's weight in every draw, (draws, terms)."""
         columns = [t.weight for t in self.columns]
         fixed = [np.full(draws, a.weight) for a in self.no_effects]
+        own = [t.weight for t in self.levels]
         levels = [q.weight for q in self.queries]
         pushes = [p.weight for p in self.pushes]
-        return np.stack([*columns, *fixed, *levels, *pushes], axis=1)
+        return np.stack([*columns, *fixed, *own, *levels, *pushes], axis=1)
+
+
+GROUPS = ("columns", "no_effects", "levels", "queries", "pushes")  # the order of the terms
 
 
 BATCH_ROWS = 4096  # draws evaluated at once while fitting (bounds the memory)
@@ -178,7 +200,8 @@ class FitProblem:
         anchor the difference between its column's and the node's base column's. The
         same matrix, transposed, carries their gradients back."""
         width, count = self.stacked.width, self.stacked.count
-        items: list[ColumnTerm | NoEffectTerm] = [*terms.columns, *terms.no_effects]
+        items: list[ColumnTerm | NoEffectTerm | ColumnLevelTerm]
+        items = [*terms.columns, *terms.no_effects, *terms.levels]
         self.selector = np.zeros((count, len(items)))
         real = np.zeros((width, len(items)))
         for i, term in enumerate(items):
@@ -186,12 +209,30 @@ class FitProblem:
             self.selector[at.start + term.column, i] += 1.0
             if isinstance(term, NoEffectTerm):
                 self.selector[at.start, i] -= 1.0
-            real[: self.plan[term.node].states, i] = 1.0
+            own = getattr(term, "states", None)  # a level reads its whole column
+            held = range(self.plan[term.node].states) if own is None else own
+            real[list(held), i] = 1.0
         self.split = len(terms.columns)
-        self.column_real, self.anchor_real = real[:, : self.split], real[:, self.split :]
+        self.level_split = self.split + len(terms.no_effects)
+        self.column_real = real[:, : self.split]
+        self.anchor_real = real[:, self.split : self.level_split]
+        self.own_real = real[:, self.level_split :]
+        self.own_state = np.zeros((width, len(terms.levels)))
+        for i, level in enumerate(terms.levels):
+            self.own_state[level.state, i] = 1.0
+        value = np.stack([t.value for t in terms.levels], axis=1) if terms.levels else None
+        value = np.zeros((self.draws, 0)) if value is None else np.clip(value, CLIP, 1.0 - CLIP)
+        self.own_log, self.own_log_not = np.log(value), np.log1p(-value)
+        self.own_weight = (
+            np.stack([t.weight for t in terms.levels], axis=1)
+            if terms.levels
+            else np.zeros((self.draws, 0))
+        )
         self.column_target = np.zeros((self.draws, width, self.split))
         for i, term in enumerate(terms.columns):
-            self.column_target[:, : term.target.shape[1], i] = term.target
+            mask = self.column_real[: term.target.shape[1], i]
+            target = term.target * mask
+            self.column_target[:, : term.target.shape[1], i] = target / target.sum(axis=1)[:, None]
         self.column_log_target = np.log(np.maximum(self.column_target, TINY))
         self.column_weight = (
             np.stack([t.weight for t in terms.columns], axis=1)
@@ -253,14 +294,35 @@ class FitProblem:
             weight = self.column_weight[rows]
             total += (weight * kl).sum(axis=1)
             pull[:, :, : self.split] = weight[:, None, :] * p * (inner - kl[:, None, :])
+        if self.own_real.shape[1]:
+            total += self._level_terms(read[:, :, self.level_split :], pull, rows)
         if len(self.anchor_factor):
-            shift = read[:, :, self.split :]  # the effects' logits against the base column
+            shift = read[:, :, self.split : self.level_split]  # effects against the base
             real = self.anchor_real
-            mean = shift.sum(axis=1, keepdims=True) / real.sum(axis=0)
+            mean = (shift * real).sum(axis=1, keepdims=True) / real.sum(axis=0)
             centred = (shift - mean) * real
             total += 0.5 * (self.anchor_factor * centred**2).sum(axis=(1, 2))
-            pull[:, :, self.split :] = self.anchor_factor * centred
+            pull[:, :, self.split : self.level_split] = self.anchor_factor * centred
         grad += (pull.reshape(draws * width, -1) @ self.selector.T).reshape(draws, width, count)
+        return total
+
+    def _level_terms(self, read: Array, pull: Array, rows: Index) -> Array:
+        """The levels on one state of a column: their loss per draw, and their gradient
+        with respect to their columns' logits written into `pull`."""
+        own = read - read.max(axis=1, keepdims=True)
+        p = np.exp(own) * self.own_real
+        p /= p.sum(axis=1, keepdims=True)
+        named = np.clip((p * self.own_state).sum(axis=1), TINY, 1.0 - TINY)  # (draws, levels)
+        weight = self.own_weight[rows]
+        # KL({q, 1-q} || {v, 1-v}), each log ratio taken first (small near the optimum)
+        log_v, log_not_v = self.own_log[rows], self.own_log_not[rows]
+        log_q, log_not_q = np.log(named), np.log1p(-named)
+        kl = named * (log_q - log_v) + (1.0 - named) * (log_not_q - log_not_v)
+        # d/dq = logit q - logit v; dq/d(logit j) = q (1[j = state] - p_j)
+        slope = weight * ((log_q - log_v) - (log_not_q - log_not_v))
+        pull[:, :, self.level_split :] = (slope * named)[:, None, :] * (self.own_state - p)
+        pull[:, :, self.level_split :] *= self.own_real
+        total: Array = (weight * kl).sum(axis=1)
         return total
 
     def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
