@@ -5,6 +5,7 @@ with concordant evidence, and lets a weaker grade give way to the assumption."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pytest
@@ -178,6 +179,21 @@ def _mixed_study(seed: int):  # type: ignore[no-untyped-def]
     return net, study_of(net, noisy, assumptions="compete")
 
 
+def _assert_exact_gradient(problem: Any, theta: dict[str, np.ndarray]) -> None:
+    """The gradient of three draws moved off `theta` against central differences."""
+    rng = np.random.default_rng(2)
+    phi = problem.free(theta) + rng.normal(0, 0.3, size=(3, problem.parameters))
+    rows = np.arange(3)
+    _, grad = problem.evaluate(phi, rows)
+    step = 1e-6
+    for j in range(problem.parameters):
+        up, down = phi.copy(), phi.copy()
+        up[:, j] += step
+        down[:, j] -= step
+        numeric = (problem.evaluate(up, rows)[0] - problem.evaluate(down, rows)[0]) / (2 * step)
+        np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-5, atol=1e-7)
+
+
 def test_the_gradient_matches_finite_differences(monkeypatch: pytest.MonkeyPatch) -> None:
     """Property 4 (second half): the exact gradient against central differences. The
     wrong-way hinge is softened here: differences across its kink would measure the step."""
@@ -188,17 +204,7 @@ def test_the_gradient_matches_finite_differences(monkeypatch: pytest.MonkeyPatch
     _, study = _mixed_study(5)
     tables = build_tables(study, 3, np.random.default_rng(1))
     problem: FitProblem = tables.problem
-    rng = np.random.default_rng(2)
-    phi = problem.free(tables.theta) + rng.normal(0, 0.3, size=(3, problem.parameters))
-    rows = np.arange(3)
-    _, grad = problem.evaluate(phi, rows)
-    step = 1e-6
-    for j in range(problem.parameters):
-        up, down = phi.copy(), phi.copy()
-        up[:, j] += step
-        down[:, j] -= step
-        numeric = (problem.evaluate(up, rows)[0] - problem.evaluate(down, rows)[0]) / (2 * step)
-        np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-5, atol=1e-7)
+    _assert_exact_gradient(problem, tables.theta)
 
 
 def test_both_query_engines_agree_with_the_reference_engine() -> None:
@@ -372,14 +378,4 @@ def test_the_gradient_holds_with_terms_on_part_of_a_column() -> None:
     problem = tables.problem
     held = [t.states for t in (*problem.terms.columns, *problem.terms.no_effects)]
     assert held.count((1, 2)) == 2 and (0, 2) in held  # base, effect (s1, s2); joint (s0, s2)
-    rng = np.random.default_rng(2)
-    phi = problem.free(tables.theta) + rng.normal(0, 0.3, size=(3, problem.parameters))
-    rows = np.arange(3)
-    _, grad = problem.evaluate(phi, rows)
-    step = 1e-6
-    for j in range(problem.parameters):
-        up, down = phi.copy(), phi.copy()
-        up[:, j] += step
-        down[:, j] -= step
-        numeric = (problem.evaluate(up, rows)[0] - problem.evaluate(down, rows)[0]) / (2 * step)
-        np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-5, atol=1e-7)
+    _assert_exact_gradient(problem, tables.theta)

@@ -131,8 +131,6 @@ class ForecastDocument:
     pulls: list[Pull]
     changes: Changes | None
     nodes: tuple[Node, ...]  # the network, in its file's order
-    drivers_nodes: list[Node]
-    signpost_nodes: list[Node]
     draws: dict[str, Array]  # scenario id -> its draws of the outcome (draws, states)
     signpost_explorer: list[ExplorerRow]  # the explorer with one signpost set
     watchlist: WatchlistDocument  # what it is given, the ranked signposts
@@ -142,9 +140,19 @@ class ForecastDocument:
     assessment: Assessment  # the key judgements (`assessment_document` is their JSON)
     claims: ClaimList  # every cited claim, live or retracted, by node (`claimlist`)
 
+    def of_kind(self, kind: str) -> list[Node]:
+        """The network's nodes of one kind (driver, indicator, ...), in the file's order."""
+        return [n for n in self.nodes if n.kind == kind]
+
     def as_template_values(self) -> dict[str, Any]:
-        """The fields by name, for the page template (not copied: the same objects)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        """The fields by name, for the page template (not copied: the same objects), and
+        the drivers and signposts the explorer offers."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {
+            **fields,
+            "drivers_nodes": self.of_kind("driver"),
+            "signpost_nodes": self.of_kind("indicator"),
+        }
 
 
 def forecast_document(
@@ -263,8 +271,6 @@ def forecast_document(
         changes=compare(previous, doc) if previous is not None else None,
         nodes=tuple(study.network.nodes),
         draws={r.scenario.id: r.samples for r in run.results},
-        drivers_nodes=[n for n in study.network.nodes if n.kind == "driver"],
-        signpost_nodes=[n for n in study.network.nodes if n.kind == "indicator"],
         signpost_explorer=signpost_rows(run),
         explorer_default=next(r["outcome"] for r in doc["explorer"] if not r["given"]),
         watchlist=watch,

@@ -13,8 +13,7 @@ from forecast.analysis.influence import Influence, outcome_point, without_source
 from forecast.fitting.claimfit import (
     ClaimFields,
     active_claims,
-    claim_fields,
-    claim_row,
+    claim_value,
     misses_first,
 )
 from forecast.fitting.cpt import Tables, build_tables
@@ -59,14 +58,8 @@ def holdout_rows(study: Study, fits: dict[str, Tables] | None = None) -> list[Ho
             continue
         others = fits[source.id]
         for statement in claims:
-            valued = claim_row(study, structure, others, statement)
-            row = HoldoutRow(
-                **claim_fields(statement, valued["miss_points"]),
-                others=valued["fitted"],
-                coherent=valued["honoured"],
-            )
-            if "wrong_way" in valued:
-                row["wrong_way"] = valued["wrong_way"]
+            fields, value, inside = claim_value(study, structure, others, statement)
+            row = HoldoutRow(**fields, others=value, coherent=inside)
             rows.append(row)
     return misses_first(rows, lambda r: r["coherent"])
 

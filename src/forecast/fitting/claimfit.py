@@ -91,7 +91,7 @@ def _conditions(where: Conditions) -> Where:
     return Where(given=dict(where.given), do=dict(where.do))
 
 
-def claim_fields(statement: Statement, miss_points: float) -> ClaimFields:
+def _fields(statement: Statement, miss_points: float) -> ClaimFields:
     """The claim's own fields, with its miss (in points) under some network."""
     fields = ClaimFields(
         id=statement.id,
@@ -112,27 +112,31 @@ def claim_fields(statement: Statement, miss_points: float) -> ClaimFields:
     return fields
 
 
-def claim_row(study: Study, structure: Structure, tables: Tables, statement: Statement) -> ClaimRow:
-    """A claim, the conditions it is about, and its value under `tables` beside its range."""
+def claim_value(
+    study: Study, structure: Structure, tables: Tables, statement: Statement
+) -> tuple[ClaimFields, float, bool]:
+    """A claim's fields (its miss under `tables` included), its value there (a probability,
+    or for a push an odds ratio) and whether that value lies inside its range."""
     p = _probability(study, structure, tables, statement, statement.conditions)
     if statement.reference is None:
         off = miss(p, statement.low, statement.high)
-        fields = claim_fields(statement, round(100 * off, 6))
-        return ClaimRow(**fields, fitted=round(p, 10), honoured=off == 0.0)
+        return _fields(statement, round(100 * off, 6)), round(p, 10), off == 0.0
     r = _probability(study, structure, tables, statement, statement.reference)
     ratio = float(np.exp(logit(p) - logit(r)))
     off_ratio = miss(ratio, statement.low, statement.high)
     end = statement.low if off_ratio < 0 else statement.high
     off = 0.0 if off_ratio == 0.0 else p - float(expit(logit(r) + np.log(end)))
-    row = ClaimRow(
-        **claim_fields(statement, round(100 * off, 6)),
-        fitted=round(ratio, 10),
-        honoured=off_ratio == 0.0,
-    )
-    row["wrong_way"] = (statement.direction == "raises" and ratio < 1.0 - WRONG_WAY) or (
+    fields = _fields(statement, round(100 * off, 6))
+    fields["wrong_way"] = (statement.direction == "raises" and ratio < 1.0 - WRONG_WAY) or (
         statement.direction == "lowers" and ratio > 1.0 + WRONG_WAY
     )
-    return row
+    return fields, round(ratio, 10), off_ratio == 0.0
+
+
+def claim_row(study: Study, structure: Structure, tables: Tables, statement: Statement) -> ClaimRow:
+    """A claim, the conditions it is about, and its value under `tables` beside its range."""
+    fields, value, inside = claim_value(study, structure, tables, statement)
+    return ClaimRow(**fields, fitted=value, honoured=inside)
 
 
 def probability_text(row: ClaimFields) -> str:
