@@ -110,7 +110,7 @@ def test_query_given_and_do(workspace: Path) -> None:
         "--target",
         "war_outcome",
         "--given",
-        "elite_assessment=strategic_mistake",
+        "regime_change=yes",
         "--json",
     )
     forced = invoke(
@@ -121,7 +121,7 @@ def test_query_given_and_do(workspace: Path) -> None:
         "--target",
         "war_outcome",
         "--do",
-        "elite_assessment=strategic_mistake",
+        "regime_change=yes",
         "--json",
     )
     prior = invoke("query", "--root", str(workspace), *FAST, "--target", "war_outcome", "--json")
