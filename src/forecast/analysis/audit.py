@@ -7,6 +7,7 @@ from typing import NotRequired, TypedDict, cast
 
 from forecast.base.arrays import Array
 from forecast.fitting.cpt import PooledColumn, Tables
+from forecast.inputs import grading
 from forecast.inputs.domain import ColumnKey, Node, Statement, StatementKind, Study
 
 
@@ -67,6 +68,29 @@ DerivedRow = TypedDict(
 )
 
 
+class Weighing(TypedDict):
+    """How much an assumption weighs beside the claims, at the study's as-of date."""
+
+    as_of: str
+    assumption: float  # an analyst assumption's weight
+    default: float  # a default assumption's (uniform base column, no effect)
+    recency: float  # the mean recency of the live cited claims: the two scale with it
+    claims: int  # live cited claims
+    half_life_years: float
+
+
+def weighing(study: Study) -> Weighing:
+    """The assumptions' effective weights and what scales them (`asof.weigh_assumptions`)."""
+    return Weighing(
+        as_of=study.model.as_of.isoformat(),
+        assumption=grading.assumption_weight() * study.assumption_scale,
+        default=grading.default_assumption_weight() * study.assumption_scale,
+        recency=study.assumption_scale,
+        claims=sum(1 for s in study.active() if s.cited),
+        half_life_years=study.model.settings.half_life_years,
+    )
+
+
 class NodeAudit(TypedDict):
     node: str
     label: str
@@ -77,6 +101,7 @@ class NodeAudit(TypedDict):
     columns: list[ColumnEntry]
     queries: list[QueryEntry]
     table: list[DerivedRow]
+    weighing: Weighing
 
 
 class SourceAudit(TypedDict):
@@ -196,6 +221,7 @@ def audit_node(study: Study, tables: Tables, node_id: str) -> NodeAudit:
             if s.node == node_id
         ],
         table=_derived_rows(study, node, tables) if node.parents else [],
+        weighing=weighing(study),
     )
 
 

@@ -211,7 +211,7 @@ def forecast_document(
         for s in study.sources
     ]
     progress(f"  the forecast as the evidence came in ({len(study.sources)} dates at most)")
-    snapshots = history(study, draws=HISTORY_DRAWS, cache=run.cache)
+    snapshots = history(study, draws=HISTORY_DRAWS, seed=run.seed, cache=run.cache)
     cited = sum(1 for s in study.active() if s.cited)
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)

@@ -1,27 +1,27 @@
 """The baseline forecast as it stood at each evidence date, and what each arrival added.
 
-At each date on which a source was published or something was seen, only the sources
-published and the observations seen by then count (sources as read today); what no
-source had yet spoken to is held by the assumptions (explicit or default), which hold
-throughout. Every snapshot
-uses the same seed, and each claim draws from its own stream, so the difference between
-two snapshots is the added sources' doing, not a reshuffle of the draws. Each date's fitted
-draws are kept in the fit cache, so a report after an edit refits only the dates the
-edited claim counts at.
+Each date's snapshot is the study that date knew (`asof.known_on`, the same question
+`run --as-of` answers): the sources published and the observations seen by then, as read
+today, each claim weighed at that date; what no source had yet spoken to is held by the
+assumptions (explicit or default). The last snapshot is the model's own as-of date, which
+is the study `run` answers. Every snapshot uses the same seed, and each claim draws from its
+own stream, so the difference between two snapshots is the added sources' doing, not a
+reshuffle of the draws. Each date's fitted draws are kept in the fit cache, so a report
+after an edit refits only the dates the edited claim counts at.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from forecast.fitting.run import FitCache, kept_tables
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
 from forecast.inference.summary import number, summarise
+from forecast.inputs.asof import known_on
 from forecast.inputs.domain import Study
 
 
@@ -32,7 +32,7 @@ class Snapshot:
     mean: dict[str, float]
     low: dict[str, float]
     high: dict[str, float]
-    point: dict[str, float] = dataclasses.field(default_factory=dict)
+    point: dict[str, float] = field(default_factory=dict)
     observations: tuple[str, ...] = ()  # seen by then
 
     def width(self, state: str) -> float:
@@ -91,38 +91,42 @@ def steps(snapshots: list[Snapshot]) -> list[Step]:
 
 
 def arrival_dates(study: Study) -> list[dt.date]:
-    """Every date on which a source was published or something was seen, oldest first."""
+    """Every date on which a source was published or something was seen, oldest first,
+    and the model's own as-of date last."""
     seen = {o.seen.first for o in study.observations if not o.retracted}
-    return sorted({s.published for s in study.sources} | seen)
+    dates = {s.published for s in study.sources} | seen
+    return sorted(d for d in dates | {study.model.as_of} if d <= study.model.as_of)
 
 
 def history(
-    study: Study, draws: int = 200, seed: int = 0, cache: FitCache | None = None
+    study: Study,
+    draws: int = 200,
+    seed: int = 0,
+    cache: FitCache | None = None,
+    also: tuple[dt.date, ...] = (),
 ) -> list[Snapshot]:
-    """One snapshot per arrival date, oldest first; `cache` keeps each date's fitted draws
-    (in its folder, under the date's study's own key)."""
+    """One snapshot per arrival date (and per date in `also`), oldest first; `cache` keeps
+    each date's fitted draws (in its folder, under the date's study's own key)."""
     kept_in = None if cache is None else FitCache(cache.root)
     structure = structure_of(study.network)
-    outcome = study.network.node(study.network.outcome)
+    outcome = study.network.outcome
+    states = study.network.node(outcome).states
     snapshots = []
-    for date in arrival_dates(study):
-        known = {s.id for s in study.sources if s.published <= date}
-        kept = tuple(s for s in study.statements if s.source_id is None or s.source_id in known)
-        seen = tuple(o for o in study.observations if o.seen.first <= date)
-        then = dataclasses.replace(study, statements=kept, observations=seen)
+    for date in sorted(set(arrival_dates(study)) | set(also)):
+        then = known_on(study, date)
         point, cpts = kept_tables(then, draws, seed, kept_in)
         given = then.given_for({}, {})
-        stats = summarise(posterior(structure, cpts, outcome.id, given))
-        at_point = posterior(structure, point, outcome.id, given)[0]
+        stats = summarise(posterior(structure, cpts, outcome, given))
+        at_point = posterior(structure, point, outcome, given)[0]
         snapshots.append(
             Snapshot(
                 date,
-                tuple(sorted(known)),
-                {s: float(stats["mean"][i]) for i, s in enumerate(outcome.states)},
-                {s: float(stats["p05"][i]) for i, s in enumerate(outcome.states)},
-                {s: float(stats["p95"][i]) for i, s in enumerate(outcome.states)},
-                {s: float(at_point[i]) for i, s in enumerate(outcome.states)},
-                tuple(o.id for o in seen if not o.retracted),
+                tuple(sorted(s.id for s in then.sources)),
+                {s: float(stats["mean"][i]) for i, s in enumerate(states)},
+                {s: float(stats["p05"][i]) for i, s in enumerate(states)},
+                {s: float(stats["p95"][i]) for i, s in enumerate(states)},
+                {s: float(at_point[i]) for i, s in enumerate(states)},
+                tuple(o.id for o in then.observations if not o.retracted),
             )
         )
     return snapshots

@@ -147,15 +147,23 @@ def _not_after_today(
 
 
 def as_of_option(func: F) -> F:
+    func = click.option(
+        "--readings-then",
+        "readings_then",
+        is_flag=True,
+        help="With --as-of: count only the readings made by that date (each reader's "
+        "read_on in the model file), not the sources as read today.",
+    )(func)
     return click.option(
         "--as-of",
         "as_of",
         type=click.DateTime(formats=["%Y-%m-%d"]),
         default=None,
         callback=_not_after_today,
-        help="Forecast as of this date (YYYY-MM-DD): only sources published, readings made "
-        "and observations seen by then, refitted; what no claim covered yet falls back to "
-        "its assumption.",
+        help="Forecast as of this date (YYYY-MM-DD): what the sources published by then "
+        "say, as read today, with the observations seen by then and each claim weighed "
+        "at that date, refitted (the question `forecast history` answers at each date); "
+        "what no claim covered yet falls back to its assumption.",
     )(func)
 
 
@@ -188,17 +196,20 @@ def read_inputs(root: Path) -> tuple[RawInputs, Study]:
     return raw, study
 
 
-def load_study(root: Path, as_of: dt.datetime | None = None) -> Study:
+def load_study(
+    root: Path, as_of: dt.datetime | None = None, *, readings_then: bool = False
+) -> Study:
     """The checked study: kept from an earlier command when no input file has changed; or,
-    with `as_of`, the study that date knew (checked afresh)."""
-    from forecast.fitting import fitcache
-
+    with `as_of`, the study that date knew (`asof.known_on`; with `readings_then`, only
+    the readings made by then)."""
+    if readings_then and as_of is None:
+        raise click.UsageError("--readings-then needs --as-of: give the date to read as of")
     if as_of is not None:
-        from forecast.inputs.checks import build_study
-        from forecast.inputs.loading import load_inputs
+        from forecast.inputs.asof import known_on
 
-        then = build_study(load_inputs(root), as_of.date())
-        for warning in then.warnings:
+        today = load_study(root)
+        then = known_on(today, as_of.date(), readings_then=readings_then)
+        for warning in then.warnings[len(today.warnings) :]:
             say(f"warning: {warning}")
         horizon = then.model.horizon.date
         if as_of.date() > horizon:
@@ -208,6 +219,8 @@ def load_study(root: Path, as_of: dt.datetime | None = None) -> Study:
                 "forecast (record the outcome in ledger/resolutions.yaml)"
             )
         return then
+
+    from forecast.fitting import fitcache
 
     kept = fitcache.load_study(root)
     if kept is not None:

@@ -71,7 +71,13 @@ def validate(root: Path, strict: bool) -> None:
     "part of its interval the readers' disagreement brings, and the effects they claim.",
 )
 def run(
-    root: Path, draws: int, seed: int, as_of: dt.datetime | None, as_json: bool, by_reader: bool
+    root: Path,
+    draws: int,
+    seed: int,
+    as_of: dt.datetime | None,
+    readings_then: bool,
+    as_json: bool,
+    by_reader: bool,
 ) -> None:
     """Compute every scenario: outcome probabilities with 90 % intervals."""
     from forecast.analysis.results import monte_carlo_error, results_document
@@ -80,9 +86,10 @@ def run(
     from forecast.reporting.runchanges import change_lines, run_summary
 
     if by_reader:
-        _by_reader(root, load_study(root, as_of), draws, seed, as_json)
+        _by_reader(root, load_study(root, as_of, readings_then=readings_then), draws, seed, as_json)
         return
-    result = run_study_cached(root, load_study(root, as_of), draws, seed, as_of is None)
+    study = load_study(root, as_of, readings_then=readings_then)
+    result = run_study_cached(root, study, draws, seed, as_of is None)
     document = results_document(result)
     if as_json:
         click.echo(dumps(document), nl=False)
@@ -249,7 +256,14 @@ def query(
         "empty, or written by an earlier report; never the workspace or its inputs."
     ),
 )
-def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Path | None) -> None:
+def report(
+    root: Path,
+    draws: int,
+    seed: int,
+    as_of: dt.datetime | None,
+    readings_then: bool,
+    out: Path | None,
+) -> None:
     """Write the report folder: index.html, report.md, audit.md, results.json, figures, model.bif.
 
     The report is built in a temporary folder and swapped in at the end, so a failure
@@ -262,7 +276,7 @@ def report(root: Path, draws: int, seed: int, as_of: dt.datetime | None, out: Pa
 
     typed = out if out is not None else Workspace(root).reports_dir
     target = outputs.check_folder(typed, root)
-    study = load_study(root, as_of)
+    study = load_study(root, as_of, readings_then=readings_then)
     entries = ledger_entries(root)
     with atomic.exclusive(target):
         result = run_study_cached(root, study, draws, seed, as_of is None)

@@ -206,6 +206,9 @@ def _print_claim(doc: ClaimAudit) -> None:
 
 def _print_node(doc: NodeAudit) -> None:
     click.echo(f"{doc['label']} ({doc['node']}): {doc['description']}")
+    from forecast.reporting.wording import weighing_sentence
+
+    click.echo(weighing_sentence(doc["weighing"]))
     for col in doc["columns"]:
         fitted = ", ".join(f"{s} {100 * v:.1f} %" for s, v in col["fitted"].items())
         click.echo(f"\n== {col['column']} [{col['kind']}] -> fitted {fitted}")

@@ -3,12 +3,14 @@ over time, and the published record."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from forecast.cli.common import (
+    MAX_SEED,
     draws_options,
     load_study,
     main,
@@ -87,13 +89,31 @@ def sensitivity(root: Path, draws: int, seed: int, top: int, as_json: bool) -> N
     show_default=True,
     help="Draws per date for the intervals (the report's over-time figure uses 200).",
 )
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0, max=MAX_SEED),
+    default=0,
+    show_default=True,
+    help="Random seed; give run's seed and draws to compare a date with `run --as-of`.",
+)
+@click.option(
+    "--at",
+    "also",
+    multiple=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Also show the baseline at this date (YYYY-MM-DD); may be repeated.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one snapshot per date.")
-def history(root: Path, draws: int, as_json: bool) -> None:
+def history(
+    root: Path, draws: int, seed: int, also: tuple[dt.datetime, ...], as_json: bool
+) -> None:
     """The baseline at every date on which a source was published or something was seen.
 
-    Each date counts the sources published and the observations seen by then (the
-    sources as read today), refitted; what arrived that day is named beside it. The
-    report's over-time figure is drawn from the same snapshots.
+    Each date asks the question `run --as-of DATE` asks: the sources published and the
+    observations seen by then (the sources as read today), each claim weighed at that
+    date, refitted; what arrived that day is named beside it. The last date is the model's
+    own as-of date, the study `run` answers. The report's over-time figure is drawn from
+    the same snapshots.
     """
     from forecast.analysis.history import history as snapshots_of
     from forecast.analysis.history import history_document
@@ -102,8 +122,16 @@ def history(root: Path, draws: int, as_json: bool) -> None:
     from forecast.reporting.historytext import history_lines
 
     study = load_study(root)
+    dates = tuple(d.date() for d in also)
+    late = [d for d in dates if d > study.model.as_of]
+    if late:
+        raise click.BadParameter(
+            f"{late[0]} is after the model's as_of ({study.model.as_of}); give an earlier date",
+            param_hint="--at",
+        )
     say(f"refitting the baseline at each arrival date ({draws} draws each)...")
-    document = history_document(study, snapshots_of(study, draws, cache=FitCache(root)), draws)
+    snapshots = snapshots_of(study, draws, seed, cache=FitCache(root), also=dates)
+    document = history_document(study, snapshots, draws)
     if as_json:
         click.echo(dumps(document), nl=False)
         return

@@ -314,7 +314,7 @@ def _terms(
     compete = study.model.settings.assumptions == "compete"
     assumed = {s.key() for s in study.parameters() if not s.cited}
     claims = [s for s in study.active() if s.cited]
-    anchor = grading.default_assumption_weight()
+    anchor = grading.default_assumption_weight() * study.assumption_scale
     scale = float(np.log(pushes.word_range_of(grading.default_effect_size())[1]))
     terms = Terms()
     for node_id, layout in plan.items():

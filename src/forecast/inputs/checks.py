@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections import defaultdict
 from pathlib import Path
 
 from forecast.base.errors import InputError, Problem, display_path
@@ -12,12 +10,12 @@ from forecast.base.fingerprint import complete
 from forecast.base.paths import Workspace
 from forecast.base.suggest import did_you_mean
 from forecast.inputs import sizes
-from forecast.inputs.coverage import Coverage
+from forecast.inputs.asof import known_on, weigh_assumptions
+from forecast.inputs.coverage import Coverage, unbacked_edges, uncovered
 from forecast.inputs.criteria import criteria_problems
 from forecast.inputs.domain import (
     Network,
     Scenario,
-    Source,
     Statement,
     Study,
 )
@@ -44,40 +42,31 @@ def _check_coverage(
     """Every parameter column covered, and every edge backed by a cited claim; a signpost's
     edge may rest on an analyst assumption instead, which is flagged."""
     doc = raw.model.doc
-    active = [s for s in statements if not s.retracted]
     index = {n.id: i for i, n in enumerate(raw.model.value.nodes)}
-    for key in network.parameter_columns():
-        if not any(s.touches(key) for s in active):
+    for key in uncovered(network, tuple(statements)):
+        problems.append(
+            doc.problem(
+                ("nodes", index[key.node], "id"),
+                f"no claim or assumption covers {key.label()}",
+                "add a claim with this 'about' to an evidence file, or an "
+                "analyst assumption with its rationale to the model file",
+            )
+        )
+    for edge in unbacked_edges(network, tuple(statements)):
+        if network.node(edge.node).kind == "indicator" and edge.assumed:
+            warnings.append(
+                f"signpost {edge.node}: its likelihood given {edge.parent} rests on an analyst "
+                "assumption, no source quotes it"
+            )
+        else:
             problems.append(
                 doc.problem(
-                    ("nodes", index[key.node], "id"),
-                    f"no claim or assumption covers {key.label()}",
-                    "add a claim with this 'about' to an evidence file, or an "
-                    "analyst assumption with its rationale to the model file",
+                    ("nodes", index[edge.node], "parents", edge.index),
+                    f"edge {edge.parent} -> {edge.node} has no quote-backed claim",
+                    f"cite a claim about '{edge.node}' given a non-baseline "
+                    f"state of '{edge.parent}', or remove the edge",
                 )
             )
-    justified: dict[str, set[str]] = defaultdict(set)
-    assumed: dict[str, set[str]] = defaultdict(set)
-    for s in active:
-        named = {**s.given, **s.do}
-        moved = {p for p, state in named.items() if state != network.node(p).baseline}
-        (justified if s.cited else assumed)[s.node].update(moved)
-    for node in network.nodes:
-        for j, parent in enumerate(node.parents):
-            if node.kind == "indicator" and parent in assumed[node.id] - justified[node.id]:
-                warnings.append(
-                    f"signpost {node.id}: its likelihood given {parent} rests on an analyst "
-                    "assumption, no source quotes it"
-                )
-            elif parent not in justified[node.id]:
-                problems.append(
-                    doc.problem(
-                        ("nodes", index[node.id], "parents", j),
-                        f"edge {parent} -> {node.id} has no quote-backed claim",
-                        f"cite a claim about '{node.id}' given a non-baseline "
-                        f"state of '{parent}', or remove the edge",
-                    )
-                )
 
 
 def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) -> list[Scenario]:
@@ -141,12 +130,15 @@ def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) 
     return out
 
 
-def build_study(raw: RawInputs, as_of: dt.date | None = None) -> Study:
+def build_study(
+    raw: RawInputs, as_of: dt.date | None = None, *, readings_then: bool = False
+) -> Study:
     """Check every cross-reference and return the Study; raise InputError listing all problems.
 
-    With `as_of`, the study is the one that date knew: only sources published, readings
-    made and observations seen by then, recency judged then; a parameter no claim covered
-    yet falls back to its assumption (or the default one), and a warning says so.
+    With `as_of`, the study is the one that date knew (`asof.known_on`): the sources
+    published by then, as read today (with `readings_then`, only the readings made by
+    then), the observations seen by then, recency judged then; a parameter no claim
+    covered yet falls back to its assumption (or the default one), and a warning says so.
     """
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -164,23 +156,18 @@ def build_study(raw: RawInputs, as_of: dt.date | None = None) -> Study:
     if network is None:
         raise InputError(problems)
     stick = yardstick(raw.model.value.settings.yardstick)
-    sources, statements = check_evidence(raw, network, stick, problems, as_of)
-    if as_of is not None:
-        sources, statements = known_then(raw, sources, statements, as_of, warnings)
+    sources, statements = check_evidence(raw, network, stick, problems)
     covered = {
         key
         for key in network.parameter_columns()
         if any(s.touches(key) for s in statements if not s.retracted)
     }
-    statements += check_assumptions(raw, network, stick, covered, problems, warnings)
+    assumed, held = check_assumptions(raw, network, stick, covered, problems, warnings)
+    statements += assumed
     if not problems:  # a claim refused above would only show up again as a gap in coverage
-        gaps: list[Problem] = []
-        _check_coverage(raw, network, statements, problems if as_of is None else gaps, warnings)
-        warnings += [f"as of {as_of}: {gap.message}; it falls back to its default" for gap in gaps]
+        _check_coverage(raw, network, statements, problems, warnings)
     scenarios = _check_scenarios(raw, network, problems)
     observations = check_observations(raw, network, {s.id for s in statements}, problems)
-    if as_of is not None:
-        observations = [o for o in observations if o.seen.first <= as_of]
     problems += sizes.size_problems(raw.model.doc, raw.model.value, network)
     if not raw.scenarios:
         shown = display_path(raw.workspace.scenarios_dir, raw.workspace.root)
@@ -192,9 +179,8 @@ def build_study(raw: RawInputs, as_of: dt.date | None = None) -> Study:
         problems.append(Problem(shown, 1, 1, "no evidence files", "add evidence/<source>.yaml"))
     if problems:
         raise InputError(problems)
-    facts = model_facts(raw.model.value)
-    return Study(
-        facts if as_of is None else dataclasses.replace(facts, as_of=as_of),
+    study = Study(
+        model_facts(raw.model.value),
         network,
         tuple(sources),
         tuple(statements),
@@ -202,7 +188,10 @@ def build_study(raw: RawInputs, as_of: dt.date | None = None) -> Study:
         tuple(warnings),
         observations=tuple(observations),
         files=complete(raw.workspace, raw.files.digests if raw.files else {}),
+        held_back=tuple(held),
     )
+    study = weigh_assumptions(study)
+    return study if as_of is None else known_on(study, as_of, readings_then=readings_then)
 
 
 def read_network(root: Path) -> Network:
@@ -213,36 +202,6 @@ def read_network(root: Path) -> Network:
     if problems or network is None:
         raise InputError(problems)
     return network
-
-
-def known_then(
-    raw: RawInputs,
-    sources: list[Source],
-    statements: list[Statement],
-    as_of: dt.date,
-    warnings: list[str],
-) -> tuple[list[Source], list[Statement]]:
-    """The sources published and the claims read by `as_of`; warnings name what is left out."""
-    later = [s for s in sources if s.published > as_of]
-    read_on = {r.id: r.read_on for r in raw.model.value.readers}
-    unread = sorted({r for r, day in read_on.items() if day > as_of})
-    if later:
-        warnings.append(
-            f"as of {as_of}: sources published later are left out: "
-            + ", ".join(f"{s.id} ({s.meta.date.text})" for s in later)
-        )
-    if unread:
-        warnings.append(
-            f"as of {as_of}: readings made later are left out: "
-            + ", ".join(f"{r} ({read_on[r]})" for r in unread)
-        )
-    gone = {s.id for s in later}
-    kept = [
-        s
-        for s in statements
-        if s.source_id not in gone and (s.reader is None or s.reader not in unread)
-    ]
-    return [s for s in sources if s.id not in gone], kept
 
 
 def strict_problems(model: Loaded[ModelFile], rows: list[Coverage]) -> list[Problem]:

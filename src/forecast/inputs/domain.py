@@ -345,6 +345,12 @@ class Study:
     resample_readers: bool = True  # the draws' bootstrap over each source's readers
     observations: tuple[Observation, ...] = ()  # conditioned on, never fitted
     files: Digests = ()  # every input file and the digest of the bytes read (`fingerprint`)
+    # analyst assumptions weigh their grading weight times this: the mean recency of the
+    # live cited claims, so that they age with the evidence around them (`asof`)
+    assumption_scale: float = 1.0
+    # assumptions that gave way to claims (settings.assumptions: give_way), kept so that a
+    # study of an earlier date, when no claim covered their column yet, can use them again
+    held_back: tuple[Statement, ...] = ()
 
     def observed(self) -> dict[str, str]:
         """Node to state for every unretracted observation: what the forecast is given."""

@@ -141,12 +141,10 @@ def check_evidence(
     network: Network,
     stick: Yardstick,
     problems: list[Problem],
-    as_of: dt.date | None = None,
 ) -> tuple[list[Source], list[Statement]]:
-    """Every source and its claims, checked; recency is judged at `as_of` (by default the
-    model's own as-of date)."""
+    """Every source and its claims, checked; recency is judged at the model's as-of date
+    (`asof.known_on` weighs them again for another date)."""
     model = raw.model.value
-    judged = model.as_of if as_of is None else as_of
     sources: list[Source] = []
     statements: list[Statement] = []
     first_claim: dict[str, str] = {}
@@ -185,13 +183,10 @@ def check_evidence(
             )
         quoting = ", ".join(c.id for c in ev.claims) or "no claims"
         text = check_text(doc, ("source", "text"), meta.text, quoting, raw, problems)
-        half_life = model.settings.half_life_years
-        ages = (
-            grading.age_in_half_lives(date.first, judged, half_life),
-            grading.age_in_half_lives(date.last, judged, half_life),
+        ages = grading.period_ages(
+            date.first, date.last, model.as_of, model.settings.half_life_years
         )
-        recency = float(grading.recency_at((ages[0] + ages[1]) / 2))  # at the midpoint
-        weight = grading.reliability_weight(meta.reliability.grade) * recency
+        weight = grading.source_weight(meta.reliability.grade, ages)
         sources.append(Source(meta.id, facts, doc.path, weight, date.midpoint))
         for i, claim in enumerate(ev.claims):
             loc: Loc = ("claims", i)
@@ -258,12 +253,14 @@ def check_assumptions(
     covered: set[ColumnKey],
     problems: list[Problem],
     warnings: list[str],
-) -> list[Statement]:
-    """The model file's assumptions: one column each. With settings.assumptions: give_way,
-    one on a column that claims cover is dropped with a warning."""
+) -> tuple[list[Statement], list[Statement]]:
+    """The model file's assumptions, one column each: those in use, and those held back.
+    With settings.assumptions: give_way, one on a column that claims cover is held back
+    with a warning (a study of an earlier date, when no claim covered it, uses it again)."""
     doc, model = raw.model.doc, raw.model.value
     give_way = model.settings.assumptions == "give_way"
     out: list[Statement] = []
+    held: list[Statement] = []
     for i, assumption in enumerate(model.assumptions):
         loc: Loc = ("assumptions", i)
         about = resolve_about(network, assumption.about, doc, (*loc, "about"), problems)
@@ -281,15 +278,13 @@ def check_assumptions(
                 )
             )
             continue
+        line, col = doc.where(loc)
         if give_way and column in covered:
-            line, _ = doc.where(loc)
             warnings.append(
                 f"{doc.path}:{line}: assumption '{assumption.id}' is not used: claims "
                 f"now speak to {column.label()}; remove it"
             )
-            continue
-        line, col = doc.where(loc)
-        out.append(
+        (held if give_way and column in covered else out).append(
             Statement(
                 assumption.id,
                 "assumption",
@@ -308,4 +303,4 @@ def check_assumptions(
                 location=f"{doc.path}:{line}:{col}",
             )
         )
-    return out
+    return out, held

@@ -51,6 +51,21 @@ def age_in_half_lives(published: dt.date, as_of: dt.date, half_life_years: float
     return (as_of - published).days / DAYS_PER_YEAR / half_life_years
 
 
+def period_ages(
+    first: dt.date, last: dt.date, as_of: dt.date, half_life_years: float
+) -> tuple[float, float]:
+    """The age in half-lives at `as_of` of the first and the last day a date may be."""
+    return (
+        age_in_half_lives(first, as_of, half_life_years),
+        age_in_half_lives(last, as_of, half_life_years),
+    )
+
+
+def source_weight(grade: str, ages: tuple[float, float]) -> float:
+    """A source's weight: its reliability times its recency at the midpoint of its ages."""
+    return reliability_weight(grade) * float(recency_at((ages[0] + ages[1]) / 2))
+
+
 def recency_weight(published: dt.date, as_of: dt.date, half_life_years: float) -> float:
     """Exponential decay with the given half-life; a source is never weighted above 1."""
     return float(recency_at(age_in_half_lives(published, as_of, half_life_years)))

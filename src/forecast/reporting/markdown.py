@@ -10,7 +10,7 @@ from forecast.reporting.assesstext import assessment_markdown
 from forecast.reporting.loopsections import seen_line, track_record_section, watchlist_table
 from forecast.reporting.markdown_table import cell, table
 from forecast.reporting.sections import readers_section, resolution_section
-from forecast.reporting.wording import claimed, estimate, interval, pct
+from forecast.reporting.wording import claimed, estimate, interval, pct, weighing_sentence
 from forecast.reporting.wording import value as value_of
 
 LINKED_FIGURE = "scenarios"  # the one figure report.md shows, as PNG (the page has them all)
@@ -286,6 +286,8 @@ def audit_markdown(context: ForecastDocument) -> str:
     lines += ["", "## Influence of each claim", "", *influence_table(context), ""]
     lines += ["## Retracted evidence", "", *retraction_list(context), ""]
     lines += ["## Coverage of every parameter", "", *coverage_table(context), ""]
+    if context.audit:
+        lines += [weighing_sentence(context.audit[0]["weighing"]), ""]
     for node in context.audit:
         lines += [f"## {cell(node['label'])} (`{node['node']}`)", "", cell(node["description"]), ""]
         if node["parents"]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forecast.analysis.audit import Weighing
 
 
 def pct(value: float) -> str:
@@ -47,3 +50,14 @@ def value(row: Mapping[str, Any], number: float) -> str:
     """A claim row's value under some network (`number`): a percentage, or an odds ratio
     for a push."""
     return ratio(number) if row.get("direction") else pct(number)
+
+
+def weighing_sentence(w: Weighing) -> str:
+    """How claims and assumptions are weighed at the audit's as-of date, in one sentence."""
+    return (
+        f"Weights as of {w['as_of']}: a claim weighs its source's reliability x its recency "
+        f"(halved every {w['half_life_years']:g} years) x its credibility; an analyst "
+        f"assumption weighs {w['assumption']:.3f} and a default assumption {w['default']:.3f}, "
+        f"their grading weights x {w['recency']:.3f}, the mean recency of the {w['claims']} "
+        "live claims, so that they age with the evidence."
+    )
