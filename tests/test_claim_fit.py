@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pytest
+
+from forecast.analysis.influence import without_claim
+from forecast.analysis.pulls import held_fit_rows, pulling_pairs
 from forecast.exchange.pgmpymodel import build_pgmpy, pgmpy_posterior
 from forecast.fitting.claimfit import fit_rows, miss
 from forecast.fitting.cpt import build_tables
@@ -12,6 +17,7 @@ from forecast.inference.structure import structure_of
 from forecast.inputs.checks import build_study
 from forecast.inputs.loading import load_inputs
 
+from .synthetic import random_network, statement, study_of
 from .test_audit_trail import _retract, invoke
 
 
@@ -136,3 +142,33 @@ def test_audit_holdout_json(workspace: Path) -> None:
     assert {"claims", "disagree", "leans_on"} <= set(doc)
     keys = {"id", "source", "target", "given", "do", "low", "high", "others", "coherent"}
     assert all(keys <= set(r) for r in doc["claims"])
+
+
+def test_a_push_held_at_no_effect_names_the_claims_that_hold_it() -> None:
+    """A push that says raises, against a heavier claim on the same odds ratio that says
+    lowers: the fit holds it near x1 with the wrong-way penalty binding, its row names the
+    opposing claim, and the refit without that claim frees it into its range."""
+    net = random_network(np.random.default_rng(0), {"x": 2, "y": 2}, {"y": ("x",)})
+    claims = [
+        statement(net, "prior", "x", "s1", 0.3),
+        statement(net, "base", "y", "s1", 0.3, given={"x": "s0"}),
+        statement(net, "up", "y", "s1", 1.2, 1.68, given={"x": "s1"}, direction="raises"),
+        statement(
+            net, "down", "y", "s1", 0.3, 0.5, given={"x": "s1"}, direction="lowers", weight=3.0
+        ),
+    ]
+    study = study_of(net, claims)
+    tables = build_tables(study)
+    rows = {r["id"]: r for r in held_fit_rows(study, tables)}
+    up = rows["up"]
+    assert not up["honoured"] and 0.97 < up["fitted"] < 1.0
+    assert up["penalty_binds"] and not up["wrong_way"]
+    assert up["held_by"][0]["claim"] == "down"
+    assert up["held_by"][0]["miss_without"] == 0.0  # without it, inside its range
+    freed = without_claim(study, next(s for s in study.statements if s.id == "down"))
+    again = {r["id"]: r for r in fit_rows(freed, build_tables(freed))}
+    assert again["up"]["honoured"]
+    assert again["up"]["fitted"] == pytest.approx(up["held_by"][0]["fitted_without"], rel=1e-6)
+    pairs = [{p["claim"], p["dropped"]} for p in pulling_pairs(list(rows.values()))]
+    assert {"up", "down"} in pairs
+    assert all(r["held_by"] == [] for r in rows.values() if r["honoured"])

@@ -30,7 +30,7 @@ from forecast.analysis.influence import (
     leave_one_out,
     retraction_effects,
 )
-from forecast.analysis.pulls import Pull, pulling_pairs
+from forecast.analysis.pulls import FitRow, Pull, held_fit_rows, pulling_pairs
 from forecast.analysis.resolution import Resolution, resolution
 from forecast.analysis.results import (
     ObservationRow,
@@ -42,7 +42,6 @@ from forecast.analysis.scoring import ScoreDocument
 from forecast.analysis.sensitivity import Swing, all_swings, tornado
 from forecast.analysis.watchlist import WatchlistDocument, watchlist_document
 from forecast.base.arrays import Array
-from forecast.fitting.claimfit import ClaimRow, fit_rows
 from forecast.fitting.run import Query, Run
 from forecast.inference.summary import OutcomeSummary, outcome_summary
 from forecast.inputs import grading
@@ -110,7 +109,7 @@ class ForecastDocument:
     yardstick_name: str
     headline: list[HeadlineCard]
     scenarios: tuple[Scenario, ...]
-    fit: list[ClaimRow]
+    fit: list[FitRow]
     holdout: list[HoldoutRow]
     holdout_sentence: str
     assumptions: list[Statement]  # uncited column statements: each has a column
@@ -223,7 +222,7 @@ def forecast_document(
         else outcome_summary(outcome.states, baseline_run.point, baseline_run.samples)
     )
     readers_doc = by_reader(study, run.draws, run.seed, everyone=everyone, cache=run.cache)
-    fit = fit_rows(study, run.point_tables)
+    fit = held_fit_rows(study, run.point_tables, refits)
     watch = watchlist_document(run)
     readers_view = readers_doc if study.readers() else None
     inputs = Inputs(refits, fits, holdout, fit, readers_view, watch, published)
@@ -267,7 +266,7 @@ def forecast_document(
         },
         steps=steps(snapshots),
         why={", ".join(step.added): why_sentence(step, holdout) for step in steps(snapshots)},
-        pulls=pulling_pairs(study, run.point_tables, refits),
+        pulls=pulling_pairs(fit),
         changes=compare(previous, doc) if previous is not None else None,
         nodes=tuple(study.network.nodes),
         draws={r.scenario.id: r.samples for r in run.results},

@@ -51,12 +51,13 @@ def _shift_text(shift: dict[str, float] | None) -> str:
 
 
 def _print_fit(study: Study, tables: Tables, as_json: bool) -> None:
-    from forecast.fitting.claimfit import fit_rows, probability_text
-    from forecast.reporting.wording import claimed, value
+    from forecast.analysis.pulls import held_fit_rows
+    from forecast.fitting.claimfit import probability_text
+    from forecast.reporting.wording import claimed, held_text, value
 
-    rows = fit_rows(study, tables)
+    rows = held_fit_rows(study, tables)
     if as_json:
-        click.echo(dumps({"claims": rows}), nl=False)
+        click.echo(dumps({"schema_version": 1, "claims": rows}), nl=False)
         return
     misses = sum(1 for r in rows if not r["honoured"])
     click.echo(f"{len(rows)} claims, {misses} missed by the point network (misses first)")
@@ -68,6 +69,8 @@ def _print_fit(study: Study, tables: Tables, as_json: bool) -> None:
             f"{r['id']:<40} {probability_text(r)} = {value(r, r['fitted'])}, "
             f"claimed {claimed(r)}: {verdict}"
         )
+        if not r["honoured"]:
+            click.echo(f"    {held_text(r)}")
 
 
 def _print_holdout(study: Study, as_json: bool) -> None:

@@ -53,6 +53,9 @@ class ClaimFields(TypedDict):
     direction: NotRequired[str]  # a push's: raises or lowers
     reference: NotRequired[Where]  # a push's: the conditions its odds are held against
     wrong_way: NotRequired[bool]  # a push's: its odds move against its direction
+    # a push's: its odds sit on the wrong side of even, however slightly, so the wrong-way
+    # penalty is active and is what holds it there against the claims pulling further
+    penalty_binds: NotRequired[bool]
 
 
 class ClaimRow(ClaimFields):
@@ -129,6 +132,9 @@ def claim_value(
     fields = _fields(statement, round(100 * off, 6))
     fields["wrong_way"] = (statement.direction == "raises" and ratio < 1.0 - WRONG_WAY) or (
         statement.direction == "lowers" and ratio > 1.0 + WRONG_WAY
+    )
+    fields["penalty_binds"] = (statement.direction == "raises" and ratio < 1.0) or (
+        statement.direction == "lowers" and ratio > 1.0
     )
     return fields, round(ratio, 10), off_ratio == 0.0
 

@@ -10,7 +10,14 @@ from forecast.reporting.assesstext import assessment_markdown
 from forecast.reporting.loopsections import seen_line, track_record_section, watchlist_table
 from forecast.reporting.markdown_table import cell, table
 from forecast.reporting.sections import readers_section, resolution_section
-from forecast.reporting.wording import claimed, estimate, interval, pct, weighing_sentence
+from forecast.reporting.wording import (
+    claimed,
+    estimate,
+    held_text,
+    interval,
+    pct,
+    weighing_sentence,
+)
 from forecast.reporting.wording import value as value_of
 
 LINKED_FIGURE = "scenarios"  # the one figure report.md shows, as PNG (the page has them all)
@@ -53,7 +60,11 @@ def fit_table(context: ForecastDocument) -> list[str]:
     """Every claim's value under the point network beside its range, misses first."""
     rows = []
     for r in context.fit:
-        verdict = "honoured" if r["honoured"] else f"misses by {r['miss_points']:+.1f} points"
+        verdict = (
+            "honoured"
+            if r["honoured"]
+            else f"misses by {r['miss_points']:+.1f} points: {cell(held_text(r))}"
+        )
         rows.append([cell(r["id"]), cell(r["source"]), _claim_cells(r, r["fitted"]), verdict])
     return table(["Claim", "Source", "Probability", "Claimed", "Model", "Verdict"], rows)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from forecast.analysis.audit import Weighing
+    from forecast.analysis.pulls import FitRow
 
 
 def pct(value: float) -> str:
@@ -61,3 +62,24 @@ def weighing_sentence(w: Weighing) -> str:
         f"their grading weights x {w['recency']:.3f}, the mean recency of the {w['claims']} "
         "live claims, so that they age with the evidence."
     )
+
+
+def held_text(row: FitRow) -> str:
+    """What holds a missed claim away from its range, from the refits without each claim."""
+    parts = []
+    if row.get("penalty_binds"):
+        parts.append(
+            "the wrong-way penalty binds: other claims pull this push past no effect, and the "
+            "penalty holds it near x1"
+        )
+    held = [
+        f"{h['claim']} (without it {value(row, h['fitted_without'])}, "
+        + ("inside its range" if h["miss_without"] == 0 else f"misses by {h['miss_without']:+.1f}")
+        + ")"
+        for h in row["held_by"]
+    ]
+    if held:
+        parts.append("held by " + "; ".join(held))
+    elif not parts:
+        parts.append("no single claim's removal frees it: the claims and assumptions together")
+    return "; ".join(parts)
