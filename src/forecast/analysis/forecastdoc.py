@@ -14,6 +14,7 @@ from forecast.analysis.audit import NodeAudit, audit_node
 from forecast.analysis.byreader import ReaderDocument, by_reader
 from forecast.analysis.claimlist import ClaimList, claim_list
 from forecast.analysis.comparison import Changes, compare
+from forecast.analysis.decides import Decides, what_decides
 from forecast.analysis.evidenceage import AgeRow, evidence_age
 from forecast.analysis.explorer import ExplorerRow, signpost_rows
 from forecast.analysis.history import Snapshot, Step, history, steps
@@ -121,6 +122,7 @@ class ForecastDocument:
     coverage: list[Coverage]
     drivers: list[DriverEffect]
     tornado: dict[str, list[Swing]]
+    decides: Decides  # the baseline without the whole-question statements; driver priors
     baseline_point: dict[str, float]
     history: list[Snapshot]
     history_draws: int  # the draws of each history snapshot (fewer than the run's)
@@ -257,6 +259,7 @@ def forecast_document(
         coverage=coverage(study),
         drivers=_driver_effects(run),
         tornado={state: tornado(swings, state) for state in outcome.states},
+        decides=what_decides(study, run.point_tables),
         baseline_point=_baseline_point(run),
         history=snapshots,
         history_draws=HISTORY_DRAWS,

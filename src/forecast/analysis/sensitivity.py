@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from forecast.analysis.decides import Decides
 from forecast.fitting.pooling import POOLS
 from forecast.fitting.run import FitCache, Query, Run, run_study
 from forecast.inference.compiled import posterior
@@ -137,9 +138,12 @@ def _swing_row(swing: Swing) -> dict[str, Any]:
     }
 
 
-def sensitivity_document(run: Run, swings: list[Swing], pools: dict[str, Any]) -> dict[str, Any]:
+def sensitivity_document(
+    run: Run, swings: list[Swing], pools: dict[str, Any], decides: Decides
+) -> dict[str, Any]:
     """The tornado data (every swing, widest first over all outcome states, and for each
-    state the order of its own widest) and the baseline under each pool, as JSON."""
+    state the order of its own widest), the baseline under each pool, and what the
+    whole-question statements and the driver priors decide (`decides`), as JSON."""
     states = run.study.network.node(run.study.network.outcome).states
     ranked = sorted(swings, key=lambda s: (-max(s.width(st) for st in states), s.factor))
     settings = run.study.model.settings
@@ -154,6 +158,7 @@ def sensitivity_document(run: Run, swings: list[Swing], pools: dict[str, Any]) -
         "pools": pools,
         "pooling": settings.pooling,
         "extremizing": settings.extremizing,
+        "decides": decides,
     }
 
 

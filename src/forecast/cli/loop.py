@@ -61,8 +61,12 @@ def sensitivity(root: Path, draws: int, seed: int, top: int, as_json: bool) -> N
     the 5th and 95th percentile of the baseline it gives over the draws, every other
     column at its point value. The baseline is then refitted under the linear, the
     logarithmic and the extremized log-odds pool (settings.extremizing), side by side.
-    Every number is given the observations.
+    Every number so far is given the observations. Last, what decides the baseline (point
+    network, no observations): the fit without the sources' whole-question statements,
+    and each driver prior held at the ends of its range, refitted, with those statements
+    and without them; the priors resting on analyst assumptions are named.
     """
+    from forecast.analysis.decides import what_decides
     from forecast.analysis.sensitivity import all_swings, pooled_baselines, sensitivity_document
     from forecast.base.stablejson import dumps
     from forecast.fitting.run import FitCache
@@ -72,7 +76,9 @@ def sensitivity(root: Path, draws: int, seed: int, top: int, as_json: bool) -> N
     run = run_study_cached(root, study, draws, seed, what="the fit")
     say("refitting the baseline under each pool...")
     pools = pooled_baselines(study, draws, seed, FitCache(root))
-    document = sensitivity_document(run, all_swings(run), pools)
+    say("refitting without the whole-question statements and at each driver prior's ends...")
+    decides = what_decides(study, run.point_tables)
+    document = sensitivity_document(run, all_swings(run), pools, decides)
     if as_json:
         click.echo(dumps(document), nl=False)
         return

@@ -89,6 +89,42 @@ def pulls_table(context: ForecastDocument) -> list[str]:
     ]
 
 
+def decides_table(context: ForecastDocument) -> list[str]:
+    """The baseline without the whole-question statements, and each driver prior's swing."""
+    d = context.decides
+    states = context.states
+
+    def cells(outcome: dict[str, float]) -> list[str]:
+        return [pct(outcome[s]) for s in states]
+
+    rows = [
+        ["The full fit", *cells(d["full"])],
+        [
+            f"Without the {len(d['forecasts'])} whole-question statements",
+            *cells(d["without_forecasts"]),
+        ],
+    ]
+    for w in d["priors"]:
+        origin = "analyst assumption" if w["assumption"] else "claim"
+        what = f"`{w['statement']}` ({origin}) at {pct(w['low'])} / {pct(w['high'])}"
+        rows.append([what, *(f"{pct(w['at_low'][s])} / {pct(w['at_high'][s])}" for s in states)])
+        rows.append(
+            [
+                "the same, without the whole-question statements",
+                *(f"{pct(w['alone_low'][s])} / {pct(w['alone_high'][s])}" for s in states),
+            ]
+        )
+    return [
+        "The point network's baseline without the observations (the claims speak of the "
+        "model), refitted: without the sources' levels on the whole question (no condition), "
+        "and with each statement on a driver's prior held at the low and the high end of its "
+        "range. When the whole-question statements are in, the drivers' effects absorb what "
+        "the priors say.",
+        "",
+        *table(["Fit", *(cell(s) for s in states)], rows),
+    ]
+
+
 def steps_table(context: ForecastDocument) -> list[str]:
     """How much each newly added source moved and narrowed the baseline, and why."""
     steps = context.steps
@@ -232,6 +268,7 @@ def report_markdown(context: ForecastDocument) -> str:
     lines += ["", "## Readers: who read the sources, and where they differ", ""]
     lines += readers_section(context)
     lines += ["", "## How the states resolve", "", *resolution_section(context)]
+    lines += ["", "## What decides the baseline", "", *decides_table(context)]
     lines += ["", "## What each new source did", "", *steps_table(context)]
     lines += ["", "## What changed since the previous report", "", *changes_section(context)]
     lines += ["", "## The claims that carry the forecast", "", *influence_table(context, 10)]

@@ -4,7 +4,10 @@ baseline under each pool."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forecast.analysis.decides import Decides
 
 
 def sensitivity_lines(document: Mapping[str, Any], top: int) -> Iterator[str]:
@@ -31,3 +34,30 @@ def sensitivity_lines(document: Mapping[str, Any], top: int) -> Iterator[str]:
             for o in outcome.values()
         ]
         yield f"  {names[kind]:<{width}}" + "".join(f"{c:>24}" for c in cells)
+    yield from decides_lines(document["decides"])
+
+
+def _points(outcome: Mapping[str, float]) -> str:
+    return "  ".join(f"{state} {100 * p:5.1f}" for state, p in outcome.items())
+
+
+def decides_lines(decides: Decides) -> Iterator[str]:
+    """What the whole-question statements and the driver priors decide, as text."""
+    yield ""
+    yield "What decides the baseline (point network, no observations, in %):"
+    yield f"  the full fit                                   {_points(decides['full'])}"
+    n = len(decides["forecasts"])
+    yield f"  without the {n:>2} whole-question statements       " + _points(
+        decides["without_forecasts"]
+    )
+    yield "Each driver prior held at the ends of its range, the rest refitted:"
+    for w in decides["priors"]:
+        origin = "ANALYST ASSUMPTION" if w["assumption"] else "claim"
+        yield (
+            f"  {w['statement']} ({origin}): P({w['node']}={w['state']}) "
+            f"{100 * w['low']:.0f}–{100 * w['high']:.0f} %"
+        )
+        yield f"    with the whole-question statements     {_points(w['at_low'])}"
+        yield f"                                      to   {_points(w['at_high'])}"
+        yield f"    without them                           {_points(w['alone_low'])}"
+        yield f"                                      to   {_points(w['alone_high'])}"
