@@ -1,4 +1,4 @@
-""""As of" is one question on the real workspace: `run --as-of D` is `history` at D, the
+"""One question, "as of": on the real workspace: `run --as-of D` is `history` at D, the
 model's own date is `run`, and analyst assumptions age with the claims around them."""
 
 from __future__ import annotations
