@@ -3,6 +3,7 @@
 I(T; X | e) = sum over x of P(x | e) KL(P(T | e, x) || P(T | e)), in bits: how much seeing X
 would tell about T on average. Each term comes from the compiled engine's posteriors, so
 it is exact on every drawn network; a state of X that cannot happen given e adds nothing.
+I(T; T | e) is T's own entropy given e: all there is to learn about T.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ def information(
     node: str,
     given: Mapping[str, str] | None = None,
 ) -> Information:
-    """I(target; node | given) in bits for every draw, with its parts."""
+    """I(target; node | given) in bits for every draw, with its parts (the target's entropy
+    when `node` is the target itself)."""
     given = dict(given or {})
-    if node in given or node == target:
+    if node in given:
         raise ValueError(f"'{node}' is already known: it carries no information")
     chance = posterior(structure, cpts, node, given)
     prior = posterior(structure, cpts, target, given)

@@ -32,6 +32,21 @@ from forecast.inputs.readers import reader_problems
 from forecast.inputs.yardstick import yardstick
 
 
+def _assumed_signpost(node: str, parents: list[str], statements: list[Statement]) -> str:
+    """The one warning for a signpost whose likelihoods given `parents` rest on analyst
+    assumptions: stronger when no cited claim speaks to any of its columns, base included."""
+    given = " or ".join(parents)
+    if not any(s.cited and not s.retracted and s.node == node for s in statements):
+        return (
+            f"signpost {node}: its likelihoods rest on analyst assumptions alone, no source "
+            f"quotes any of them (at baseline or given {given}), so seeing it moves the "
+            "forecast only by the analyst's guess"
+        )
+    verb = "rests" if len(parents) == 1 else "rest"
+    noun = "an analyst assumption" if len(parents) == 1 else "analyst assumptions"
+    return f"signpost {node}: its likelihood given {given} {verb} on {noun}, no source quotes it"
+
+
 def _check_coverage(
     raw: RawInputs,
     network: Network,
@@ -40,7 +55,7 @@ def _check_coverage(
     warnings: list[str],
 ) -> None:
     """Every parameter column covered, and every edge backed by a cited claim; a signpost's
-    edge may rest on an analyst assumption instead, which is flagged."""
+    edges may rest on analyst assumptions instead, which is flagged once per signpost."""
     doc = raw.model.doc
     index = {n.id: i for i, n in enumerate(raw.model.value.nodes)}
     for key in uncovered(network, tuple(statements)):
@@ -52,12 +67,10 @@ def _check_coverage(
                 "analyst assumption with its rationale to the model file",
             )
         )
+    assumed: dict[str, list[str]] = {}  # signpost -> the parents only assumptions move it on
     for edge in unbacked_edges(network, tuple(statements)):
         if network.node(edge.node).kind == "indicator" and edge.assumed:
-            warnings.append(
-                f"signpost {edge.node}: its likelihood given {edge.parent} rests on an analyst "
-                "assumption, no source quotes it"
-            )
+            assumed.setdefault(edge.node, []).append(edge.parent)
         else:
             problems.append(
                 doc.problem(
@@ -67,6 +80,7 @@ def _check_coverage(
                     f"state of '{edge.parent}', or remove the edge",
                 )
             )
+    warnings += [_assumed_signpost(n, parents, statements) for n, parents in assumed.items()]
 
 
 def _check_scenarios(raw: RawInputs, network: Network, problems: list[Problem]) -> list[Scenario]:

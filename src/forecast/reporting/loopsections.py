@@ -21,7 +21,8 @@ def seen_line(context: ForecastDocument) -> list[str]:
 
 
 def watchlist_table(context: ForecastDocument) -> list[str]:
-    """The unseen signposts, most informative first, with the outcome if seen or not."""
+    """The unseen signposts, most informative first, with the outcome if seen or not and, for
+    one that tells almost nothing, the document's reason why."""
     signposts = context.watchlist["indicators"]
     if not signposts:
         return ["No signpost to watch: the model has no indicator node that has not been seen."]
@@ -36,14 +37,16 @@ def watchlist_table(context: ForecastDocument) -> list[str]:
                 ", ".join(f"{st}: {100 * s['chance'][st]:.0f} %" for st in seen),
                 "; ".join(f"{st}: {_share(s['outcome_if'][st])}" for st in seen),
                 _share(s["outcome_if"][s["baseline"]]),
+                cell(s["reason"] or ""),
             ]
         )
     intro = (
         "Signposts not yet seen, most informative first: the mutual information between each "
         "and the outcome, in bits, on the point network with its 90 % interval over the "
-        f"draws, and the outcome ({cell(order)}) if it is seen or not."
+        f"draws, and the outcome ({cell(order)}) if it is seen or not; a signpost below "
+        f"{context.watchlist['negligible_bits']} bits says why it tells almost nothing."
     )
-    head = ["Signpost", "Bits [90 %]", "Chance of seeing it", "If seen", "If not"]
+    head = ["Signpost", "Bits [90 %]", "Chance of seeing it", "If seen", "If not", "Note"]
     return [intro, "", *table(head, rows)]
 
 

@@ -12,7 +12,8 @@ def _distribution(outcome: Mapping[str, float]) -> str:
 
 
 def watch_lines(document: WatchlistDocument, draws: int) -> Iterator[str]:
-    """The lines of `watchlist.watchlist_document`: one per signpost and state it may be seen in."""
+    """The lines of `watchlist.watchlist_document`: one per signpost and state it may be seen
+    in, then, for a signpost that tells almost nothing, the document's reason why."""
     given = document["given"]
     seen = ", ".join(f"{n}={s}" for n, s in given.items()) or "nothing yet"
     yield f"Signposts not yet seen, by what seeing one would tell about {document['outcome']}"
@@ -35,3 +36,5 @@ def watch_lines(document: WatchlistDocument, draws: int) -> Iterator[str]:
             head = " " * len(head)
         rest = item["outcome_if"][item["baseline"]]
         yield f"{head}if not: {_distribution(rest)}"
+        if item["reason"]:
+            yield f"{' ' * len(head)}({item['reason']})"
