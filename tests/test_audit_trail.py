@@ -3,6 +3,7 @@ new sources, and what changed between two reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def test_retracted_claim_feeds_nothing_and_is_reported(workspace: Path) -> None:
     assert claim in (out / "index.html").read_text()
 
 
-def test_retracted_source_feeds_nothing(workspace: Path) -> None:
+def test_retracted_source_is_refused_when_it_alone_backs_an_edge(workspace: Path) -> None:
+    """edm-2021 alone backs the edge from secondary_sanctions: retracting the source
+    leaves the edge without a quote, and validation says so rather than fit it."""
     path = workspace / "evidence" / "edm-2021.yaml"
     text = path.read_text(encoding="utf-8").replace(
         "  kind: think-tank analysis\n",
@@ -79,9 +82,36 @@ def test_retracted_source_feeds_nothing(workspace: Path) -> None:
     )
     path.write_text(text, encoding="utf-8")
     result = invoke("audit", "--root", str(workspace), "--source", "edm-2021")
-    assert result.exit_code == 0
-    assert "RETRACTED 2026-02-01: superseded" in result.stdout
-    assert "feeds: no parameter" in result.stdout
+    assert result.exit_code == 1
+    assert "edge secondary_sanctions -> trajectory has no quote-backed claim" in result.output
+
+
+def test_retracted_source_feeds_nothing(study) -> None:  # type: ignore[no-untyped-def]
+    """The audit of a retracted source: its retraction, and no parameter it feeds."""
+    import dataclasses
+
+    from forecast.analysis.audit import audit_source
+    from forecast.fitting.cpt import build_tables
+    from forecast.inputs.domain import Retraction
+
+    gone = Retraction(dt.date(2026, 2, 1), "superseded")
+    sources = tuple(
+        dataclasses.replace(s, meta=dataclasses.replace(s.meta, retracted=gone))
+        if s.id == "edm-2021"
+        else s
+        for s in study.sources
+    )
+    statements = tuple(
+        dataclasses.replace(s, retraction="2026-02-01: superseded")
+        if s.source_id == "edm-2021"
+        else s
+        for s in study.statements
+    )
+    retracted = dataclasses.replace(study, sources=sources, statements=statements)
+    doc = audit_source(retracted, build_tables(retracted), "edm-2021")
+    assert doc["retraction"] == "2026-02-01: superseded"
+    assert doc["parameters"] == []
+    assert doc["claims"] and all(c["retraction"] for c in doc["claims"])
 
 
 def test_audit_by_source_lists_what_it_moves(workspace: Path) -> None:

@@ -16,6 +16,7 @@ from forecast.analysis.history import history
 from forecast.base.cachefolder import Budget, CacheFolder
 from forecast.fitting import fitcache
 from forecast.fitting.run import FitCache, run_study
+from forecast.inputs.asof import known_on
 from forecast.inputs.checks import build_study
 from forecast.inputs.loading import load_inputs
 from forecast.reporting.figurecache import FOLDER as FIGURE_CACHE
@@ -100,8 +101,9 @@ def test_history_from_kept_draws_equals_history_fitted_afresh(study, tmp_path: P
     cache = FitCache(tmp_path)
     first = history(study, draws=60, seed=3, cache=cache)
     kept = sorted((tmp_path / fitcache.FOLDER).glob("fit-*.npz"))
-    dates = {s.published for s in study.sources}  # an observation alone refits nothing
-    assert len(kept) == len(dates) < len(fresh), "one kept fit per source date"
+    # one kept fit per distinct study: each date weighs its claims as of then
+    studies = {fitcache.study_key(known_on(study, snap.date), 60, 3) for snap in fresh}
+    assert len(kept) == len(studies), "one kept fit per distinct study"
     again = history(study, draws=60, seed=3, cache=cache)
     assert fresh == first == again
     assert sorted((tmp_path / fitcache.FOLDER).glob("fit-*.npz")) == kept
