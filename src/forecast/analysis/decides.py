@@ -16,7 +16,7 @@ from typing import TypedDict
 
 from forecast.fitting.cpt import Tables, build_tables
 from forecast.inference.compiled import posterior
-from forecast.inference.structure import structure_of
+from forecast.inference.structure import Structure, structure_of
 from forecast.inputs.domain import ColumnKey, Statement, Study
 
 
@@ -42,15 +42,16 @@ class Decides(TypedDict):
     priors: list[PriorSwing]  # widest first
 
 
-def _baseline(study: Study, tables: Tables) -> dict[str, float]:
+def _baseline(study: Study, structure: Structure, tables: Tables) -> dict[str, float]:
     outcome = study.network.node(study.network.outcome)
-    answer = posterior(structure_of(study.network), tables.cpts, outcome.id)[0]
+    answer = posterior(structure, tables.cpts, outcome.id)[0]
     return {s: round(float(answer[i]), 10) for i, s in enumerate(outcome.states)}
 
 
-def _replaced(study: Study, old: Statement, new: Statement | None) -> Study:
-    kept = tuple(new if s is old else s for s in study.statements)
-    return dataclasses.replace(study, statements=tuple(s for s in kept if s is not None))
+def _replaced(study: Study, old: Statement, new: Statement) -> Study:
+    return dataclasses.replace(
+        study, statements=tuple(new if s is old else s for s in study.statements)
+    )
 
 
 def driver_priors(study: Study) -> list[Statement]:
@@ -75,12 +76,14 @@ def whole_question(study: Study) -> list[Statement]:
     ]
 
 
-def _held_at_ends(study: Study, s: Statement, warm: Tables) -> list[dict[str, float]]:
+def _held_at_ends(
+    study: Study, structure: Structure, s: Statement, warm: Tables
+) -> list[dict[str, float]]:
     """The baseline with `s` held at the low and at the high end of its range."""
     ends = []
     for end in (s.low, s.high):
         held = _replaced(study, s, dataclasses.replace(s, low=end, high=end))
-        ends.append(_baseline(held, build_tables(held, point=warm)))
+        ends.append(_baseline(held, structure, build_tables(held, point=warm)))
     return ends
 
 
@@ -88,13 +91,15 @@ def what_decides(study: Study, warm: Tables | None = None) -> Decides:
     """The baseline without the whole-question statements, and each driver prior's swing
     with them and without them."""
     warm = build_tables(study) if warm is None else warm
+    structure = structure_of(study.network)
     whole = whole_question(study)
     alone = dataclasses.replace(
         study, statements=tuple(s for s in study.statements if s not in whole)
     )
     swings = []
     for s in driver_priors(study):
-        both, bare = _held_at_ends(study, s, warm), _held_at_ends(alone, s, warm)
+        both = _held_at_ends(study, structure, s, warm)
+        bare = _held_at_ends(alone, structure, s, warm)
         swings.append(
             PriorSwing(
                 statement=s.id,
@@ -111,8 +116,8 @@ def what_decides(study: Study, warm: Tables | None = None) -> Decides:
         )
     swings.sort(key=lambda w: (-_width(w), w["statement"]))
     return Decides(
-        full=_baseline(study, warm),
-        without_forecasts=_baseline(alone, build_tables(alone, point=warm)),
+        full=_baseline(study, structure, warm),
+        without_forecasts=_baseline(alone, structure, build_tables(alone, point=warm)),
         forecasts=[s.id for s in whole],
         priors=swings,
     )

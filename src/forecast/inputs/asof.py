@@ -37,12 +37,11 @@ def weigh_assumptions(study: Study) -> Study:
     return dataclasses.replace(study, statements=statements, held_back=held, assumption_scale=scale)
 
 
-def _aged(statement: Statement, source: Source, shift: float) -> Statement:
-    """A claim of `source` with its ages moved by `shift` half-lives and weighed again."""
+def _aged(statement: Statement, source: Source, ages: tuple[float, float]) -> Statement:
+    """A claim of `source` at the source's ages on another date, weighed as the checks
+    weigh it (`evidencecheck`): the source's weight times the claim's credibility."""
     assert statement.credibility is not None  # every cited claim is graded
-    ages = (statement.ages[0] + shift, statement.ages[1] + shift)
-    weight = grading.source_weight(source.meta.grade, ages)
-    weight *= grading.credibility_weight(statement.credibility)
+    weight = source.weight * grading.credibility_weight(statement.credibility)
     return dataclasses.replace(statement, ages=ages, weight=weight)
 
 
@@ -50,26 +49,24 @@ def known_on(study: Study, date: dt.date, *, readings_then: bool = False) -> Stu
     """The study `date` knew, made from the study of the model's own as-of date; its
     warnings name what was left out and what falls back to its default."""
     half_life = study.model.settings.half_life_years
-    shift = grading.age_in_half_lives(study.model.as_of, date, half_life)
     later = [s for s in study.sources if s.published > date]
     gone = {s.id for s in later}
     read_on = {r.id: r.read_on for r in study.model.readers}
     unread = {r for r, day in read_on.items() if day > date} if readings_then else set()
-    sources: dict[str, Source] = {}
+    sources: dict[str, tuple[Source, tuple[float, float]]] = {}
     for source in study.sources:
         if source.id not in gone:
             ages = grading.period_ages(
                 source.meta.date.first, source.meta.date.last, date, half_life
             )
-            sources[source.id] = dataclasses.replace(
-                source, weight=grading.source_weight(source.meta.grade, ages)
-            )
+            weight = grading.source_weight(source.meta.grade, ages)
+            sources[source.id] = (dataclasses.replace(source, weight=weight), ages)
     kept: list[Statement] = []
     for s in study.statements:
         if s.source_id is None:
             kept.append(s)
         elif s.source_id in sources and s.reader not in unread:
-            kept.append(_aged(s, sources[s.source_id], shift))
+            kept.append(_aged(s, *sources[s.source_id]))
     kept += _given_back(study, kept)
     warnings = list(study.warnings)
     if later:
@@ -85,7 +82,7 @@ def known_on(study: Study, date: dt.date, *, readings_then: bool = False) -> Stu
     then = dataclasses.replace(
         study,
         model=dataclasses.replace(study.model, as_of=date),
-        sources=tuple(sources.values()),
+        sources=tuple(source for source, _ in sources.values()),
         statements=tuple(kept),
         observations=tuple(o for o in study.observations if o.seen.first <= date),
         warnings=tuple(warnings),

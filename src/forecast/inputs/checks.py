@@ -171,11 +171,7 @@ def build_study(
         raise InputError(problems)
     stick = yardstick(raw.model.value.settings.yardstick)
     sources, statements = check_evidence(raw, network, stick, problems)
-    covered = {
-        key
-        for key in network.parameter_columns()
-        if any(s.touches(key) for s in statements if not s.retracted)
-    }
+    covered = set(network.parameter_columns()) - set(uncovered(network, tuple(statements)))
     assumed, held = check_assumptions(raw, network, stick, covered, problems, warnings)
     statements += assumed
     if not problems:  # a claim refused above would only show up again as a gap in coverage
