@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from forecast.exchange.pgmpymodel import build_pgmpy, pgmpy_posterior
 from forecast.fitting.claimfit import fit_rows, miss
 from forecast.fitting.cpt import build_tables
 from forecast.inference.structure import structure_of
+from forecast.inputs.asof import known_on
 from forecast.inputs.checks import build_study
 from forecast.inputs.loading import load_inputs
 
@@ -36,8 +39,22 @@ def _pgmpy_value(model, structure, study, row) -> float:  # type: ignore[no-unty
     return math.exp(math.log(p / (1 - p)) - math.log(r / (1 - r)))
 
 
+def _framed_model(study, structure, cpts, date):  # type: ignore[no-untyped-def]
+    """The point network in pgmpy with every parentless node's table replaced by the one
+    the study of `date` fits (its own forecasts held against its own priors)."""
+    settings = dataclasses.replace(study.model.settings, forecasts_against="today")
+    then = build_tables(known_on(study.with_settings(settings), dt.date.fromisoformat(date)))
+    framed = {
+        node: then.cpts[node] if not structure.parents[node] else table
+        for node, table in cpts.items()
+    }
+    return build_pgmpy(structure, framed)
+
+
 def test_every_fitted_value_is_pgmpys_answer_on_the_point_network(study) -> None:  # type: ignore[no-untyped-def]
-    """Recomputed from the row's own conditions by pgmpy, to 1e-9 (the row keeps 10 places)."""
+    """Recomputed from the row's own conditions by pgmpy, to 1e-9 (the row keeps 10 places);
+    a whole-question forecast under the driver priors of its source's date, which the test
+    fits again from the study of that date."""
     tables = build_tables(study)
     structure = structure_of(study.network)
     model = build_pgmpy(structure, tables.cpts)
@@ -45,9 +62,17 @@ def test_every_fitted_value_is_pgmpys_answer_on_the_point_network(study) -> None
     assert {r["id"] for r in rows} == {
         s.id for s in study.statements if s.cited and not s.retracted
     }
+    published = {s.id: s.published for s in study.sources}
     for row in rows:
-        assert abs(row["fitted"] - _pgmpy_value(model, structure, study, row)) < 1e-9, row["id"]
+        whole = row["target"]["node"] == study.network.outcome and not row["given"]
+        whole = whole and not row["do"] and "reference" not in row
+        earlier = row["source"] is not None and published[row["source"]] < study.model.as_of
+        assert ("held_against" in row) == (whole and earlier), row["id"]
+        at = row.get("held_against")
+        on = model if at is None else _framed_model(study, structure, tables.cpts, at)
+        assert abs(row["fitted"] - _pgmpy_value(on, structure, study, row)) < 1e-9, row["id"]
         assert row["honoured"] == (row["low"] <= row["fitted"] <= row["high"])
+    assert sum("held_against" in r for r in rows) == 14  # the sources' whole-question levels
 
 
 def test_rows_carry_the_full_conditions_and_pushes_their_reference(study) -> None:  # type: ignore[no-untyped-def]

@@ -5,16 +5,19 @@ forecast or not) pin its marginal, and the drivers' effects can absorb whatever 
 priors say. Refits of the point network show it: the baseline with the whole-question
 statements left out (the drivers and their effects alone), and, for each statement on a
 driver's prior, the baseline with that statement held at the low and at the high end of
-its range, the rest refitted, with the whole-question statements and without them. Baselines here are the point
-network's outcome without the observations, as the claims speak of the model.
+its range, the rest refitted, with the whole-question statements and without them; and
+the baseline with those statements held against the other frame (`fitting.frames`: the
+driver priors of their source's date, or today's). Baselines here are the point network's
+outcome without the observations, as the claims speak of the model.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from forecast.fitting.cpt import Tables, build_tables
+from forecast.fitting.frames import whole_question
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import Structure, structure_of
 from forecast.inputs.domain import ColumnKey, Statement, Study
@@ -40,6 +43,10 @@ class Decides(TypedDict):
     without_forecasts: dict[str, float]  # the whole-question statements left out
     forecasts: list[str]  # the whole-question statements left out
     priors: list[PriorSwing]  # widest first
+    against: str  # settings.forecasts_against: source_date or today
+    frames: dict[str, str]  # each whole-question statement held at its source's date: the date
+    other: str  # the other setting
+    with_other: dict[str, float]  # the baseline of the full fit under the other setting
 
 
 def _baseline(study: Study, structure: Structure, tables: Tables) -> dict[str, float]:
@@ -63,17 +70,6 @@ def driver_priors(study: Study) -> list[Statement]:
         if s.column == ColumnKey(s.node) or (s.column is None and not s.given and not s.do):
             out.append(s)
     return out
-
-
-def whole_question(study: Study) -> list[Statement]:
-    """The active cited levels on the outcome with no condition: the sources' forecasts of
-    the whole question."""
-    outcome = study.network.outcome
-    return [
-        s
-        for s in study.active()
-        if s.cited and s.node == outcome and s.direction is None and not s.given and not s.do
-    ]
 
 
 def _held_at_ends(
@@ -115,12 +111,25 @@ def what_decides(study: Study, warm: Tables | None = None) -> Decides:
             )
         )
     swings.sort(key=lambda w: (-_width(w), w["statement"]))
+    settings = study.model.settings
+    other = _OTHER[settings.forecasts_against]
+    flipped = study.with_settings(dataclasses.replace(settings, forecasts_against=other))
     return Decides(
         full=_baseline(study, structure, warm),
         without_forecasts=_baseline(alone, structure, build_tables(alone, point=warm)),
         forecasts=[s.id for s in whole],
         priors=swings,
+        against=settings.forecasts_against,
+        frames={k: f.date.isoformat() for k, f in sorted(warm.frames.items())},
+        other=other,
+        with_other=_baseline(flipped, structure, build_tables(flipped, point=warm)),
     )
+
+
+_OTHER: dict[str, Literal["source_date", "today"]] = {
+    "source_date": "today",
+    "today": "source_date",
+}
 
 
 def _width(swing: PriorSwing) -> float:

@@ -121,9 +121,7 @@ def pooled_baselines(
     out: dict[str, dict[str, dict[str, float]]] = {}
     for kind in POOLS:
         settings = dataclasses.replace(study.model.settings, pooling=kind)
-        pooled = dataclasses.replace(
-            study, model=dataclasses.replace(study.model, settings=settings), scenarios=()
-        )
+        pooled = dataclasses.replace(study.with_settings(settings), scenarios=())
         run = run_study(pooled, draws, seed, cache=cache)
         out[kind] = {s: without_errors(o) for s, o in run.summaries([query])[0].items()}
     return out

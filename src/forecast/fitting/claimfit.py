@@ -2,7 +2,8 @@
 
 A claim's value is computed under its full conditions: a column claim names every parent
 (baselines included), a query claim its own `given` and `do`; so anyone can recompute it
-from `model.bif`. A push (relative claim) is an odds ratio: the odds of its state under its
+from `model.bif` (a whole-question forecast held against its source's date, `frames`, with
+the drivers' priors of that date in place of the file's). A push (relative claim) is an odds ratio: the odds of its state under its
 conditions over the odds under its reference. Misses come first, largest first; a miss is
 counted in probability points (for a push, against the probability the reference's odds
 times the nearest end of the claimed range would give).
@@ -56,6 +57,8 @@ class ClaimFields(TypedDict):
     # a push's: its odds sit on the wrong side of even, however slightly, so the wrong-way
     # penalty is active and is what holds it there against the claims pulling further
     penalty_binds: NotRequired[bool]
+    # a whole-question forecast's: the date whose driver priors it is held against (`frames`)
+    held_against: NotRequired[str]
 
 
 class ClaimRow(ClaimFields):
@@ -86,7 +89,9 @@ def _probability(
     study: Study, structure: Structure, tables: Tables, statement: Statement, where: Conditions
 ) -> float:
     node = study.network.node(statement.node)
-    answer = posterior(structure, tables.cpts, node.id, dict(where.given), dict(where.do))[0]
+    frame = tables.frames.get(statement.id)  # a whole-question claim: its source's priors
+    cpts = tables.cpts if frame is None else frame.applied(tables.cpts)
+    answer = posterior(structure, cpts, node.id, dict(where.given), dict(where.do))[0]
     return float(answer[node.index(statement.state)])
 
 
@@ -123,7 +128,10 @@ def claim_value(
     p = _probability(study, structure, tables, statement, statement.conditions)
     if statement.reference is None:
         off = miss(p, statement.low, statement.high)
-        return _fields(statement, round(100 * off, 6)), round(p, 10), off == 0.0
+        fields = _fields(statement, round(100 * off, 6))
+        if statement.id in tables.frames:
+            fields["held_against"] = tables.frames[statement.id].date.isoformat()
+        return fields, round(p, 10), off == 0.0
     r = _probability(study, structure, tables, statement, statement.reference)
     ratio = float(np.exp(logit(p) - logit(r)))
     off_ratio = miss(ratio, statement.low, statement.high)
@@ -146,7 +154,8 @@ def claim_row(study: Study, structure: Structure, tables: Tables, statement: Sta
 
 
 def probability_text(row: ClaimFields) -> str:
-    """'P(node=state | a=x, do(b=y))', or for a push 'odds ratio of P(...) against P(...)'."""
+    """'P(node=state | a=x, do(b=y))', or for a push 'odds ratio of P(...) against P(...)';
+    a whole-question forecast held against its source's date says so."""
     target = f"{row['target']['node']}={row['target']['state']}"
 
     def text(given: Mapping[str, str], do: Mapping[str, str]) -> str:
@@ -155,6 +164,8 @@ def probability_text(row: ClaimFields) -> str:
         return f"P({target} | {', '.join(parts)})" if parts else f"P({target})"
 
     own = text(row["given"], row["do"])
+    if "held_against" in row:
+        return f"{own} with the driver priors of {row['held_against']}"
     if "reference" not in row:
         return own
     return f"odds ratio of {own} to {text(row['reference']['given'], row['reference']['do'])}"

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from forecast.base.arrays import Array
 from forecast.fitting import loglinear
+from forecast.fitting.frames import Frame, source_frames
 from forecast.fitting.loglinear import NodeLayout
 from forecast.fitting.parallel import fit_draws
 from forecast.fitting.pooling import pool_claims
@@ -26,6 +27,7 @@ from forecast.fitting.problem import (
     ColumnLevelTerm,
     ColumnTerm,
     FitProblem,
+    FramedTerm,
     NoEffectTerm,
     PushTerm,
     QueryTerm,
@@ -75,6 +77,8 @@ class Tables:
 
     plan: dict[str, NodeLayout]
     problem: FitProblem
+    # the whole-question claims held against the driver priors of their source's date
+    frames: dict[str, Frame]
 
     def correction(self, node: str) -> Array:
         """How far the fit moved a node's logits from its pooled columns (point: (1, C, k))."""
@@ -309,8 +313,10 @@ def _terms(
     plan: dict[str, NodeLayout],
     columns: dict[ColumnKey, PooledColumn],
     drawn: ClaimDraws,
+    frames: dict[str, Frame],
 ) -> Terms:
-    """The fit's terms: pooled columns, default assumptions, query claims and pushes."""
+    """The fit's terms: pooled columns, default assumptions, query claims (framed ones
+    against their frame's driver priors) and pushes."""
     compete = study.model.settings.assumptions == "compete"
     assumed = {s.key() for s in study.parameters() if not s.cited}
     claims = [s for s in study.active() if s.cited]
@@ -339,7 +345,10 @@ def _terms(
     for statement in study.queries():
         value, weight = drawn.of(statement)
         state = study.network.node(statement.node).index(statement.state)
-        if statement.reference is None:
+        if statement.id in frames:
+            frame = frames[statement.id]
+            terms.framed.append(FramedTerm(statement.node, state, value, weight, frame))
+        elif statement.reference is None:
             terms.queries.append(
                 QueryTerm(statement.node, statement.conditions, state, value, weight)
             )
@@ -382,18 +391,29 @@ def build_tables(
         node: np.stack([np.log(columns[k].column) for k in layout.keys], axis=1)
         for node, layout in plan.items()
     }
-    problem = FitProblem(structure_of(study.network), plan, _terms(study, plan, columns, drawn), n)
+    if rng is not None:
+        point = build_tables(study) if point is None else point
+    # the draws share their point fit's frames; a point fit (perhaps warm from another
+    # study's) finds its own
+    frames = point.frames if rng is not None and point is not None else None
+    frames = source_frames(study, _point_cpts) if frames is None else frames
+    terms = _terms(study, plan, columns, drawn, frames)
+    problem = FitProblem(structure_of(study.network), plan, terms, n)
     if rng is None:
         if point is not None and all(point.plan[n].keys == plan[n].keys for n in plan):
             start = {node: point.theta[node].copy() for node in start}
         result = fit(problem, start, POINT_TOLERANCE)
     else:
-        point = build_tables(study) if point is None else point
+        assert point is not None  # fitted above
         start = {node: start[node] + point.correction(node) for node in start}
         curvature = curvatures(point.problem, point.fit.free)
         result = fit_draws(problem, start, curvature, DRAW_TOLERANCE, DRAW_ROUNDS)
     origins = {node: Origin(layout.starts, layout.pinned) for node, layout in plan.items()}
-    return Tables(n, result.cpts, columns, origins, result.theta, result, plan, problem)
+    return Tables(n, result.cpts, columns, origins, result.theta, result, plan, problem, frames)
+
+
+def _point_cpts(study: Study) -> dict[str, Array]:
+    return build_tables(study).cpts
 
 
 def column_sums_ok(table: Array, tolerance: float = 1e-12) -> bool:

@@ -15,6 +15,8 @@ The loss is a weighted sum of divergences, one term per kind of statement:
   conditions and the reference's probability moved by the claimed odds ratio; at the ends
   of the claimed range it costs what an absolute claim costs at the ends of the matching
   range. A push that comes out the wrong way round pays a steep extra hinge;
+- a framed query claim (a source's forecast of the whole question, `frames`): a level on
+  the outcome's marginal with the driver priors of the source's date in place of today's;
 - the default assumptions, at the assumption weight: a base column no assumption covers is
   held towards uniform, an effect towards no effect (the base column again).
 
@@ -31,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from forecast.base.arrays import Array
+from forecast.fitting.frames import Frame
 from forecast.fitting.loglinear import NodeLayout, Stacked
 from forecast.fitting.pooling import CLIP
 from forecast.inference.jointqueries import Slot
@@ -105,6 +108,18 @@ class PushTerm:
     sign: int  # +1 raises, -1 lowers, 0 no change
 
 
+@dataclass(frozen=True)
+class FramedTerm:
+    """A level on P(node=state) under the network with `frame`'s root tables in place of
+    the fitted ones: weight * KL on {state, not state}; no gradient reaches those roots."""
+
+    node: str
+    state: int
+    value: Array  # (draws,) claimed probability
+    weight: Array  # (draws,)
+    frame: Frame
+
+
 @dataclass
 class Terms:
     columns: list[ColumnTerm] = field(default_factory=list)
@@ -112,6 +127,7 @@ class Terms:
     levels: list[ColumnLevelTerm] = field(default_factory=list)
     queries: list[QueryTerm] = field(default_factory=list)
     pushes: list[PushTerm] = field(default_factory=list)
+    framed: list[FramedTerm] = field(default_factory=list)
 
     def count(self) -> int:
         return sum(len(getattr(self, name)) for name in GROUPS)
@@ -134,10 +150,12 @@ class Terms:
         own = [t.weight for t in self.levels]
         levels = [q.weight for q in self.queries]
         pushes = [p.weight for p in self.pushes]
-        return np.stack([*columns, *fixed, *own, *levels, *pushes], axis=1)
+        framed = [f.weight for f in self.framed]
+        return np.stack([*columns, *fixed, *own, *levels, *pushes, *framed], axis=1)
 
 
-GROUPS = ("columns", "no_effects", "levels", "queries", "pushes")  # the order of the terms
+# the order of the terms
+GROUPS = ("columns", "no_effects", "levels", "queries", "pushes", "framed")
 
 
 BATCH_ROWS = 4096  # draws evaluated at once while fitting (bounds the memory)
@@ -166,6 +184,7 @@ class FitProblem:
         # each group of queries reads its own part of the network (`slotgroups`)
         rows = min(draws, BATCH_ROWS)
         self.engine = GroupedQueries(structure, self.slots, rows) if self.slots else None
+        self._group_framed(terms.framed, rows)
 
     def _index_uses(self, terms: Terms) -> None:
         """Where each level and push reads a probability: its slot and state, as index
@@ -193,6 +212,18 @@ class FitProblem:
         self.push_ratio = stacked([p.log_odds_ratio for p in terms.pushes])
         self.push_weight = stacked([p.weight for p in terms.pushes])
         self.push_sign = np.array([p.sign for p in terms.pushes], dtype=np.float64)
+
+    def _group_framed(self, framed: list[FramedTerm], rows: int) -> None:
+        """The framed terms by frame, each frame's marginals answered by its own engine."""
+        frames: dict[int, list[int]] = {}
+        for i, term in enumerate(framed):
+            frames.setdefault(id(term.frame), []).append(i)
+        self.framed_groups = []
+        for members in frames.values():
+            nodes = list(dict.fromkeys(framed[i].node for i in members))
+            slots: list[Slot] = [(node, Conditions()) for node in nodes]
+            engine = GroupedQueries(self.structure, slots, rows)
+            self.framed_groups.append((framed[members[0]].frame, engine, nodes, members))
 
     def _group_columns(self, terms: Terms) -> None:
         """The column terms and no-effect anchors of every node side by side, read from
@@ -271,6 +302,8 @@ class FitProblem:
             upstream, claims = self._claim_terms(joints, rows)
             total += claims
             grad += self.stacked.pull_back(stacked, self.engine.backward(cpts, upstream))
+        for frame, engine, nodes, members in self.framed_groups:
+            total += self._framed_terms(frame, engine, nodes, members, cpts, stacked, grad, rows)
         # the last logit of each column is held at zero: its gradient goes with it
         return total, self.stacked.free(grad)
 
@@ -325,6 +358,39 @@ class FitProblem:
         total: Array = (weight * kl).sum(axis=1)
         return total
 
+    def _framed_terms(
+        self,
+        frame: Frame,
+        engine: GroupedQueries,
+        nodes: list[str],
+        members: list[int],
+        cpts: Mapping[str, Array],
+        stacked: Array,
+        grad: Array,
+        rows: Index,
+    ) -> Array:
+        """One frame's terms: their loss per draw; adds their gradient (the frame's roots
+        held fixed) to `grad`."""
+        framed = frame.applied(cpts)
+        joints = engine.answers(framed)
+        upstream = [np.zeros_like(j) for j in joints]
+        total = np.zeros(len(rows))
+        for i in members:
+            term = self.terms.framed[i]
+            at = nodes.index(term.node)
+            z = joints[at].sum(axis=1)
+            p = np.clip(joints[at][:, term.state] / z, TINY, 1.0 - TINY)
+            value = np.clip(term.value[rows], CLIP, 1.0 - CLIP)
+            loss, d_p = level_divergence(p, np.log(value), np.log1p(-value), term.weight[rows])
+            total += loss
+            # dP/d(joint j) = (1[j = state] - P) / z
+            upstream[at] -= (d_p * p / z)[:, None]
+            upstream[at][:, term.state] += d_p / z
+        back = engine.backward(framed, upstream)
+        kept = {node: g for node, g in back.items() if node not in frame.tables}
+        grad += self.stacked.pull_back(stacked, kept)
+        return total
+
     def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
         """Levels and pushes, all at once: their loss per draw and the gradient with respect
         to each slot's unnormalised answer."""
@@ -342,13 +408,13 @@ class FitProblem:
         total = np.zeros(len(rows))
         if levels:
             # KL({p, 1-p} || {v, 1-v}) and its derivative in p, logit p - logit v
-            p, v_log, v_log_not = used[:, :levels], self.level_log[rows], self.level_log_not[rows]
-            value = p * (log_used[:, :levels] - v_log) + (1.0 - p) * (
-                log_not[:, :levels] - v_log_not
+            loss, d_used[:, :levels] = level_divergence(
+                used[:, :levels],
+                self.level_log[rows],
+                self.level_log_not[rows],
+                self.level_weight[rows],
             )
-            weight = self.level_weight[rows]
-            total += (weight * value).sum(axis=1)
-            d_used[:, :levels] = weight * (odds[:, :levels] - v_log + v_log_not)
+            total += loss.sum(axis=1)
         if pushes:
             mine, theirs = slice(levels, levels + pushes), slice(levels + pushes, None)
             p, r = used[:, mine], used[:, theirs]
@@ -372,3 +438,13 @@ class FitProblem:
         spread /= z[:, :, None]
         upstream = [spread[:, i, : joint.shape[1]] for i, joint in enumerate(joints)]
         return upstream, total
+
+
+def level_divergence(
+    p: Array, log_v: Array, log_not_v: Array, weight: Array
+) -> tuple[Array, Array]:
+    """weight * KL({p, 1-p} || {v, 1-v}) and its derivative in p, weight (logit p - logit v),
+    elementwise."""
+    log_p, log_not_p = np.log(p), np.log1p(-p)
+    loss = weight * (p * (log_p - log_v) + (1.0 - p) * (log_not_p - log_not_v))
+    return loss, weight * ((log_p - log_not_p) - (log_v - log_not_v))

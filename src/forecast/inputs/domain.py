@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -220,6 +221,8 @@ class Settings:
     half_life_years: float
     assumptions: Literal["compete", "give_way"]
     memory_mb: int
+    # what a source's whole-question forecast is held against (`fitting.frames`)
+    forecasts_against: Literal["source_date", "today"] = "source_date"
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,10 @@ class Study:
     # assumptions that gave way to claims (settings.assumptions: give_way), kept so that a
     # study of an earlier date, when no claim covered their column yet, can use them again
     held_back: tuple[Statement, ...] = ()
+
+    def with_settings(self, settings: Settings) -> Study:
+        """The same study computed with other settings."""
+        return dataclasses.replace(self, model=dataclasses.replace(self.model, settings=settings))
 
     def observed(self) -> dict[str, str]:
         """Node to state for every unretracted observation: what the forecast is given."""

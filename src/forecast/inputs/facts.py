@@ -30,6 +30,7 @@ def model_facts(model: ModelFile) -> ModelFacts:
             half_life_years=settings.half_life_years,
             assumptions=settings.assumptions,
             memory_mb=settings.limits.memory_mb,
+            forecasts_against=settings.forecasts_against,
         ),
         precedence=tuple((n.id, tuple(n.precedence)) for n in model.nodes if n.precedence),
         definitions=tuple((d.term, d.meaning) for d in model.definitions),

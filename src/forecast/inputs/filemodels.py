@@ -197,6 +197,12 @@ class Settings(Frozen):
         description="compete: assumptions stay in the fit as weak claims; give_way: an "
         "assumption is dropped once a claim covers its column",
     )
+    forecasts_against: Literal["source_date", "today"] = Field(
+        default="source_date",
+        description="source_date: a source's forecast of the whole question is held against "
+        "the driver priors the model had at the source's publication date (the world the "
+        "source saw); today: against the driver priors of the model's as-of date",
+    )
     limits: Limits = Limits()
 
 

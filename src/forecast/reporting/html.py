@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from forecast.analysis.forecastdoc import ForecastDocument
 from forecast.fitting.claimfit import probability_text
-from forecast.reporting.wording import claimed, held_text, interval, pct, phrase, value
+from forecast.reporting.wording import claimed, frame_words, held_text, interval, pct, phrase, value
 
 
 def _environment() -> Environment:
@@ -21,6 +21,7 @@ def _environment() -> Environment:
     env.filters["pct"] = pct
     env.filters["interval"] = interval
     env.filters["probability"] = probability_text
+    env.filters["frame_words"] = frame_words
     env.filters["claimed"] = claimed
     env.filters["value"] = value
     env.filters["held"] = held_text

@@ -13,6 +13,7 @@ from forecast.reporting.sections import readers_section, resolution_section
 from forecast.reporting.wording import (
     claimed,
     estimate,
+    frame_words,
     held_text,
     interval,
     pct,
@@ -103,6 +104,10 @@ def decides_table(context: ForecastDocument) -> list[str]:
             f"Without the {len(d['forecasts'])} whole-question statements",
             *cells(d["without_forecasts"]),
         ],
+        [
+            f"Them held against {frame_words(d['other'])} (`{d['other']}`)",
+            *cells(d["with_other"]),
+        ],
     ]
     for w in d["priors"]:
         origin = "analyst assumption" if w["assumption"] else "claim"
@@ -119,7 +124,9 @@ def decides_table(context: ForecastDocument) -> list[str]:
         "model), refitted: without the sources' levels on the whole question (no condition), "
         "and with each statement on a driver's prior held at the low and the high end of its "
         "range. When the whole-question statements are in, the drivers' effects absorb what "
-        "the priors say.",
+        f"the priors say. The whole-question statements are held against "
+        f"{frame_words(d['against'])} (`settings.forecasts_against: {d['against']}`); the "
+        "third row is the other setting.",
         "",
         *table(["Fit", *(cell(s) for s in states)], rows),
     ]

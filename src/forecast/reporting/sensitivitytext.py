@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from forecast.reporting.wording import frame_words
+
 if TYPE_CHECKING:
     from forecast.analysis.decides import Decides
 
@@ -50,6 +52,11 @@ def decides_lines(decides: Decides) -> Iterator[str]:
     yield f"  without the {n:>2} whole-question statements       " + _points(
         decides["without_forecasts"]
     )
+    yield f"  them held against {frame_words(decides['other']):<29}" + _points(
+        decides["with_other"]
+    )
+    yield f"The whole-question statements are held against {frame_words(decides['against'])}"
+    yield f"(settings.forecasts_against: {decides['against']}); the other setting is the row above."
     yield "Each driver prior held at the ends of its range, the rest refitted:"
     for w in decides["priors"]:
         origin = "ANALYST ASSUMPTION" if w["assumption"] else "claim"

@@ -83,3 +83,8 @@ def held_text(row: FitRow) -> str:
     elif not parts:
         parts.append("no single claim's removal frees it: the claims and assumptions together")
     return "; ".join(parts)
+
+
+def frame_words(setting: str) -> str:
+    """What a forecasts_against setting holds the whole-question statements against."""
+    return "their source's date's priors" if setting == "source_date" else "today's priors"

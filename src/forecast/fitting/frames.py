@@ -1,0 +1,85 @@
+"""The world a whole-question forecast was made in: the driver priors of its source's date.
+
+A source that forecasts the outcome with no condition forecast it for the world as it saw
+it then. With `settings.forecasts_against: source_date`, such a claim is held against the
+outcome's marginal under the priors of the outcome's parentless ancestors (the drivers) as
+the model had them at the source's publication date: the point fit of the study that date
+knew (`asof.known_on`, its own forecasts held against its own priors), its root tables
+frozen, while everything below them is fitted to today's claims. With `today`, the claim is
+held against today's priors, like any other query.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from forecast.base.arrays import Array
+from forecast.inputs.asof import known_on
+from forecast.inputs.domain import Network, Statement, Study
+
+PointFit = Callable[[Study], Mapping[str, Array]]  # a study's point tables
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The root tables a whole-question claim is held against: those fitted as of `date`."""
+
+    date: dt.date
+    tables: dict[str, Array]  # root node -> (1, states), the point fit as of the date
+
+    def applied(self, cpts: Mapping[str, Array]) -> dict[str, Array]:
+        """`cpts` with the frame's root tables in place of their own, for every draw."""
+        draws = next(iter(cpts.values())).shape[0]
+        out = dict(cpts)
+        for node, table in self.tables.items():
+            out[node] = table.repeat(draws, axis=0)
+        return out
+
+
+def roots_above(network: Network, node: str) -> tuple[str, ...]:
+    """The parentless ancestors of `node`, in the model's order."""
+    seen: set[str] = set()
+    stack = list(network.node(node).parents)
+    while stack:
+        at = stack.pop()
+        if at not in seen:
+            seen.add(at)
+            stack.extend(network.node(at).parents)
+    return tuple(n.id for n in network.nodes if n.id in seen and not n.parents)
+
+
+def whole_question(study: Study) -> list[Statement]:
+    """The sources' forecasts of the whole question: active cited levels on the outcome
+    with no condition, the claims a frame applies to."""
+    outcome = study.network.outcome
+    return [
+        s
+        for s in study.active()
+        if s.cited and s.node == outcome and s.reference is None and not s.given and not s.do
+    ]
+
+
+def source_frames(study: Study, point_fit: PointFit) -> dict[str, Frame]:
+    """Each whole-question claim's frame (statement id -> Frame); none with `today`, for a
+    claim without a source, or when the source is dated at or after the model's as-of."""
+    if study.model.settings.forecasts_against != "source_date":
+        return {}
+    roots = roots_above(study.network, study.network.outcome)
+    settings = dataclasses.replace(study.model.settings, forecasts_against="today")
+    plain = study.with_settings(settings)
+    by_date: dict[dt.date, Frame] = {}
+    out = {}
+    for s in whole_question(study):
+        if s.source_id is None:  # no source, no date of its own (a constructed study)
+            continue
+        date = study.source(s.source_id).published
+        if date >= study.model.as_of:
+            continue
+        if date not in by_date:
+            cpts = point_fit(known_on(plain, date))
+            by_date[date] = Frame(date, {r: cpts[r][:1].copy() for r in roots})
+        out[s.id] = by_date[date]
+    return out
