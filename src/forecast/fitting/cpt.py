@@ -9,6 +9,7 @@ Tables have axes (draws, parent_1, ..., parent_k, node): the leading axis holds 
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -79,6 +80,7 @@ class Tables:
     problem: FitProblem
     # the whole-question claims held against the driver priors of their source's date
     frames: dict[str, Frame]
+    frame_fits: dict[dt.date, tuple[Study, Tables]]  # each frame's study and its point fit
 
     def correction(self, node: str) -> Array:
         """How far the fit moved a node's logits from its pooled columns (point: (1, C, k))."""
@@ -393,10 +395,23 @@ def build_tables(
     }
     if rng is not None:
         point = build_tables(study) if point is None else point
-    # the draws share their point fit's frames; a point fit (perhaps warm from another
-    # study's) finds its own
-    frames = point.frames if rng is not None and point is not None else None
-    frames = source_frames(study, _point_cpts) if frames is None else frames
+    # the draws share their point fit's frames; a point fit finds its own, each date's
+    # from `point`'s fit of that date (a refit after a small change): the same fit when
+    # the date's study is the same, else warm from it
+    frame_fits: dict[dt.date, tuple[Study, Tables]] = {}
+    if rng is not None and point is not None:
+        frames, frame_fits = point.frames, point.frame_fits
+    else:
+        warm = {} if point is None else point.frame_fits
+
+        def fit_then(then: Study, date: dt.date) -> dict[str, Array]:
+            before, tables = warm.get(date, (None, None))
+            if before != then or tables is None:
+                tables = build_tables(then, point=tables)
+            frame_fits[date] = (then, tables)
+            return tables.cpts
+
+        frames = source_frames(study, fit_then)
     terms = _terms(study, plan, columns, drawn, frames)
     problem = FitProblem(structure_of(study.network), plan, terms, n)
     if rng is None:
@@ -409,11 +424,9 @@ def build_tables(
         curvature = curvatures(point.problem, point.fit.free)
         result = fit_draws(problem, start, curvature, DRAW_TOLERANCE, DRAW_ROUNDS)
     origins = {node: Origin(layout.starts, layout.pinned) for node, layout in plan.items()}
-    return Tables(n, result.cpts, columns, origins, result.theta, result, plan, problem, frames)
-
-
-def _point_cpts(study: Study) -> dict[str, Array]:
-    return build_tables(study).cpts
+    return Tables(
+        n, result.cpts, columns, origins, result.theta, result, plan, problem, frames, frame_fits
+    )
 
 
 def column_sums_ok(table: Array, tolerance: float = 1e-12) -> bool:

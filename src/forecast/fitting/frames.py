@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from forecast.base.arrays import Array
 from forecast.inputs.asof import known_on
-from forecast.inputs.domain import Network, Statement, Study
+from forecast.inputs.domain import Conditions, Network, Statement, Study
 
-PointFit = Callable[[Study], Mapping[str, Array]]  # a study's point tables
+PointFit = Callable[[Study, dt.date], Mapping[str, Array]]  # the point tables of a date
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,19 @@ class Frame:
 
     date: dt.date
     tables: dict[str, Array]  # root node -> (1, states), the point fit as of the date
+
+    def mixture(self, states: Mapping[str, tuple[str, ...]]) -> list[tuple[Conditions, float]]:
+        """Every joint state of the roots, as a do() on them, with its weight under the
+        frame (the roots are independent: the product of their tables)."""
+        roots = list(self.tables)
+        out = []
+        for combo in itertools.product(*(range(len(states[r])) for r in roots)):
+            weight = float(
+                np.prod([self.tables[r][0, i] for r, i in zip(roots, combo, strict=True)])
+            )
+            forced = tuple(sorted((r, states[r][i]) for r, i in zip(roots, combo, strict=True)))
+            out.append((Conditions(do=forced), weight))
+        return out
 
     def applied(self, cpts: Mapping[str, Array]) -> dict[str, Array]:
         """`cpts` with the frame's root tables in place of their own, for every draw."""
@@ -79,7 +95,7 @@ def source_frames(study: Study, point_fit: PointFit) -> dict[str, Frame]:
         if date >= study.model.as_of:
             continue
         if date not in by_date:
-            cpts = point_fit(known_on(plain, date))
+            cpts = point_fit(known_on(plain, date), date)
             by_date[date] = Frame(date, {r: cpts[r][:1].copy() for r in roots})
         out[s.id] = by_date[date]
     return out

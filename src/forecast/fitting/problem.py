@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from forecast.base.arrays import Array
 from forecast.fitting.frames import Frame
@@ -175,6 +176,11 @@ class FitProblem:
         wanted: list[Slot] = [(t.node, t.conditions) for t in terms.queries]
         for push in terms.pushes:
             wanted += [(push.node, push.conditions), (push.node, push.reference)]
+        # a framed term mixes its node's answers with every root forced, by the frame's
+        # weights: P(y) under the frame's priors = sum over x of w(x) P(y | do(roots = x))
+        self.mixtures = [t.frame.mixture(self.structure.states) for t in terms.framed]
+        for term, mixture in zip(terms.framed, self.mixtures, strict=True):
+            wanted += [(term.node, where) for where, _ in mixture]
         self.slots = list(dict.fromkeys(wanted))
         self.slot = {s: i for i, s in enumerate(self.slots)}
         self.stacked = Stacked(plan)
@@ -184,7 +190,6 @@ class FitProblem:
         # each group of queries reads its own part of the network (`slotgroups`)
         rows = min(draws, BATCH_ROWS)
         self.engine = GroupedQueries(structure, self.slots, rows) if self.slots else None
-        self._group_framed(terms.framed, rows)
 
     def _index_uses(self, terms: Terms) -> None:
         """Where each level and push reads a probability: its slot and state, as index
@@ -196,11 +201,16 @@ class FitProblem:
         self.width = max(sizes, default=1)
         self.use_slot = np.array([u[0] for u in uses], dtype=np.intp)
         self.use_state = np.array([u[1] for u in uses], dtype=np.intp)
-        self.use_onehot = np.zeros((len(uses), len(self.slots) * self.width))
-        self.use_slot_onehot = np.zeros((len(uses), len(self.slots)))
-        for i, (slot, state) in enumerate(uses):
-            self.use_onehot[i, slot * self.width + state] = 1.0
-            self.use_slot_onehot[i, slot] = 1.0
+        # which slot state and which slot each use reads, as sparse maps (a framed term
+        # alone makes dozens of uses): the gradient gathers through them transposed
+        index = np.arange(len(uses))
+        ones = np.ones(len(uses))
+        cells = self.use_slot * self.width + self.use_state
+        shape = (len(self.slots) * self.width, len(uses))
+        self.gather_state = sparse.csr_matrix((ones, (cells, index)), shape=shape)
+        self.gather_slot = sparse.csr_matrix(
+            (ones, (self.use_slot, index)), shape=(len(self.slots), len(uses))
+        )
 
         def stacked(values: list[Array]) -> Array:
             return np.stack(values, axis=1) if values else np.zeros((self.draws, 0))
@@ -212,18 +222,16 @@ class FitProblem:
         self.push_ratio = stacked([p.log_odds_ratio for p in terms.pushes])
         self.push_weight = stacked([p.weight for p in terms.pushes])
         self.push_sign = np.array([p.sign for p in terms.pushes], dtype=np.float64)
-
-    def _group_framed(self, framed: list[FramedTerm], rows: int) -> None:
-        """The framed terms by frame, each frame's marginals answered by its own engine."""
-        frames: dict[int, list[int]] = {}
-        for i, term in enumerate(framed):
-            frames.setdefault(id(term.frame), []).append(i)
-        self.framed_groups = []
-        for members in frames.values():
-            nodes = list(dict.fromkeys(framed[i].node for i in members))
-            slots: list[Slot] = [(node, Conditions()) for node in nodes]
-            engine = GroupedQueries(self.structure, slots, rows)
-            self.framed_groups.append((framed[members[0]].frame, engine, nodes, members))
+        # a framed term's probability: its slots' answers in its state, by its mixture
+        self.mix = np.zeros((len(terms.framed), len(self.slots)))
+        self.mix_state = np.zeros((len(terms.framed), self.width))
+        for i, (term, mixture) in enumerate(zip(terms.framed, self.mixtures, strict=True)):
+            for where, weight in mixture:
+                self.mix[i, self.slot[(term.node, where)]] += weight
+            self.mix_state[i, term.state] = 1.0
+        framed = np.clip(stacked([t.value for t in terms.framed]), CLIP, 1.0 - CLIP)
+        self.framed_log, self.framed_log_not = np.log(framed), np.log1p(-framed)
+        self.framed_weight = stacked([t.weight for t in terms.framed])
 
     def _group_columns(self, terms: Terms) -> None:
         """The column terms and no-effect anchors of every node side by side, read from
@@ -302,8 +310,6 @@ class FitProblem:
             upstream, claims = self._claim_terms(joints, rows)
             total += claims
             grad += self.stacked.pull_back(stacked, self.engine.backward(cpts, upstream))
-        for frame, engine, nodes, members in self.framed_groups:
-            total += self._framed_terms(frame, engine, nodes, members, cpts, stacked, grad, rows)
         # the last logit of each column is held at zero: its gradient goes with it
         return total, self.stacked.free(grad)
 
@@ -358,37 +364,17 @@ class FitProblem:
         total: Array = (weight * kl).sum(axis=1)
         return total
 
-    def _framed_terms(
-        self,
-        frame: Frame,
-        engine: GroupedQueries,
-        nodes: list[str],
-        members: list[int],
-        cpts: Mapping[str, Array],
-        stacked: Array,
-        grad: Array,
-        rows: Index,
-    ) -> Array:
-        """One frame's terms: their loss per draw; adds their gradient (the frame's roots
-        held fixed) to `grad`."""
-        framed = frame.applied(cpts)
-        joints = engine.answers(framed)
-        upstream = [np.zeros_like(j) for j in joints]
-        total = np.zeros(len(rows))
-        for i in members:
-            term = self.terms.framed[i]
-            at = nodes.index(term.node)
-            z = joints[at].sum(axis=1)
-            p = np.clip(joints[at][:, term.state] / z, TINY, 1.0 - TINY)
-            value = np.clip(term.value[rows], CLIP, 1.0 - CLIP)
-            loss, d_p = level_divergence(p, np.log(value), np.log1p(-value), term.weight[rows])
-            total += loss
-            # dP/d(joint j) = (1[j = state] - P) / z
-            upstream[at] -= (d_p * p / z)[:, None]
-            upstream[at][:, term.state] += d_p / z
-        back = engine.backward(framed, upstream)
-        kept = {node: g for node, g in back.items() if node not in frame.tables}
-        grad += self.stacked.pull_back(stacked, kept)
+    def _framed_terms(self, answers: Array, spread: Array, rows: Index) -> Array:
+        """The framed terms' loss per draw; adds their gradient with respect to each slot's
+        normalised answer, taken through the normalisation, to `spread`."""
+        mixed = answers.transpose(0, 2, 1) @ self.mix.T  # (draws, states, terms)
+        p = np.clip((mixed * self.mix_state.T).sum(axis=1), TINY, 1.0 - TINY)
+        loss, d_p = level_divergence(
+            p, self.framed_log[rows], self.framed_log_not[rows], self.framed_weight[rows]
+        )
+        d_answers = ((d_p[:, None, :] * self.mix_state.T) @ self.mix).transpose(0, 2, 1)
+        spread += d_answers - (d_answers * answers).sum(axis=2, keepdims=True)
+        total: Array = loss.sum(axis=1)
         return total
 
     def _claim_terms(self, joints: list[Array], rows: Index) -> tuple[list[Array], Array]:
@@ -433,8 +419,10 @@ class FitProblem:
             d_used[:, theirs] = (weight * (target - p) - d_x) / (r * (1.0 - r))
         # d(loss)/d(unnormalised answer j of slot s) = (sum of d/dP over uses of state j
         # in s - sum over uses in s of d/dP times P) / z_s
-        spread = (d_used @ self.use_onehot).reshape(len(rows), len(self.slots), width)
-        spread -= ((d_used * used) @ self.use_slot_onehot)[:, :, None]
+        spread = (self.gather_state @ d_used.T).T.reshape(len(rows), len(self.slots), width)
+        spread -= (self.gather_slot @ (d_used * used).T).T[:, :, None]
+        if len(self.mix):
+            total += self._framed_terms(answers, spread, rows)
         spread /= z[:, :, None]
         upstream = [spread[:, i, : joint.shape[1]] for i, joint in enumerate(joints)]
         return upstream, total
