@@ -6,11 +6,20 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.analysis.byreader import direction, disagreement, effects, only_reader, reader_views
+from forecast.analysis.byreader import (
+    Effect,
+    direction,
+    disagreement,
+    effects,
+    only_reader,
+    reader_views,
+)
 from forecast.fitting.cpt import base_weights, reader_factors
+from forecast.inputs.domain import Conditions
 
 from .synthetic import random_network, statement
 
@@ -76,4 +85,26 @@ def test_claimed_effects_are_fitted_in_every_reader_network(study) -> None:  # t
     for effect in found:
         assert set(effect.ratios) == set(study.readers())
         assert all(r > 0 for r in effect.ratios.values())
-        assert effect.agree() == (len(set(effect.directions().values())) == 1)
+        claimants = {r: d for r, d in effect.directions().items() if r in effect.claimed_by}
+        assert effect.agree() == (len(set(claimants.values())) == 1)
+
+
+def test_a_reader_without_a_claim_on_an_effect_is_no_dissent() -> None:
+    """The silent reader's network fits the effect at about no change: the readers who
+    claim it agree, and the verdict names the silent one apart."""
+    where, base = Conditions((("x", "s1"),)), Conditions((("x", "s0"),))
+    ratios = {"reader-1": 2.0, "reader-2": 4.0, "reader-3": 1.01}
+    agreed = Effect("y", "s1", where, base, ("reader-1", "reader-2"), ratios)
+    assert agreed.agree() and agreed.size_ratio() == pytest.approx(2.0)
+    assert agreed.verdict() == (
+        "claimed by reader-1, reader-2 only (same direction, sizes 2.0-fold apart); "
+        "no claim from reader-3"
+    )
+    split = Effect("y", "s1", where, base, ("reader-1", "reader-2"), {**ratios, "reader-2": 0.5})
+    assert not split.agree() and split.size_ratio() is None
+    assert split.verdict().startswith("claimed by reader-1, reader-2 only (directions differ)")
+    alone = Effect("y", "s1", where, base, ("reader-1",), ratios)
+    assert (
+        alone.agree()
+        and alone.verdict() == "claimed by reader-1 only; no claim from reader-2, reader-3"
+    )

@@ -479,7 +479,10 @@ def _disagreement(study: Study, inputs: Inputs, state: str) -> tuple[str, ...]:
     for effect in inputs.readers["effects"] if inputs.readers is not None else []:
         about = {"node": effect["node"], "state": effect["state"]} == target
         if about and len(effect["claimed_by"]) > 1 and not effect["agree_on_direction"]:
-            directions = ", ".join(f"{k} {v}" for k, v in effect["direction"].items())
+            claimed = effect["claimed_by"]
+            directions = ", ".join(
+                f"{k} {v}" for k, v in effect["direction"].items() if k in claimed
+            )
             lines.append(f"readers differ in direction on {effect['where']}: {directions}")
     return tuple(lines)
 

@@ -148,31 +148,41 @@ class Effect:
     def directions(self) -> dict[str, str]:
         return {reader: direction(ratio) for reader, ratio in self.ratios.items()}
 
+    def claimants(self) -> dict[str, str]:
+        """The fitted direction in the network of each reader who claims the effect: a
+        reader who made no claim on it fits it at about no change, which is no dissent."""
+        return {r: d for r, d in self.directions().items() if r in self.claimed_by}
+
     def agree(self) -> bool:
-        """Whether every reader's fitted ratio goes the same way."""
-        return len(set(self.directions().values())) == 1
+        """Whether the fitted ratio of every reader who claims the effect goes the same way."""
+        return len(set(self.claimants().values())) == 1
 
     def size_ratio(self) -> float | None:
-        """The largest fitted log odds ratio over the smallest, in size (1: the same);
-        None unless every reader's effect raises, or every one lowers (a size ratio of
-        two effects near no change says nothing)."""
-        if not self.agree() or "no change" in self.directions().values():
+        """The largest fitted log odds ratio over the smallest among the readers who claim
+        the effect, in size (1: the same); None unless each of their effects raises, or
+        each lowers (a size ratio of two effects near no change says nothing)."""
+        if not self.agree() or "no change" in self.claimants().values():
             return None
-        sizes = [abs(math.log(r)) for r in self.ratios.values()]
+        sizes = [abs(math.log(r)) for k, r in self.ratios.items() if k in self.claimed_by]
         return max(sizes) / min(sizes)
 
     def verdict(self) -> str:
         """In words: whether the readers' fitted effects agree, and how far apart; a reader
         who made no claim on the effect is told apart from one who claims it the other way."""
         silent = [r for r in self.ratios if r not in self.claimed_by]
-        if silent:
-            return (
-                f"claimed by {', '.join(self.claimed_by)} only; no claim from {', '.join(silent)}"
-            )
         if not self.agree():
-            return "directions differ"
-        size = self.size_ratio()
-        return "same direction" if size is None else f"same direction, sizes {size:.1f}-fold apart"
+            among = "directions differ"
+        else:
+            size = self.size_ratio()
+            among = (
+                "same direction" if size is None else f"same direction, sizes {size:.1f}-fold apart"
+            )
+        if not silent:
+            return among
+        claimed = f"claimed by {', '.join(self.claimed_by)} only"
+        if len(self.claimed_by) > 1:
+            claimed += f" ({among})"
+        return f"{claimed}; no claim from {', '.join(silent)}"
 
 
 def direction(ratio: float) -> str:
@@ -267,7 +277,7 @@ class EffectRow(TypedDict):
     claimed_by: list[str]
     fitted_odds_ratio: dict[str, float]  # reader -> the ratio under that reader's fit
     direction: dict[str, str]  # reader -> raises, lowers or no effect
-    agree_on_direction: bool
+    agree_on_direction: bool  # among the readers who claim it
     verdict: str
     size_ratio: float | None
 
