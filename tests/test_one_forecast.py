@@ -137,3 +137,24 @@ def test_schema_publishes_the_results_and_ledger_contracts(tmp_path: Path) -> No
     assert "schema_version" in results["required"]
     ledger = json.loads((ws / "ledger" / "forecasts.schema.json").read_text("utf-8"))
     assert "prev" in ledger["properties"]
+
+
+def test_what_decides_the_baseline_is_told_the_same_on_the_page_and_in_markdown(
+    told: dict[str, Any],
+) -> None:
+    """The page's table and report.md's rows are the document's `decides` (point fits:
+    the same whatever the draws), the other setting's baseline included."""
+    from forecast.analysis.decides import what_decides
+
+    decides, states = what_decides(told["study"]), told["states"]
+    table = re.search(r'<table id="decides-table">(.*?)</table>', told["html"], re.S)
+    assert table
+    rows = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", table.group(1), re.S)
+    wanted = [decides["full"], decides["without_forecasts"], decides["with_other"]]
+    for (_, cells), outcome in zip(rows[:3], wanted, strict=True):
+        assert re.findall(r"<td>(.*?)</td>", cells) == [_pct(outcome[s]) for s in states]
+    assert f"settings.forecasts_against: {decides['against']}" in told["html"]
+    md = told["md"].splitlines()
+    for title, outcome in zip(["The full fit", "Without the", "Them held"], wanted, strict=True):
+        line = next(x for x in md if x.startswith(f"| {title}"))
+        assert line.endswith(" | ".join(_pct(outcome[s]) for s in states) + " |"), line
