@@ -188,3 +188,30 @@ def test_invalid_input_exit_1_without_traceback(workspace: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert "evidence/lin-2023.yaml:" in proc.stderr
     assert "credibility" in proc.stderr
+
+
+def test_run_shows_the_point_answer_first_then_the_draws_as_they_are_fitted(
+    workspace: Path,
+) -> None:
+    """Standard error carries each scenario's point answer before any draw is fitted, then
+    the draws fitted so far; the point answers are the results' `point` values."""
+    from .cli_runner import forecast
+
+    done = forecast(workspace, "run", "--draws", "1300")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("the point network"))
+    progress = [i for i, line in enumerate(lines) if "draws fitted:" in line]
+    assert [lines[i].split(": ")[1] for i in progress] == [
+        "434 of 1300",
+        "867 of 1300",
+        "1300 of 1300",
+    ]
+    assert first < progress[0]
+    doc = json.loads(forecast(workspace, "run", "--draws", "1300", "--json").stdout)
+    for sc in doc["scenarios"]:
+        row = next(
+            line for line in lines[first : progress[0]] if line.strip().startswith(sc["title"])
+        )
+        for state, o in sc["outcome"].items():
+            assert f"{state} {100 * o['point']:5.1f} %" in row, (sc["id"], state)

@@ -28,7 +28,7 @@ def study():  # type: ignore[no-untyped-def]
 
 def _draws(study, monkeypatch: pytest.MonkeyPatch, cores: int, groups: int):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(parallel, "SPLIT_FROM", 8)
-    monkeypatch.setattr(parallel, "GROUPS", groups)
+    monkeypatch.setattr(parallel, "GROUP_DRAWS", -(-40 // groups))
     monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
     point = build_tables(study)
     return build_tables(study, 40, np.random.default_rng(9), point)

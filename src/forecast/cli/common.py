@@ -15,7 +15,7 @@ from forecast.base.defaults import DEFAULT_DRAWS, DEFAULT_SEED
 if TYPE_CHECKING:
     from forecast.analysis.scoring import ScoreDocument
     from forecast.fitting.fitcache import KeptFit
-    from forecast.fitting.run import Run
+    from forecast.fitting.run import PointAnswers, Run
     from forecast.inference.structure import Structure
     from forecast.inputs.domain import Study
     from forecast.inputs.loading import RawInputs
@@ -233,13 +233,21 @@ def load_study(
 
 
 def run_study_cached(
-    root: Path, study: Study, draws: int, seed: int, as_files: bool = True, what: str = ""
+    root: Path,
+    study: Study,
+    draws: int,
+    seed: int,
+    as_files: bool = True,
+    what: str = "",
+    on_point: PointAnswers | None = None,
 ) -> Run:
     """Every scenario of `study`; refuses (exit 2) draws that would not fit in memory. The
     fitted draws are kept in the workspace for the next command (`fitcache`), and found
     again by the files' fingerprint when `as_files` (the study is what the files give).
-    `what` names the work in the progress line (by default: the scenarios)."""
+    `what` names the work in the progress line (by default: the scenarios); `on_point`
+    gets the point network's answers first; the draws fitted so far go to standard error."""
     from forecast.fitting.fitcache import files_key
+    from forecast.fitting.parallel import reporting_draws
     from forecast.fitting.run import FitCache, run_study
     from forecast.inputs.sizes import check_draws
 
@@ -247,10 +255,17 @@ def run_study_cached(
     chunks = f" in {plan.chunks} chunks" if plan.chunks > 1 else ""
     what = what or (f"{len(study.scenarios)} scenarios" if study.scenarios else "the fit")
     say(f"computing {what} with {draws} draws{chunks} (seed {seed})...")
-    if not as_files:
-        return run_study(study, draws, seed, plan, FitCache(root))
-    cache = FitCache(root, files_key(study.files, draws, seed), study.files)
-    return run_study(study, draws, seed, plan, cache)
+    if as_files:
+        cache = FitCache(root, files_key(study.files, draws, seed), study.files)
+    else:
+        cache = FitCache(root)
+    with reporting_draws(draws_fitted):
+        return run_study(study, draws, seed, plan, cache, on_point)
+
+
+def draws_fitted(done: int, total: int) -> None:
+    """A progress line: how many of a fit's draws are fitted."""
+    say(f"  draws fitted: {done} of {total}")
 
 
 def ledger_entries(root: Path) -> list[dict[str, Any]]:

@@ -13,11 +13,14 @@ from forecast.base.errors import InputError
 from forecast.base.paths import Workspace
 
 if TYPE_CHECKING:
+    from forecast.base.arrays import Array
+    from forecast.fitting.run import PointAnswers
     from forecast.inference.summary import OutcomeSummary
-    from forecast.inputs.domain import Study
+    from forecast.inputs.domain import Scenario, Study
 from forecast.cli.common import (
     as_of_option,
     check_conditions,
+    draws_fitted,
     draws_options,
     kept_fit,
     ledger_entries,
@@ -89,13 +92,14 @@ def run(
         _by_reader(root, load_study(root, as_of, readings_then=readings_then), draws, seed, as_json)
         return
     study = load_study(root, as_of, readings_then=readings_then)
-    result = run_study_cached(root, study, draws, seed, as_of is None)
+    states = list(study.network.node(study.network.outcome).states)
+    first = None if as_json else _point_first(states)
+    result = run_study_cached(root, study, draws, seed, as_of is None, on_point=first)
     document = results_document(result)
     if as_json:
         click.echo(dumps(document), nl=False)
         return
     scenarios = document["scenarios"]
-    states = list(result.study.network.node(result.study.network.outcome).states)
     _scenario_table([(sc["title"], sc["outcome"]) for sc in scenarios], states)
     seen = [o for o in result.study.observations if not o.retracted]
     if seen:
@@ -118,6 +122,20 @@ def run(
         for line in change_lines(fitcache.load_last_run(root), summary):
             click.echo(line)
         fitcache.save_last_run(root, summary)
+
+
+def _point_first(states: list[str]) -> PointAnswers:
+    """What prints each scenario's point answer on standard error, before the draws."""
+
+    def show(answers: list[tuple[Scenario, Array]]) -> None:
+        width = max((len(sc.title) for sc, _ in answers), default=10)
+        say("the point network (every claim at its midpoint), given what was seen; the")
+        say("intervals follow once the draws are fitted:")
+        for sc, point in answers:
+            cells = "  ".join(f"{s} {100 * p:5.1f} %" for s, p in zip(states, point, strict=True))
+            say(f"  {sc.title:<{width}}  {cells}")
+
+    return show
 
 
 def _scenario_table(rows: list[tuple[str, OutcomeSummary]], states: list[str]) -> None:
@@ -270,6 +288,7 @@ def report(
     leaves the previous report as it was.
     """
     from forecast.base import atomic, outputs
+    from forecast.fitting.parallel import reporting_draws
     from forecast.inputs.jsonschema import schema_text
     from forecast.inputs.resultschema import Results
     from forecast.reporting.report import write_report
@@ -278,8 +297,11 @@ def report(
     target = outputs.check_folder(typed, root)
     study = load_study(root, as_of, readings_then=readings_then)
     entries = ledger_entries(root)
-    with atomic.exclusive(target):
-        result = run_study_cached(root, study, draws, seed, as_of is None)
+    states = list(study.network.node(study.network.outcome).states)
+    with atomic.exclusive(target), reporting_draws(draws_fitted):
+        result = run_study_cached(
+            root, study, draws, seed, as_of is None, on_point=_point_first(states)
+        )
         write_report(
             result,
             target,

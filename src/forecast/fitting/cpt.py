@@ -321,7 +321,10 @@ def _terms(
     against their frame's driver priors) and pushes."""
     compete = study.model.settings.assumptions == "compete"
     assumed = {s.key() for s in study.parameters() if not s.cited}
-    claims = [s for s in study.active() if s.cited]
+    by_node: dict[str, list[Statement]] = defaultdict(list)
+    for s in study.active():
+        if s.cited:
+            by_node[s.node].append(s)
     anchor = grading.default_assumption_weight() * study.assumption_scale
     scale = float(np.log(pushes.word_range_of(grading.default_effect_size())[1]))
     terms = Terms()
@@ -329,7 +332,7 @@ def _terms(
         node = study.network.node(node_id)
         for index, key in enumerate(layout.keys):
             pooled = columns[key]
-            spoken = any(s.touches(key) for s in claims)
+            spoken = any(s.touches(key) for s in by_node[node_id])
             default = len(key.moved) <= 1 and key not in assumed and (compete or not spoken)
             if pooled.statements:  # the rest held unless the default holds the whole column
                 reference = columns[ColumnKey(node_id)].column

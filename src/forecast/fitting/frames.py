@@ -32,19 +32,8 @@ class Frame:
 
     date: dt.date
     tables: dict[str, Array]  # root node -> (1, states), the point fit as of the date
-
-    def mixture(self, states: Mapping[str, tuple[str, ...]]) -> list[tuple[Conditions, float]]:
-        """Every joint state of the roots, as a do() on them, with its weight under the
-        frame (the roots are independent: the product of their tables)."""
-        roots = list(self.tables)
-        out = []
-        for combo in itertools.product(*(range(len(states[r])) for r in roots)):
-            weight = float(
-                np.prod([self.tables[r][0, i] for r, i in zip(roots, combo, strict=True)])
-            )
-            forced = tuple(sorted((r, states[r][i]) for r, i in zip(roots, combo, strict=True)))
-            out.append((Conditions(do=forced), weight))
-        return out
+    # every joint state of the roots, as a do() on them, with its weight under the frame
+    mixture: tuple[tuple[Conditions, float], ...]
 
     def applied(self, cpts: Mapping[str, Array]) -> dict[str, Array]:
         """`cpts` with the frame's root tables in place of their own, for every draw."""
@@ -53,6 +42,20 @@ class Frame:
         for node, table in self.tables.items():
             out[node] = table.repeat(draws, axis=0)
         return out
+
+
+def frame_at(date: dt.date, network: Network, cpts: Mapping[str, Array]) -> Frame:
+    """The frame of `date` from the point tables fitted as of then: the outcome's roots'
+    tables, and their joint states weighed by them (the roots are independent)."""
+    roots = roots_above(network, network.outcome)
+    tables = {r: cpts[r][:1].copy() for r in roots}
+    states = [network.node(r).states for r in roots]
+    mixture = []
+    for combo in itertools.product(*(range(len(s)) for s in states)):
+        weight = float(np.prod([tables[r][0, i] for r, i in zip(roots, combo, strict=True)]))
+        forced = tuple(sorted((r, s[i]) for r, s, i in zip(roots, states, combo, strict=True)))
+        mixture.append((Conditions(do=forced), weight))
+    return Frame(date, tables, tuple(mixture))
 
 
 def roots_above(network: Network, node: str) -> tuple[str, ...]:
@@ -83,7 +86,6 @@ def source_frames(study: Study, point_fit: PointFit) -> dict[str, Frame]:
     claim without a source, or when the source is dated at or after the model's as-of."""
     if study.model.settings.forecasts_against != "source_date":
         return {}
-    roots = roots_above(study.network, study.network.outcome)
     settings = dataclasses.replace(study.model.settings, forecasts_against="today")
     plain = study.with_settings(settings)
     by_date: dict[dt.date, Frame] = {}
@@ -95,7 +97,6 @@ def source_frames(study: Study, point_fit: PointFit) -> dict[str, Frame]:
         if date >= study.model.as_of:
             continue
         if date not in by_date:
-            cpts = point_fit(known_on(plain, date), date)
-            by_date[date] = Frame(date, {r: cpts[r][:1].copy() for r in roots})
+            by_date[date] = frame_at(date, study.network, point_fit(known_on(plain, date), date))
         out[s.id] = by_date[date]
     return out

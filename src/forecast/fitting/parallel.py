@@ -1,19 +1,22 @@
 """The draws' fit spread over the machine's cores.
 
 Each draw's quasi-Newton path depends on nothing but its own terms, so the draws can be
-fitted in groups, each group in its own process. The groups are fixed by the draw count
-alone (never by the number of cores), so a machine with one core, fitting them one after
-the other, gets the same numbers. Every process keeps its linear algebra to one thread:
-the arrays are small, and threads fighting over two cores cost more than they bring.
+fitted in groups, the groups shared out over one process per core. The groups are fixed by
+the draw count alone (never by the number of cores), so a machine with one core, fitting
+them one after the other, gets the same numbers. Every process keeps its linear algebra to
+one thread: the arrays are small, and threads fighting over two cores cost more than they
+bring. As each group is done, the draws fitted so far are reported (`reporting_draws`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import multiprocessing
-from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextvars import ContextVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -23,8 +26,24 @@ from forecast.base.cores import usable_cores
 from forecast.fitting.problem import FitProblem, Index
 from forecast.fitting.solver import FitResult, Progress, joined, quasi_newton
 
-GROUPS = 2  # groups of draws fitted side by side
+GROUP_DRAWS = 625  # draws per group, from SPLIT_FROM draws on (5,000 draws: 8 groups)
 SPLIT_FROM = 512  # draws from which the fit is split into groups
+DrawProgress = Callable[[int, int], None]  # draws fitted so far, and in all
+_PROGRESS: ContextVar[DrawProgress | None] = ContextVar("draw_progress", default=None)
+_WORK: list[tuple[FitProblem, Array, Array, float, int]] = []  # the fit a forked worker reads
+
+
+@contextlib.contextmanager
+def reporting_draws(progress: DrawProgress) -> Iterator[None]:
+    """Within the block, every draws' fit of several groups reports its draws fitted so far
+    to `progress` as each group is done."""
+    token = _PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
 MAP_FROM = 32 << 20  # bytes from which an array gets pages of its own (glibc's largest)
 KEEP_FREED = 256 << 20  # bytes of freed memory a worker keeps for reuse
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
@@ -45,11 +64,17 @@ def keep_freed_memory() -> None:
     mallopt(M_TRIM_THRESHOLD, ctypes.c_int(KEEP_FREED))
 
 
-def _fit_group(
-    problem: FitProblem, phi: Array, rows: Index, curvature: Array, tolerance: float, rounds: int
-) -> Progress:
+def _fit_group(rows: Index) -> Progress:
+    """The draws `rows` of the fit in `_WORK`, one thread of linear algebra."""
+    problem, phi, curvature, tolerance, rounds = _WORK[-1]
     with threadpool_limits(1):
-        return quasi_newton(problem, phi, rows, curvature, tolerance, rounds)
+        return quasi_newton(problem, phi[rows], rows, curvature, tolerance, rounds)
+
+
+def draw_groups(draws: int) -> list[Index]:
+    """The groups of draws fitted apart: fixed by the draw count alone."""
+    count = -(-draws // GROUP_DRAWS) if draws >= SPLIT_FROM else 1
+    return np.array_split(np.arange(draws), count)
 
 
 def fit_draws(
@@ -60,22 +85,35 @@ def fit_draws(
     rounds: int = 200,
 ) -> FitResult:
     """Fit every draw of `problem` from `start` (see `fitting.quasi_newton`), in groups of
-    draws on separate processes where the machine has the cores (and can fork)."""
+    draws on one process per core where the machine has several (and can fork)."""
     phi = problem.free(start)
-    count = GROUPS if len(phi) >= SPLIT_FROM else 1
-    groups = np.array_split(np.arange(len(phi)), count)
+    groups = draw_groups(len(phi))
+    progress = _PROGRESS.get() if len(groups) > 1 else None  # a fit in one group is quick
+    done = 0
+    parts: dict[int, Progress] = {}
     side_by_side = (
-        count > 1 and usable_cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+        len(groups) > 1 and usable_cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
     )
-    if side_by_side:
-        with ProcessPoolExecutor(
-            count, mp_context=multiprocessing.get_context("fork"), initializer=keep_freed_memory
-        ) as pool:
-            futures = [
-                pool.submit(_fit_group, problem, phi[g], g, curvature, tolerance, rounds)
-                for g in groups
-            ]
-            parts = [f.result() for f in futures]
-    else:
-        parts = [_fit_group(problem, phi[g], g, curvature, tolerance, rounds) for g in groups]
-    return joined(problem, parts, tolerance)
+    _WORK.append((problem, phi, curvature, tolerance, rounds))  # forked workers inherit it
+    try:
+        if side_by_side:
+            with ProcessPoolExecutor(
+                min(usable_cores(), len(groups)),
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=keep_freed_memory,
+            ) as pool:
+                futures = {pool.submit(_fit_group, g): i for i, g in enumerate(groups)}
+                for future in as_completed(futures):
+                    parts[futures[future]] = future.result()
+                    done += len(groups[futures[future]])
+                    if progress is not None:
+                        progress(done, len(phi))
+        else:
+            for i, g in enumerate(groups):
+                parts[i] = _fit_group(g)
+                done += len(g)
+                if progress is not None:
+                    progress(done, len(phi))
+    finally:
+        _WORK.pop()
+    return joined(problem, [parts[i] for i in range(len(groups))], tolerance)

@@ -178,7 +178,7 @@ class FitProblem:
             wanted += [(push.node, push.conditions), (push.node, push.reference)]
         # a framed term mixes its node's answers with every root forced, by the frame's
         # weights: P(y) under the frame's priors = sum over x of w(x) P(y | do(roots = x))
-        self.mixtures = [t.frame.mixture(self.structure.states) for t in terms.framed]
+        self.mixtures = [t.frame.mixture for t in terms.framed]
         for term, mixture in zip(terms.framed, self.mixtures, strict=True):
             wanted += [(term.node, where) for where, _ in mixture]
         self.slots = list(dict.fromkeys(wanted))

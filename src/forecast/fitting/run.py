@@ -7,7 +7,7 @@ chunk's tables and answers every query from them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,18 +192,23 @@ def kept_tables(study: Study, draws: int, seed: int, cache: FitCache | None) -> 
     return _kept_or_fitted(study, plan, seed, None, cache)
 
 
+PointAnswers = Callable[[list[tuple[Scenario, Array]]], None]
+
+
 def run_study(
     study: Study,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     plan: DrawPlan | None = None,
     cache: FitCache | None = None,
+    on_point: PointAnswers | None = None,
 ) -> Run:
     """Build point and random tables and answer every scenario.
 
     `plan` splits the draws into chunks; by default it is made from the model's memory
     limit (`sizes.check_draws`). `cache` keeps the fitted draws between runs
-    (`kept_draws`); the run keeps it for the analyses built on it.
+    (`kept_draws`); the run keeps it for the analyses built on it. `on_point` is given
+    each scenario's answer under the point network as soon as it is known.
     """
     plan = check_draws(study, draws) if plan is None else plan
     structure = structure_of(study.network)
@@ -212,25 +217,28 @@ def run_study(
     impossible = impossible_conditions(study, point_tables.cpts)
     if impossible:
         raise InputError(impossible)
-    kept = kept_draws(study, plan, seed, point_tables, cache)
-    drawn = DrawnTables(study, plan, seed, kept, point_tables)
     outcome = study.network.outcome
     cpts = point_tables.cpts
     seen = [Query(outcome, study.given_for(sc.given, sc.do), sc.do) for sc in study.scenarios]
     bare = [Query(outcome, sc.given, sc.do) for sc in study.scenarios]
+    points = [posterior(structure, cpts, outcome, q.given, q.do)[0] for q in seen]
+    if on_point is not None:  # the point network's answers, before any draw is fitted
+        on_point(list(zip(study.scenarios, points, strict=True)))
+    kept = kept_draws(study, plan, seed, point_tables, cache)
+    drawn = DrawnTables(study, plan, seed, kept, point_tables)
     with_them = answer(structure, drawn, seen)
     without = answer(structure, drawn, bare) if study.observed() else [None] * len(bare)
     results = tuple(
         ScenarioResult(
             sc,
-            posterior(structure, cpts, outcome, q.given, q.do)[0],
+            point,
             samples,
             None
             if alone is None
             else (posterior(structure, cpts, outcome, b.given, b.do)[0], alone),
         )
-        for sc, q, b, samples, alone in zip(
-            study.scenarios, seen, bare, with_them, without, strict=True
+        for sc, point, b, samples, alone in zip(
+            study.scenarios, points, bare, with_them, without, strict=True
         )
     )
     return Run(study, draws, seed, structure, point_tables, drawn, results, cache)
