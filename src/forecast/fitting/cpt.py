@@ -10,6 +10,7 @@ Tables have axes (draws, parent_1, ..., parent_k, node): the leading axis holds 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ import numpy.typing as npt
 
 from forecast.base.arrays import Array
 from forecast.fitting import loglinear
+from forecast.fitting.blocks import Block, split
 from forecast.fitting.frames import Frame, source_frames
 from forecast.fitting.loglinear import NodeLayout
 from forecast.fitting.parallel import fit_draws
@@ -34,8 +36,8 @@ from forecast.fitting.problem import (
     QueryTerm,
     Terms,
 )
-from forecast.fitting.solver import FitResult, curvatures, fit
-from forecast.inference.structure import structure_of
+from forecast.fitting.solver import FitResult, curvatures, fit, merged
+from forecast.inference.structure import Structure, structure_of
 from forecast.inputs import grading, pushes
 from forecast.inputs.domain import ColumnKey, Network, Node, Settings, Statement, Study
 
@@ -77,10 +79,17 @@ class Tables:
     fit: FitResult
 
     plan: dict[str, NodeLayout]
-    problem: FitProblem
+    terms: Terms
+    structure: Structure
+    blocks: tuple[tuple[Block, FitResult], ...]  # the blocks fitted apart, and their fits
     # the whole-question claims held against the driver priors of their source's date
     frames: dict[str, Frame]
     frame_fits: dict[dt.date, tuple[Study, Tables]]  # each frame's study and its point fit
+
+    @functools.cached_property
+    def problem(self) -> FitProblem:
+        """The joint problem of every block at once (the fit solves the blocks apart)."""
+        return FitProblem(self.structure, self.plan, self.terms, self.draws)
 
     def correction(self, node: str) -> Array:
         """How far the fit moved a node's logits from its pooled columns (point: (1, C, k))."""
@@ -416,20 +425,40 @@ def build_tables(
 
         frames = source_frames(study, fit_then)
     terms = _terms(study, plan, columns, drawn, frames)
-    problem = FitProblem(structure_of(study.network), plan, terms, n)
+    structure = structure_of(study.network)
+    blocks = split(structure, plan, terms, n)
     if rng is None:
         if point is not None and all(point.plan[n].keys == plan[n].keys for n in plan):
             start = {node: point.theta[node].copy() for node in start}
-        result = fit(problem, start, POINT_TOLERANCE)
+        fits = [fit(b.problem, _part(start, b), POINT_TOLERANCE) for b in blocks]
     else:
         assert point is not None  # fitted above
         start = {node: start[node] + point.correction(node) for node in start}
-        curvature = curvatures(point.problem, point.fit.free)
-        result = fit_draws(problem, start, curvature, DRAW_TOLERANCE, DRAW_ROUNDS)
+        work = [
+            (b.problem, _part(start, b), curvatures(at.problem, done.free))
+            for b, (at, done) in zip(blocks, point.blocks, strict=True)
+        ]
+        fits = fit_draws(work, DRAW_TOLERANCE, DRAW_ROUNDS)
+    result = merged(fits, list(plan))
     origins = {node: Origin(layout.starts, layout.pinned) for node, layout in plan.items()}
     return Tables(
-        n, result.cpts, columns, origins, result.theta, result, plan, problem, frames, frame_fits
+        n,
+        result.cpts,
+        columns,
+        origins,
+        result.theta,
+        result,
+        plan,
+        terms,
+        structure,
+        tuple(zip(blocks, fits, strict=True)),
+        frames,
+        frame_fits,
     )
+
+
+def _part(theta: dict[str, Array], block: Block) -> dict[str, Array]:
+    return {node: theta[node] for node in block.nodes}
 
 
 def column_sums_ok(table: Array, tolerance: float = 1e-12) -> bool:

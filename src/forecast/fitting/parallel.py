@@ -14,7 +14,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import multiprocessing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextvars import ContextVar
 
@@ -24,13 +24,15 @@ from threadpoolctl import threadpool_limits
 from forecast.base.arrays import Array
 from forecast.base.cores import usable_cores
 from forecast.fitting.problem import FitProblem, Index
-from forecast.fitting.solver import FitResult, Progress, joined, quasi_newton
+from forecast.fitting.solver import FitResult, Progress, joined, newton, quasi_newton
 
+NEWTON_UP_TO = 8  # a block with this many parameters at most takes Newton steps
 GROUP_DRAWS = 625  # draws per group, from SPLIT_FROM draws on (5,000 draws: 8 groups)
 SPLIT_FROM = 512  # draws from which the fit is split into groups
 DrawProgress = Callable[[int, int], None]  # draws fitted so far, and in all
 _PROGRESS: ContextVar[DrawProgress | None] = ContextVar("draw_progress", default=None)
-_WORK: list[tuple[FitProblem, Array, Array, float, int]] = []  # the fit a forked worker reads
+# the fit a forked worker reads: each block's problem, start and curvature; tolerance, rounds
+_WORK: list[tuple[list[tuple[FitProblem, Array, Array]], float, int]] = []
 
 
 @contextlib.contextmanager
@@ -64,11 +66,16 @@ def keep_freed_memory() -> None:
     mallopt(M_TRIM_THRESHOLD, ctypes.c_int(KEEP_FREED))
 
 
-def _fit_group(rows: Index) -> Progress:
-    """The draws `rows` of the fit in `_WORK`, one thread of linear algebra."""
-    problem, phi, curvature, tolerance, rounds = _WORK[-1]
+def _fit_group(rows: Index) -> list[Progress]:
+    """The draws `rows` of every block of the fit in `_WORK`, one thread of linear algebra."""
+    blocks, tolerance, rounds = _WORK[-1]
     with threadpool_limits(1):
-        return quasi_newton(problem, phi[rows], rows, curvature, tolerance, rounds)
+        return [
+            newton(problem, phi[rows], rows, tolerance, rounds)
+            if problem.parameters <= NEWTON_UP_TO
+            else quasi_newton(problem, phi[rows], rows, curvature, tolerance, rounds)
+            for problem, phi, curvature in blocks
+        ]
 
 
 def draw_groups(draws: int) -> list[Index]:
@@ -77,24 +84,23 @@ def draw_groups(draws: int) -> list[Index]:
     return np.array_split(np.arange(draws), count)
 
 
-def fit_draws(
-    problem: FitProblem,
-    start: Mapping[str, Array],
-    curvature: Array,
-    tolerance: float = 1e-6,
-    rounds: int = 200,
-) -> FitResult:
-    """Fit every draw of `problem` from `start` (see `fitting.quasi_newton`), in groups of
-    draws on one process per core where the machine has several (and can fork)."""
-    phi = problem.free(start)
-    groups = draw_groups(len(phi))
+Blocks = Sequence[tuple[FitProblem, Mapping[str, Array], Array]]  # problem, start, curvature
+
+
+def fit_draws(blocks: Blocks, tolerance: float = 1e-6, rounds: int = 200) -> list[FitResult]:
+    """Fit every draw of each block (its problem from its start, see
+    `fitting.quasi_newton`), in groups of draws on one process per core where the machine
+    has several (and can fork); one result per block."""
+    work = [(problem, problem.free(start), curvature) for problem, start, curvature in blocks]
+    draws = len(work[0][1])
+    groups = draw_groups(draws)
     progress = _PROGRESS.get() if len(groups) > 1 else None  # a fit in one group is quick
     done = 0
-    parts: dict[int, Progress] = {}
+    parts: dict[int, list[Progress]] = {}
     side_by_side = (
         len(groups) > 1 and usable_cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
     )
-    _WORK.append((problem, phi, curvature, tolerance, rounds))  # forked workers inherit it
+    _WORK.append((work, tolerance, rounds))  # forked workers inherit it
     try:
         if side_by_side:
             with ProcessPoolExecutor(
@@ -107,13 +113,16 @@ def fit_draws(
                     parts[futures[future]] = future.result()
                     done += len(groups[futures[future]])
                     if progress is not None:
-                        progress(done, len(phi))
+                        progress(done, draws)
         else:
             for i, g in enumerate(groups):
                 parts[i] = _fit_group(g)
                 done += len(g)
                 if progress is not None:
-                    progress(done, len(phi))
+                    progress(done, draws)
     finally:
         _WORK.pop()
-    return joined(problem, [parts[i] for i in range(len(groups))], tolerance)
+    return [
+        joined(problem, [parts[i][b] for i in range(len(groups))], tolerance)
+        for b, (problem, _, _) in enumerate(work)
+    ]

@@ -282,8 +282,7 @@ class FitProblem:
 
     def free(self, theta: Mapping[str, Array]) -> Array:
         """Free parameters (draws, P) from logits: each column shifted so its last is zero."""
-        parts = [(t - t[..., -1:])[..., :-1].reshape(t.shape[0], -1) for t in theta.values()]
-        return np.concatenate(parts, axis=1)
+        return free_parameters({node: theta[node] for node in self.plan})
 
     def logits(self, phi: Array) -> dict[str, Array]:
         """Each node's logits (draws, columns, states) from free parameters."""
@@ -436,3 +435,10 @@ def level_divergence(
     log_p, log_not_p = np.log(p), np.log1p(-p)
     loss = weight * (p * (log_p - log_v) + (1.0 - p) * (log_not_p - log_not_v))
     return loss, weight * ((log_p - log_not_p) - (log_v - log_not_v))
+
+
+def free_parameters(theta: Mapping[str, Array]) -> Array:
+    """Free parameters (draws, P) from logits, nodes in `theta`'s order: each column
+    shifted so that its last logit is zero."""
+    parts = [(t - t[..., -1:])[..., :-1].reshape(t.shape[0], -1) for t in theta.values()]
+    return np.concatenate(parts, axis=1)

@@ -16,7 +16,7 @@ import numpy as np
 
 from forecast.base.arrays import Array
 from forecast.fitting.loglinear import tables
-from forecast.fitting.problem import TINY, FitProblem, Index
+from forecast.fitting.problem import TINY, FitProblem, Index, free_parameters
 
 STEP = 1e-6  # the difference step of the Hessians, in logits
 MAX_STEP = 1.0  # largest change of one logit in one step (a trust region)
@@ -77,13 +77,22 @@ def _result(
 def fit(
     problem: FitProblem, start: Mapping[str, Array], tolerance: float = 1e-9, rounds: int = 80
 ) -> FitResult:
-    """Minimise every draw's loss from `start` (logits per node) by Newton steps: exact
-    gradients, each round's Hessian from differences of them (all perturbations of all
-    draws evaluated as one batch), made positive definite and damped (Levenberg-Marquardt),
-    and a backtracking line search per draw. Stops when every draw's largest gradient
-    component is below `tolerance`. Meant for few draws: the point fit."""
+    """Minimise every draw's loss from `start` (logits per node) by Newton steps (`newton`).
+    Meant for few draws (the point fit) or few parameters."""
     phi = problem.free(start)
-    rows = np.arange(phi.shape[0])
+    done = newton(problem, phi, np.arange(phi.shape[0]), tolerance, rounds)
+    return _result(problem, done.free, done.loss, done.grad, done.rounds, tolerance)
+
+
+def newton(
+    problem: FitProblem, phi: Array, rows: Index, tolerance: float = 1e-9, rounds: int = 80
+) -> Progress:
+    """Minimise the losses of the draws `rows` (starting at `phi`, one row each) by Newton
+    steps: exact gradients, each round's Hessian from differences of them (all
+    perturbations of all draws evaluated as one batch), made positive definite and damped
+    (Levenberg-Marquardt), and a backtracking line search per draw. Stops when every draw's
+    largest gradient component is below `tolerance`."""
+    phi = phi.copy()
     loss, grad = problem.evaluate(phi, rows)
     damping = np.full(len(rows), 1e-6)
     done = 0
@@ -91,14 +100,14 @@ def fit(
         left = np.flatnonzero(np.abs(grad).max(axis=1) > tolerance)
         if not left.size:
             break
-        hessian = _hessians(problem, phi[left], grad[left], left)
+        hessian = _hessians(problem, phi[left], grad[left], rows[left])
         step = -np.einsum("dpq,dq->dp", _inverse(hessian, damping[left]), grad[left])
         largest = np.abs(step).max(axis=1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))  # a trust region
         alpha = _line_search(problem, phi, rows, loss, grad, left, step)
         full = alpha == 1.0
         damping[left] = np.where(full, np.maximum(damping[left] / 4, 1e-12), damping[left] * 8)
-    return _result(problem, phi, loss, grad, done, tolerance)
+    return Progress(phi, loss, grad, done)
 
 
 @dataclass(frozen=True)
@@ -224,3 +233,20 @@ def _line_search(
         alpha[pending] = _backtracked(alpha[pending], slope[pending], rise)
     alpha[pending] = 0.0
     return alpha
+
+
+def merged(results: Sequence[FitResult], order: Sequence[str]) -> FitResult:
+    """One result from the fits of blocks that share no parameter, nodes in `order`."""
+    theta = {n: r.theta[n] for n in order for r in results if n in r.theta}
+    cpts = {n: r.cpts[n] for n in order for r in results if n in r.cpts}
+    loss = np.sum([r.loss for r in results], axis=0)
+    worst = max((r.gradient for r in results), default=0.0)
+    return FitResult(
+        theta,
+        cpts,
+        loss,
+        free_parameters(theta),
+        max((r.iterations for r in results), default=0),
+        worst,
+        all(r.converged for r in results),
+    )
