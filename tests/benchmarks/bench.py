@@ -12,6 +12,7 @@ hundred draws, scaled.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,17 +65,40 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def median_of(
-    command: list[str], cwd: Path, before: list[str] | None = None
+    command: list[str],
+    cwd: Path,
+    before: list[str] | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> tuple[float, float]:
-    """The median seconds and the largest peak over RUNS runs; `before` runs first each time."""
+    """The median seconds and the largest peak over RUNS runs; `before` (a command) and
+    `prepare` run first each time."""
     times, peaks = [], []
     for _ in range(RUNS):
         if before is not None:
             subprocess.run(before, cwd=cwd, check=True, shell=False)
+        if prepare is not None:
+            prepare()
         seconds, peak = measure(command, cwd)
         times.append(seconds)
         peaks.append(peak)
     return statistics.median(times), max(peaks)
+
+
+def first_line_seconds(command: list[str], cwd: Path, prefix: str) -> float:
+    """Seconds from the start of a command until a line of its standard error starts with
+    `prefix` (the rest of the command is waited for, not timed)."""
+    start = time.perf_counter()
+    with subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stderr is not None
+        seen = None
+        for line in process.stderr:
+            if seen is None and line.startswith(prefix):
+                seen = time.perf_counter() - start
+        if process.wait() != 0 or seen is None:
+            raise SystemExit(f"{' '.join(command)}: no line starting {prefix!r}, or it failed")
+    return seen
 
 
 def workspace_copy(root: Path, into: Path) -> Path:
@@ -148,28 +173,51 @@ def command_rows(root: Path, forecast: str) -> list[Row]:
                 met=peak < 1024,
             )
         )
+        edit = functools.partial(edit_one_claim, work)  # run before each timing
+        firsts = []
+        for _ in range(RUNS):
+            edit()
+            firsts.append(first_line_seconds(run, work, "the point network"))
+        first = statistics.median(firsts)
+        rows.append(
+            Row(
+                "the first number after an edit (forecast run)",
+                f"{first:.2f} s",
+                target="< 1 s",
+                met=first < 1,
+            )
+        )
+        seconds, peak = median_of(run, work, prepare=edit)
+        rows.append(
+            Row(
+                "forecast run after an edit (fit included)",
+                f"{seconds:.2f} s",
+                memory=f"{peak:.0f} MB",
+                target="< 4 s",
+                met=seconds < 4,
+            )
+        )
         report = [forecast, "report", "--out", "out"]
         clear_all = ["rm", "-rf", ".forecast-cache", "out"]
         seconds, peak = median_of(report, work, before=clear_all)
         rows.append(
             Row(
-                "forecast report, nothing fitted or drawn yet",
+                "forecast report, nothing kept",
                 f"{seconds:.2f} s",
                 memory=f"{peak:.0f} MB",
-                target="< 5 s",
-                met=seconds < 5,
+                target="< 15 s",
+                met=seconds < 15,
             )
         )
         measure(report, work)
-        edit_one_claim(work)
-        seconds, peak = measure(report, work)
+        seconds, peak = median_of(report, work, prepare=edit)
         rows.append(
             Row(
-                "forecast report after editing one claim",
+                "forecast report after an edit",
                 f"{seconds:.2f} s",
                 memory=f"{peak:.0f} MB",
-                target="< 3 s",
-                met=seconds < 3,
+                target="< 12 s",
+                met=seconds < 12,
             )
         )
         rows += loop_rows(work, forecast)

@@ -5,7 +5,8 @@ framed level reads every table its answer depends on (its nodes and their ancest
 one column when it names exactly its target's parents). Nodes that no term reads together
 fall into different blocks, and the loss is the sum of the blocks' losses: fitting each
 block alone gives the joint fit's minimum, with linear algebra the size of the block (the
-signposts' tables, read by their own columns only, are blocks of a node each).
+signposts' tables, read by their own columns only, are blocks of a node each). The draws
+are fitted this way; a point fit is small enough to fit whole.
 """
 
 from __future__ import annotations

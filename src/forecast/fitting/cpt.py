@@ -81,14 +81,16 @@ class Tables:
     plan: dict[str, NodeLayout]
     terms: Terms
     structure: Structure
-    blocks: tuple[tuple[Block, FitResult], ...]  # the blocks fitted apart, and their fits
+    joint: FitProblem | None  # the problem of every parameter at once, when it was built
     # the whole-question claims held against the driver priors of their source's date
     frames: dict[str, Frame]
     frame_fits: dict[dt.date, tuple[Study, Tables]]  # each frame's study and its point fit
 
     @functools.cached_property
     def problem(self) -> FitProblem:
-        """The joint problem of every block at once (the fit solves the blocks apart)."""
+        """The joint problem of every parameter at once (the draws solve it block by block)."""
+        if self.joint is not None:
+            return self.joint
         return FitProblem(self.structure, self.plan, self.terms, self.draws)
 
     def correction(self, node: str) -> Array:
@@ -426,20 +428,21 @@ def build_tables(
         frames = source_frames(study, fit_then)
     terms = _terms(study, plan, columns, drawn, frames)
     structure = structure_of(study.network)
-    blocks = split(structure, plan, terms, n)
-    if rng is None:
+    joint = None
+    if rng is None:  # one Newton fit: a point fit is small, and splitting it costs more
         if point is not None and all(point.plan[n].keys == plan[n].keys for n in plan):
             start = {node: point.theta[node].copy() for node in start}
-        fits = [fit(b.problem, _part(start, b), POINT_TOLERANCE) for b in blocks]
-    else:
+        joint = FitProblem(structure, plan, terms, n)
+        result = fit(joint, start, POINT_TOLERANCE)
+    else:  # the draws block by block, each with its curvature at the point fit
         assert point is not None  # fitted above
         start = {node: start[node] + point.correction(node) for node in start}
+        at_point = split(point.structure, point.plan, point.terms, 1)
         work = [
-            (b.problem, _part(start, b), curvatures(at.problem, done.free))
-            for b, (at, done) in zip(blocks, point.blocks, strict=True)
+            (b.problem, _part(start, b), curvatures(a.problem, a.problem.free(point.theta)))
+            for b, a in zip(split(structure, plan, terms, n), at_point, strict=True)
         ]
-        fits = fit_draws(work, DRAW_TOLERANCE, DRAW_ROUNDS)
-    result = merged(fits, list(plan))
+        result = merged(fit_draws(work, DRAW_TOLERANCE, DRAW_ROUNDS), list(plan))
     origins = {node: Origin(layout.starts, layout.pinned) for node, layout in plan.items()}
     return Tables(
         n,
@@ -451,7 +454,7 @@ def build_tables(
         plan,
         terms,
         structure,
-        tuple(zip(blocks, fits, strict=True)),
+        joint,
         frames,
         frame_fits,
     )
