@@ -215,3 +215,23 @@ def test_run_shows_the_point_answer_first_then_the_draws_as_they_are_fitted(
         )
         for state, o in sc["outcome"].items():
             assert f"{state} {100 * o['point']:5.1f} %" in row, (sc["id"], state)
+
+
+def test_a_run_after_an_edit_and_back_is_byte_identical_to_a_cold_one(workspace: Path) -> None:
+    """Whatever the cache held in between, the same inputs and seed give the same bytes."""
+    import shutil
+
+    shutil.rmtree(workspace / ".forecast-cache", ignore_errors=True)
+    cold = invoke("run", "--root", str(workspace), "--json", *FAST).stdout
+    path = workspace / "evidence" / "lin-2023.yaml"
+    original = path.read_text(encoding="utf-8")
+    edited = original.replace("probability: [0.05, 0.6]", "probability: [0.05, 0.5]", 1)
+    assert edited != original
+    path.write_text(edited, encoding="utf-8")
+    moved = invoke("run", "--root", str(workspace), "--json", *FAST).stdout
+    assert moved != cold
+    path.write_text(original, encoding="utf-8")
+    back = invoke("run", "--root", str(workspace), "--json", *FAST).stdout
+    assert back == cold
+    shutil.rmtree(workspace / ".forecast-cache")
+    assert invoke("run", "--root", str(workspace), "--json", *FAST).stdout == cold
