@@ -49,6 +49,14 @@ class Row:
     met: bool | None = None
 
 
+def timed(what: str, seconds: float, peak: float | None, limit: float) -> Row:
+    """A row for a command timed against a limit in seconds."""
+    memory = "" if peak is None else f"{peak:.0f} MB"
+    return Row(
+        what, f"{seconds:.2f} s", memory=memory, target=f"< {limit:g} s", met=seconds < limit
+    )
+
+
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     """Seconds and peak MB of one run of a command in a fresh process."""
     out = subprocess.run(
@@ -179,47 +187,16 @@ def command_rows(root: Path, forecast: str) -> list[Row]:
             edit()
             firsts.append(first_line_seconds(run, work, "the point network"))
         first = statistics.median(firsts)
-        rows.append(
-            Row(
-                "the first number after an edit (forecast run)",
-                f"{first:.2f} s",
-                target="< 1 s",
-                met=first < 1,
-            )
-        )
+        rows.append(timed("the first number after an edit (forecast run)", first, None, 1))
         seconds, peak = median_of(run, work, prepare=edit)
-        rows.append(
-            Row(
-                "forecast run after an edit (fit included)",
-                f"{seconds:.2f} s",
-                memory=f"{peak:.0f} MB",
-                target="< 4 s",
-                met=seconds < 4,
-            )
-        )
+        rows.append(timed("forecast run after an edit (fit included)", seconds, peak, 4))
         report = [forecast, "report", "--out", "out"]
         clear_all = ["rm", "-rf", ".forecast-cache", "out"]
         seconds, peak = median_of(report, work, before=clear_all)
-        rows.append(
-            Row(
-                "forecast report, nothing kept",
-                f"{seconds:.2f} s",
-                memory=f"{peak:.0f} MB",
-                target="< 15 s",
-                met=seconds < 15,
-            )
-        )
+        rows.append(timed("forecast report, nothing kept", seconds, peak, 15))
         measure(report, work)
         seconds, peak = median_of(report, work, prepare=edit)
-        rows.append(
-            Row(
-                "forecast report after an edit",
-                f"{seconds:.2f} s",
-                memory=f"{peak:.0f} MB",
-                target="< 12 s",
-                met=seconds < 12,
-            )
-        )
+        rows.append(timed("forecast report after an edit", seconds, peak, 12))
         rows += loop_rows(work, forecast)
     return rows
 

@@ -264,7 +264,7 @@ def audit_source(study: Study, tables: Tables, source_id: str) -> SourceAudit:
         retraction=f"{meta.retracted.date}: {meta.retracted.reason}" if meta.retracted else None,
         parameters=sorted({s.target_label() for s in mine if not s.retracted}),
         claims=[_claim_entry(study, tables, s) for s in mine],
-        without_it=dict(source_influence(study, source_id).shift),
+        without_it=dict(source_influence(study, source_id, tables).shift),
     )
 
 

@@ -248,13 +248,13 @@ def forecast_document(
         fit=fit,
         holdout=holdout,
         holdout_sentence=summary_sentence(
-            holdout_summary(study, holdout, fits), len(study.sources)
+            holdout_summary(study, holdout, fits, run.point_tables), len(study.sources)
         ),
         assumptions=[s for s in study.parameters() if not s.cited],
         sources=sources,
         audit=[audit_node(study, run.point_tables, n) for n in study.network.ids],
         influence=influences,
-        retracted=retraction_effects(study),
+        retracted=retraction_effects(study, run.point_tables),
         retracted_statements={s.id: s for s in study.statements if s.retracted},
         coverage=coverage(study),
         drivers=_driver_effects(run),

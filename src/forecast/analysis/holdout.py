@@ -65,15 +65,21 @@ def holdout_rows(study: Study, fits: dict[str, Tables] | None = None) -> list[Ho
 
 
 def holdout_summary(
-    study: Study, rows: list[HoldoutRow], fits: dict[str, Tables] | None = None
+    study: Study,
+    rows: list[HoldoutRow],
+    fits: dict[str, Tables] | None = None,
+    point: Tables | None = None,
 ) -> HoldoutSummary:
     """Which sources the others contradict, and which source the baseline leans on most
-    (`fits` from `source_fits` saves fitting without each source again)."""
+    (`fits` from `source_fits` saves fitting without each source again, `point` fitting
+    the study itself)."""
     disagree = sorted({r["source"] for r in rows if not r["coherent"] and r["source"] is not None})
     fits = source_fits(study) if fits is None else fits
     structure = structure_of(study.network)
     outcome = study.network.node(study.network.outcome)
-    base = outcome_point(study)
+    base = (
+        outcome_point(study) if point is None else posterior(structure, point.cpts, outcome.id)[0]
+    )
 
     def influence(source_id: str) -> Influence:
         delta = posterior(structure, fits[source_id].cpts, outcome.id)[0] - base

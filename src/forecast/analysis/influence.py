@@ -137,18 +137,27 @@ def without_source(study: Study, source_id: str) -> Study:
     return _without(study, lambda s: s.source_id == source_id)
 
 
-def source_influence(study: Study, source_id: str, base: Array | None = None) -> Influence:
-    """The effect of leaving out every active claim of one source at once; pass `base` to
-    reuse the study's point forecast."""
+def source_influence(study: Study, source_id: str, warm: Tables | None = None) -> Influence:
+    """The effect of leaving out every active claim of one source at once; pass `warm`,
+    the study's point tables, to reuse its forecast and start the refit from it."""
     changed = without_source(study, source_id)
-    return Influence.of_source(source_id, _shift(study, changed, base))
+    base = None if warm is None else _point_of(study, warm)
+    return Influence.of_source(source_id, _shift(study, changed, base, warm))
 
 
-def retraction_effects(study: Study) -> list[Influence]:
-    """For each retracted parameter claim: how the baseline would move if it were reinstated."""
-    base = outcome_point(study)
+def retraction_effects(study: Study, warm: Tables | None = None) -> list[Influence]:
+    """For each retracted parameter claim: how the baseline would move if it were
+    reinstated; each refit starts from `warm`, the study's point tables (fitted when None)."""
+    warm = build_tables(study) if warm is None else warm
+    base = _point_of(study, warm)
     return [
-        claim_influence(study, s, base)
+        claim_influence(study, s, base, warm)
         for s in study.statements
         if s.retracted and s.kind == "claim"
     ]
+
+
+def _point_of(study: Study, tables: Tables) -> Array:
+    """The outcome's point forecast under `tables`, no observation."""
+    out: Array = posterior(structure_of(study.network), tables.cpts, study.network.outcome)[0]
+    return out
