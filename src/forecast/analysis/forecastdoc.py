@@ -17,7 +17,7 @@ from forecast.analysis.comparison import Changes, compare
 from forecast.analysis.decides import Decides, what_decides
 from forecast.analysis.evidenceage import AgeRow, evidence_age
 from forecast.analysis.explorer import ExplorerRow, signpost_rows
-from forecast.analysis.history import Snapshot, Step, history, steps
+from forecast.analysis.history import Snapshot, Step, arrival_dates, history, steps
 from forecast.analysis.holdout import (
     HoldoutRow,
     holdout_rows,
@@ -211,7 +211,8 @@ def forecast_document(
         )
         for s in study.sources
     ]
-    progress(f"  the forecast as the evidence came in ({len(study.sources)} dates at most)")
+    dates = len(arrival_dates(study))
+    progress(f"  the forecast as the evidence came in ({dates} dates, {HISTORY_DRAWS} draws each)")
     snapshots = history(study, draws=HISTORY_DRAWS, seed=run.seed, cache=run.cache)
     cited = sum(1 for s in study.active() if s.cited)
     progress(f"  the fit without each claim in turn ({cited} refits)")
