@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.parser import RoundTripParser
 from ruamel.yaml.reader import ReaderError
 
 from forecast.base.errors import InputError, Problem
@@ -116,15 +117,22 @@ def package_yaml(name: str) -> dict[str, Any]:
     return data
 
 
-def _precheck(text: str, shown: str) -> None:
-    """Refuse alias floods and deep nesting from the event stream, before anything is built
-    (composing deeply nested input would exhaust Python's recursion limit)."""
-    aliases = depth = 0
-    for event in YAML(typ="rt").parse(text):
+class _GuardedParser(RoundTripParser):
+    """The round-trip parser, refusing alias floods and deep nesting from the event stream
+    as the composer pulls it, before the nodes are built (composing deeply nested input would
+    exhaust Python's recursion limit): one parse checks and builds."""
+
+    def __init__(self, loader: Any) -> None:
+        super().__init__(loader)
+        self.aliases = self.depth = 0
+
+    def get_event(self) -> Any:
+        event = super().get_event()
         kind = type(event).__name__
+        shown = getattr(self.loader, "shown", "")
         if kind == "AliasEvent":
-            aliases += 1
-            if aliases > MAX_ALIASES:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
                 _refuse_at(
                     shown,
                     event.start_mark,
@@ -132,8 +140,8 @@ def _precheck(text: str, shown: str) -> None:
                     "write the values out (anchors and aliases are not needed here)",
                 )
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-            depth += 1
-            if depth > MAX_DEPTH:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
                 _refuse_at(
                     shown,
                     event.start_mark,
@@ -141,7 +149,8 @@ def _precheck(text: str, shown: str) -> None:
                     "un-nest them: input files need only a few levels of nesting",
                 )
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-            depth -= 1
+            self.depth -= 1
+        return event
 
 
 def _unclosed_quote(text: str, until_line: int) -> int | None:
@@ -233,9 +242,10 @@ def load_yaml(
         raise InputError([Problem(shown, 1, 1, "file is empty", "fill it in or delete it")])
     yaml = YAML(typ="rt")
     yaml.Constructor = _DatesAsText
+    yaml.Parser = _GuardedParser
+    yaml.shown = shown  # type: ignore[attr-defined]  # for the parser's messages
     yaml.allow_duplicate_keys = False
     try:
-        _precheck(text, shown)
         tree = yaml.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark

@@ -15,9 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import NotRequired, TypedDict, TypeVar
 
 import numpy as np
-from scipy.special import expit, logit
 
-from forecast.base.arrays import Array
+from forecast.base.arrays import Array, expit, logit
 from forecast.base.errors import Problem
 from forecast.fitting.cpt import Tables
 from forecast.inference.compiled import posterior

@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.special import expit
 
-from forecast.base.arrays import Array
+from forecast.base.arrays import Array, expit
 
 PoolKind = Literal["logarithmic", "linear", "extremized"]
 POOLS: tuple[PoolKind, ...] = ("linear", "logarithmic", "extremized")

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from forecast.base.arrays import Array
 from forecast.fitting.frames import Frame
@@ -201,16 +200,12 @@ class FitProblem:
         self.width = max(sizes, default=1)
         self.use_slot = np.array([u[0] for u in uses], dtype=np.intp)
         self.use_state = np.array([u[1] for u in uses], dtype=np.intp)
-        # which slot state and which slot each use reads, as sparse maps (a framed term
-        # alone makes dozens of uses): the gradient gathers through them transposed
-        index = np.arange(len(uses))
-        ones = np.ones(len(uses))
-        cells = self.use_slot * self.width + self.use_state
-        shape = (len(self.slots) * self.width, len(uses))
-        self.gather_state = sparse.csr_matrix((ones, (cells, index)), shape=shape)
-        self.gather_slot = sparse.csr_matrix(
-            (ones, (self.use_slot, index)), shape=(len(self.slots), len(uses))
-        )
+        # which slot state and which slot each use reads, as one-hot maps
+        self.use_onehot = np.zeros((len(uses), len(self.slots) * self.width))
+        self.use_slot_onehot = np.zeros((len(uses), len(self.slots)))
+        for i, (slot, state) in enumerate(uses):
+            self.use_onehot[i, slot * self.width + state] = 1.0
+            self.use_slot_onehot[i, slot] = 1.0
 
         def stacked(values: list[Array]) -> Array:
             return np.stack(values, axis=1) if values else np.zeros((self.draws, 0))
@@ -418,8 +413,8 @@ class FitProblem:
             d_used[:, theirs] = (weight * (target - p) - d_x) / (r * (1.0 - r))
         # d(loss)/d(unnormalised answer j of slot s) = (sum of d/dP over uses of state j
         # in s - sum over uses in s of d/dP times P) / z_s
-        spread = (self.gather_state @ d_used.T).T.reshape(len(rows), len(self.slots), width)
-        spread -= (self.gather_slot @ (d_used * used).T).T[:, :, None]
+        spread = (d_used @ self.use_onehot).reshape(len(rows), len(self.slots), width)
+        spread -= ((d_used * used) @ self.use_slot_onehot)[:, :, None]
         if len(self.mix):
             total += self._framed_terms(answers, spread, rows)
         spread /= z[:, :, None]
