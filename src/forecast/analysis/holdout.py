@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from forecast.analysis.influence import Influence, outcome_point, without_source
+from forecast.analysis.influence import (
+    Influence,
+    outcome_point,
+    point_forecast,
+    without_source,
+)
 from forecast.fitting.claimfit import (
     ClaimFields,
     active_claims,
@@ -77,9 +82,7 @@ def holdout_summary(
     fits = source_fits(study) if fits is None else fits
     structure = structure_of(study.network)
     outcome = study.network.node(study.network.outcome)
-    base = (
-        outcome_point(study) if point is None else posterior(structure, point.cpts, outcome.id)[0]
-    )
+    base = outcome_point(study) if point is None else point_forecast(study, point)
 
     def influence(source_id: str) -> Influence:
         delta = posterior(structure, fits[source_id].cpts, outcome.id)[0] - base

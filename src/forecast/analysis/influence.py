@@ -115,7 +115,7 @@ def claim_influences(study: Study, refits: dict[str, LeftOut] | None = None) -> 
     refits = leave_one_out(study, warm) if refits is None else refits
     structure = structure_of(study.network)
     outcome = study.network.node(study.network.outcome)
-    base = posterior(structure, warm.cpts, outcome.id)[0]
+    base = point_forecast(study, warm)
     out = []
     for statement in study.active():
         if statement.id not in refits:
@@ -141,7 +141,7 @@ def source_influence(study: Study, source_id: str, warm: Tables | None = None) -
     """The effect of leaving out every active claim of one source at once; pass `warm`,
     the study's point tables, to reuse its forecast and start the refit from it."""
     changed = without_source(study, source_id)
-    base = None if warm is None else _point_of(study, warm)
+    base = None if warm is None else point_forecast(study, warm)
     return Influence.of_source(source_id, _shift(study, changed, base, warm))
 
 
@@ -149,7 +149,7 @@ def retraction_effects(study: Study, warm: Tables | None = None) -> list[Influen
     """For each retracted parameter claim: how the baseline would move if it were
     reinstated; each refit starts from `warm`, the study's point tables (fitted when None)."""
     warm = build_tables(study) if warm is None else warm
-    base = _point_of(study, warm)
+    base = point_forecast(study, warm)
     return [
         claim_influence(study, s, base, warm)
         for s in study.statements
@@ -157,7 +157,8 @@ def retraction_effects(study: Study, warm: Tables | None = None) -> list[Influen
     ]
 
 
-def _point_of(study: Study, tables: Tables) -> Array:
-    """The outcome's point forecast under `tables`, no observation."""
+def point_forecast(study: Study, tables: Tables) -> Array:
+    """The outcome's point forecast under `tables`, no observation (`outcome_point` fits
+    the tables first)."""
     out: Array = posterior(structure_of(study.network), tables.cpts, study.network.outcome)[0]
     return out

@@ -125,11 +125,12 @@ class _GuardedParser(RoundTripParser):
     def __init__(self, loader: Any) -> None:
         super().__init__(loader)
         self.aliases = self.depth = 0
+        self.shown = getattr(loader, "shown", "")  # the file's name in messages
 
     def get_event(self) -> Any:
         event = super().get_event()
         kind = type(event).__name__
-        shown = getattr(self.loader, "shown", "")
+        shown = self.shown
         if kind == "AliasEvent":
             self.aliases += 1
             if self.aliases > MAX_ALIASES:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from forecast.fitting.loglinear import NodeLayout
-from forecast.fitting.problem import FitProblem, Terms
+from forecast.fitting.problem import FitProblem, Terms, term_slots
 from forecast.inference.jointqueries import Slot
 from forecast.inference.slotgroups import reads_one_column, slot_nodes
 from forecast.inference.structure import Structure, ancestral
@@ -55,12 +55,7 @@ def node_groups(
         for other in rest:
             home[root(other)] = root(first)
 
-    slots: list[Slot] = [(t.node, t.conditions) for t in terms.queries]
-    for push in terms.pushes:
-        slots += [(push.node, push.conditions), (push.node, push.reference)]
-    for framed in terms.framed:
-        slots += [(framed.node, where) for where, _ in framed.frame.mixture]
-    for slot in dict.fromkeys(slots):
+    for slot in dict.fromkeys(term_slots(terms)):
         join(_reads(structure, slot) & set(plan))
     groups: dict[str, list[str]] = {}
     for node in plan:

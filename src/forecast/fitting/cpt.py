@@ -407,13 +407,12 @@ def build_tables(
         node: np.stack([np.log(columns[k].column) for k in layout.keys], axis=1)
         for node, layout in plan.items()
     }
-    if rng is not None:
-        point = build_tables(study) if point is None else point
     # the draws share their point fit's frames; a point fit finds its own, each date's
     # from `point`'s fit of that date (a refit after a small change): the same fit when
     # the date's study is the same, else warm from it
     frame_fits: dict[dt.date, tuple[Study, Tables]] = {}
-    if rng is not None and point is not None:
+    if rng is not None:
+        point = build_tables(study) if point is None else point
         frames, frame_fits = point.frames, point.frame_fits
     else:
         warm = {} if point is None else point.frame_fits

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecast.base.arrays import Array
+from forecast.inference.structure import ancestral, structure_of
 from forecast.inputs.asof import known_on
 from forecast.inputs.domain import Conditions, Network, Statement, Study
 
@@ -60,14 +61,8 @@ def frame_at(date: dt.date, network: Network, cpts: Mapping[str, Array]) -> Fram
 
 def roots_above(network: Network, node: str) -> tuple[str, ...]:
     """The parentless ancestors of `node`, in the model's order."""
-    seen: set[str] = set()
-    stack = list(network.node(node).parents)
-    while stack:
-        at = stack.pop()
-        if at not in seen:
-            seen.add(at)
-            stack.extend(network.node(at).parents)
-    return tuple(n.id for n in network.nodes if n.id in seen and not n.parents)
+    above = ancestral(structure_of(network), [node]) - {node}
+    return tuple(n.id for n in network.nodes if n.id in above and not n.parents)
 
 
 def whole_question(study: Study) -> list[Statement]:

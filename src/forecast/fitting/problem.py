@@ -161,6 +161,19 @@ GROUPS = ("columns", "no_effects", "levels", "queries", "pushes", "framed")
 BATCH_ROWS = 4096  # draws evaluated at once while fitting (bounds the memory)
 
 
+def term_slots(terms: Terms) -> list[Slot]:
+    """Every probability the query terms read, as (node, conditions), repeats kept: each
+    level's, each push's and its reference's, and for a framed term its node with every
+    root forced, which its frame's weights mix: P(y) under the frame's priors is the sum
+    over x of w(x) P(y | do(roots = x))."""
+    slots: list[Slot] = [(t.node, t.conditions) for t in terms.queries]
+    for push in terms.pushes:
+        slots += [(push.node, push.conditions), (push.node, push.reference)]
+    for framed in terms.framed:
+        slots += [(framed.node, where) for where, _ in framed.frame.mixture]
+    return slots
+
+
 class FitProblem:
     """The loss of every draw and its exact gradient, in free parameters: each column's
     logits with the last one held at zero (softmax is blind to a shift of all of them)."""
@@ -172,15 +185,7 @@ class FitProblem:
         self.plan = plan
         self.terms = terms
         self.draws = draws
-        wanted: list[Slot] = [(t.node, t.conditions) for t in terms.queries]
-        for push in terms.pushes:
-            wanted += [(push.node, push.conditions), (push.node, push.reference)]
-        # a framed term mixes its node's answers with every root forced, by the frame's
-        # weights: P(y) under the frame's priors = sum over x of w(x) P(y | do(roots = x))
-        self.mixtures = [t.frame.mixture for t in terms.framed]
-        for term, mixture in zip(terms.framed, self.mixtures, strict=True):
-            wanted += [(term.node, where) for where, _ in mixture]
-        self.slots = list(dict.fromkeys(wanted))
+        self.slots = list(dict.fromkeys(term_slots(terms)))
         self.slot = {s: i for i, s in enumerate(self.slots)}
         self.stacked = Stacked(plan)
         self.parameters = len(self.stacked.free_index)
@@ -220,8 +225,8 @@ class FitProblem:
         # a framed term's probability: its slots' answers in its state, by its mixture
         self.mix = np.zeros((len(terms.framed), len(self.slots)))
         self.mix_state = np.zeros((len(terms.framed), self.width))
-        for i, (term, mixture) in enumerate(zip(terms.framed, self.mixtures, strict=True)):
-            for where, weight in mixture:
+        for i, term in enumerate(terms.framed):
+            for where, weight in term.frame.mixture:
                 self.mix[i, self.slot[(term.node, where)]] += weight
             self.mix_state[i, term.state] = 1.0
         framed = np.clip(stacked([t.value for t in terms.framed]), CLIP, 1.0 - CLIP)
@@ -346,16 +351,18 @@ class FitProblem:
         p = np.exp(own) * self.own_real
         p /= p.sum(axis=1, keepdims=True)
         named = np.clip((p * self.own_state).sum(axis=1), TINY, 1.0 - TINY)  # (draws, levels)
-        weight = self.own_weight[rows]
-        # KL({q, 1-q} || {v, 1-v}), each log ratio taken first (small near the optimum)
-        log_v, log_not_v = self.own_log[rows], self.own_log_not[rows]
-        log_q, log_not_q = np.log(named), np.log1p(-named)
-        kl = named * (log_q - log_v) + (1.0 - named) * (log_not_q - log_not_v)
-        # d/dq = logit q - logit v; dq/d(logit j) = q (1[j = state] - p_j)
-        slope = weight * ((log_q - log_v) - (log_not_q - log_not_v))
+        loss, slope = level_divergence(
+            named,
+            np.log(named),
+            np.log1p(-named),
+            self.own_log[rows],
+            self.own_log_not[rows],
+            self.own_weight[rows],
+        )
+        # dq/d(logit j) = q (1[j = state] - p_j)
         pull[:, :, self.level_split :] = (slope * named)[:, None, :] * (self.own_state - p)
         pull[:, :, self.level_split :] *= self.own_real
-        total: Array = (weight * kl).sum(axis=1)
+        total: Array = loss.sum(axis=1)
         return total
 
     def _framed_terms(self, answers: Array, spread: Array, rows: Index) -> Array:
@@ -364,7 +371,12 @@ class FitProblem:
         mixed = answers.transpose(0, 2, 1) @ self.mix.T  # (draws, states, terms)
         p = np.clip((mixed * self.mix_state.T).sum(axis=1), TINY, 1.0 - TINY)
         loss, d_p = level_divergence(
-            p, self.framed_log[rows], self.framed_log_not[rows], self.framed_weight[rows]
+            p,
+            np.log(p),
+            np.log1p(-p),
+            self.framed_log[rows],
+            self.framed_log_not[rows],
+            self.framed_weight[rows],
         )
         d_answers = ((d_p[:, None, :] * self.mix_state.T) @ self.mix).transpose(0, 2, 1)
         spread += d_answers - (d_answers * answers).sum(axis=2, keepdims=True)
@@ -390,6 +402,8 @@ class FitProblem:
             # KL({p, 1-p} || {v, 1-v}) and its derivative in p, logit p - logit v
             loss, d_used[:, :levels] = level_divergence(
                 used[:, :levels],
+                log_used[:, :levels],
+                log_not[:, :levels],
                 self.level_log[rows],
                 self.level_log_not[rows],
                 self.level_weight[rows],
@@ -423,13 +437,13 @@ class FitProblem:
 
 
 def level_divergence(
-    p: Array, log_v: Array, log_not_v: Array, weight: Array
+    p: Array, log_p: Array, log_not_p: Array, log_v: Array, log_not_v: Array, weight: Array
 ) -> tuple[Array, Array]:
     """weight * KL({p, 1-p} || {v, 1-v}) and its derivative in p, weight (logit p - logit v),
-    elementwise."""
-    log_p, log_not_p = np.log(p), np.log1p(-p)
-    loss = weight * (p * (log_p - log_v) + (1.0 - p) * (log_not_p - log_not_v))
-    return loss, weight * ((log_p - log_not_p) - (log_v - log_not_v))
+    elementwise, from the logs of p, 1 - p, v and 1 - v (each log ratio taken first: they
+    are small near the optimum)."""
+    up, down = log_p - log_v, log_not_p - log_not_v
+    return weight * (p * up + (1.0 - p) * down), weight * (up - down)
 
 
 def free_parameters(theta: Mapping[str, Array]) -> Array:
