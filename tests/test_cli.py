@@ -202,11 +202,11 @@ def test_run_shows_the_point_answer_first_then_the_draws_as_they_are_fitted(
     lines = done.stderr.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("the point network"))
     progress = [i for i, line in enumerate(lines) if "draws fitted:" in line]
-    assert [lines[i].split(": ")[1] for i in progress] == [
-        "434 of 1300",
-        "867 of 1300",
-        "1300 of 1300",
-    ]
+    # three groups (434, 433, 433 draws), done in whichever order the two workers finish
+    counts = [lines[i].split(": ")[1] for i in progress]
+    assert counts[0] in ("433 of 1300", "434 of 1300")
+    assert counts[1] in ("866 of 1300", "867 of 1300")
+    assert counts[2] == "1300 of 1300"
     assert first < progress[0]
     doc = json.loads(forecast(workspace, "run", "--draws", "1300", "--json").stdout)
     for sc in doc["scenarios"]:
