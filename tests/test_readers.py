@@ -74,7 +74,8 @@ def test_each_reader_alone_and_their_disagreement(study) -> None:  # type: ignor
     views = reader_views(study, 400, 5)
     assert [v.reader for v in views] == ["all readers", *readers]
     for view in views:
-        assert abs(sum(o["point"] for o in view.outcome.values()) - 1.0) < 1e-9
+        assert abs(sum(o["point"] for o in view.outcome.value.values()) - 1.0) < 1e-9
+        assert view.outcome.draws == 400  # fewer than the ladder's first rung: all of them
     widths = disagreement(study, 400, 5)
     assert all(0.0 <= d.share <= 1.0 and d.width > 0 for d in widths)
 

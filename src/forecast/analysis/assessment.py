@@ -531,7 +531,7 @@ def assessment_inputs(run: Run, published: Mapping[str, Any] | None = None) -> I
     from forecast.fitting.claimfit import fit_rows
 
     study = run.study
-    fits = source_fits(study)
+    fits = source_fits(study, run.point_tables)
     readers = by_reader(study, run.draws, run.seed, cache=run.cache) if study.readers() else None
     return Inputs(
         refits=leave_one_out(study, run.point_tables),

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from forecast.analysis.precision import Precise, fewest_draws, largest_error
 from forecast.fitting.claimfit import Where
 from forecast.fitting.cpt import Tables, build_tables
 from forecast.fitting.run import FitCache, run_study
@@ -54,25 +55,33 @@ def only_reader(study: Study, reader: str) -> Study:
 
 @dataclass(frozen=True)
 class ReaderView:
-    """One reader's baseline (or all readers' together): {state: point, mean, p05, p95},
-    with the point tables it came from (None where the baseline was given)."""
+    """One reader's baseline (or all readers' together): {state: point, mean, p05, p95}
+    at the draws it needed (`precision`), with the point tables it came from (None where
+    the baseline was given)."""
 
     reader: str
     claims: int
-    outcome: OutcomeSummary
+    outcome: Precise[OutcomeSummary]
     tables: Tables | None = field(default=None, compare=False, repr=False)
 
 
 def _baseline(
-    study: Study, draws: int, seed: int, cache: FitCache | None
-) -> tuple[OutcomeSummary, Tables]:
-    """The baseline's summary and the point tables of the run that made it; the fitted
-    draws are kept in `cache`'s folder (under the derived study's own key)."""
+    study: Study, most: int, seed: int, cache: FitCache | None
+) -> tuple[Precise[OutcomeSummary], Tables]:
+    """The baseline's summary at the fewest draws (up to `most`) that hold each interval
+    end within `precision.VIEW_ERROR`, and the point tables of the run that made it; the
+    fitted draws are kept in `cache`'s folder (under the derived study's own key)."""
     kept = None if cache is None else FitCache(cache.root)
-    run = run_study(baseline_only(study), draws, seed, cache=kept)
-    result = run.results[0]
     states = study.network.node(study.network.outcome).states
-    return outcome_summary(states, result.point, result.samples), run.point_tables
+    point: list[Tables] = []
+
+    def fit(draws: int) -> OutcomeSummary:
+        run = run_study(baseline_only(study), draws, seed, cache=kept)
+        point[:] = [run.point_tables]
+        result = run.results[0]
+        return outcome_summary(states, result.point, result.samples)
+
+    return fewest_draws(fit, largest_error, most), point[0]
 
 
 def reader_views(
@@ -83,16 +92,18 @@ def reader_views(
     everyone: OutcomeSummary | None = None,
     cache: FitCache | None = None,
 ) -> list[ReaderView]:
-    """The baseline of all readers together (`everyone`, when a run with the same draws
-    and seed already has it), then of each reader alone."""
+    """The baseline of all readers together (`everyone`, when a run with `draws` draws and
+    the same seed already has it), then of each reader alone, each at the draws it needs
+    (at most `draws`)."""
     views = []
     for reader in (ALL, *study.readers()):
         alone = study if reader == ALL else only_reader(study, reader)
         claims = sum(1 for s in alone.active() if s.cited)
         if reader == ALL and everyone is not None:
-            views.append(ReaderView(reader, claims, everyone))
+            given = Precise(everyone, draws, largest_error(everyone))
+            views.append(ReaderView(reader, claims, given))
             continue
-        progress(f"baseline of {reader} ({draws} draws)...")
+        progress(f"baseline of {reader} (at most {draws} draws)...")
         views.append(ReaderView(reader, claims, *_baseline(alone, draws, seed, cache)))
     return views
 
@@ -100,11 +111,15 @@ def reader_views(
 @dataclass(frozen=True)
 class Disagreement:
     """The 90 % interval's width per outcome state, in probability, with and without the
-    bootstrap over readers; `share` is the part of the width it adds."""
+    bootstrap over readers; `share` is the part of the width it adds. `draws_fixed` are
+    the draws of the fit with the shares fixed; `error` the largest Monte Carlo error of
+    the four interval ends behind the two widths."""
 
     state: str
     width: float
     width_fixed: float
+    draws_fixed: int
+    error: float
 
     @property
     def share(self) -> float:
@@ -120,12 +135,25 @@ def disagreement(
     cache: FitCache | None = None,
 ) -> list[Disagreement]:
     """How much of the baseline interval's width comes from the readers' disagreement;
-    `full` is the baseline of all readers when it is already known (same draws and seed)."""
-    full = _baseline(study, draws, seed, cache)[0] if full is None else full
-    progress(f"baseline with the readers' shares held fixed ({draws} draws)...")
-    fixed = _baseline(dataclasses.replace(study, resample_readers=False), draws, seed, cache)[0]
+    `full` is the baseline of all readers when it is already known (same draws and seed);
+    the fit with the shares fixed uses the draws it needs (at most `draws`)."""
+    full = _baseline(study, draws, seed, cache)[0].value if full is None else full
+    progress(f"baseline with the readers' shares held fixed (at most {draws} draws)...")
+    held = dataclasses.replace(study, resample_readers=False)
+    fixed = _baseline(held, draws, seed, cache)[0]
+
+    def error(state: str) -> float:
+        ends = (full[state], fixed.value[state])
+        return max(max(o["p05_error"], o["p95_error"]) for o in ends)
+
     return [
-        Disagreement(s, full[s]["p95"] - full[s]["p05"], fixed[s]["p95"] - fixed[s]["p05"])
+        Disagreement(
+            s,
+            full[s]["p95"] - full[s]["p05"],
+            fixed.value[s]["p95"] - fixed.value[s]["p05"],
+            fixed.draws,
+            error(s),
+        )
         for s in full
     ]
 
@@ -245,7 +273,7 @@ def by_reader(
     all readers when a run with the same draws and seed already has it; `cache` keeps the
     fitted draws of each view."""
     views = reader_views(study, draws, seed, progress, everyone, cache)
-    widths = disagreement(study, draws, seed, progress, views[0].outcome, cache)
+    widths = disagreement(study, draws, seed, progress, views[0].outcome.value, cache)
     tables = {v.reader: v.tables for v in views if v.reader != ALL and v.tables is not None}
     return reader_document(views, widths, effects(study, tables))
 
@@ -254,6 +282,8 @@ class ReaderBaseline(TypedDict):
     reader: str  # a reader's id, or `ALL`
     claims: int  # the cited claims the view is fitted to
     outcome: OutcomeSummary
+    draws: int  # the draws the view needed (`precision`)
+    monte_carlo_error: float  # the largest Monte Carlo error of its interval ends
 
 
 class WidthRow(TypedDict):
@@ -263,6 +293,8 @@ class WidthRow(TypedDict):
     width: float
     width_readers_fixed: float
     share: float  # the part of the width the readers' disagreement adds
+    draws_readers_fixed: int  # the draws of the fit with the shares fixed
+    monte_carlo_error: float  # the largest of the four interval ends' errors behind the widths
 
 
 class EffectRow(TypedDict):
@@ -294,7 +326,14 @@ def reader_document(
     """The three views as plain data (for JSON and the report)."""
     return ReaderDocument(
         baselines=[
-            ReaderBaseline(reader=v.reader, claims=v.claims, outcome=v.outcome) for v in views
+            ReaderBaseline(
+                reader=v.reader,
+                claims=v.claims,
+                outcome=v.outcome.value,
+                draws=v.outcome.draws,
+                monte_carlo_error=round(v.outcome.error, 10),
+            )
+            for v in views
         ],
         disagreement=[
             WidthRow(
@@ -302,6 +341,8 @@ def reader_document(
                 width=round(d.width, 10),
                 width_readers_fixed=round(d.width_fixed, 10),
                 share=round(d.share, 10),
+                draws_readers_fixed=d.draws_fixed,
+                monte_carlo_error=round(d.error, 10),
             )
             for d in widths
         ],

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal, TypedDict
 
+from forecast.base.forked import forked_map
 from forecast.fitting.cpt import Tables, build_tables
 from forecast.fitting.frames import whole_question
 from forecast.inference.compiled import posterior
@@ -93,9 +94,15 @@ def what_decides(study: Study, warm: Tables | None = None) -> Decides:
         study, statements=tuple(s for s in study.statements if s not in whole)
     )
     swings = []
-    for s in driver_priors(study):
-        both = _held_at_ends(study, structure, s, warm)
-        bare = _held_at_ends(alone, structure, s, warm)
+    priors = driver_priors(study)
+    held = forked_map(  # each prior's four refits, the priors shared out over the cores
+        lambda s: (
+            _held_at_ends(study, structure, s, warm),
+            _held_at_ends(alone, structure, s, warm),
+        ),
+        priors,
+    )
+    for s, (both, bare) in zip(priors, held, strict=True):
         swings.append(
             PriorSwing(
                 statement=s.id,

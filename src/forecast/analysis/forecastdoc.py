@@ -31,6 +31,7 @@ from forecast.analysis.influence import (
     leave_one_out,
     retraction_effects,
 )
+from forecast.analysis.precision import VIEW_ERROR
 from forecast.analysis.pulls import FitRow, Pull, held_fit_rows, pulling_pairs
 from forecast.analysis.resolution import Resolution, resolution
 from forecast.analysis.results import (
@@ -49,8 +50,6 @@ from forecast.inputs import grading
 from forecast.inputs.coverage import Coverage, coverage
 from forecast.inputs.domain import Node, Scenario, Statement
 from forecast.inputs.yardstick import yardstick
-
-HISTORY_DRAWS = 200  # draws per arrival date in the over-time views
 
 
 class HeadlineCard(TypedDict):
@@ -125,7 +124,8 @@ class ForecastDocument:
     decides: Decides  # the baseline without the whole-question statements; driver priors
     baseline_point: dict[str, float]
     history: list[Snapshot]
-    history_draws: int  # the draws of each history snapshot (fewer than the run's)
+    history_draws: int  # the most draws any history snapshot needed (`precision`)
+    history_error: float  # the largest Monte Carlo error of any snapshot's interval end
     interval_errors: dict[str, dict[str, float]]  # scenario -> state -> larger end's error
     steps: list[Step]
     why: dict[str, str]
@@ -193,7 +193,7 @@ def forecast_document(
                 )
             )
     progress(f"  the fit without each source in turn ({len(study.sources)} refits)")
-    fits = source_fits(study)
+    fits = source_fits(study, run.point_tables)
     holdout = holdout_rows(study, fits)
     claims_per_source = {
         s.id: sum(1 for st in study.statements if st.source_id == s.id) for s in study.sources
@@ -212,12 +212,18 @@ def forecast_document(
         for s in study.sources
     ]
     dates = len(arrival_dates(study))
-    progress(f"  the forecast as the evidence came in ({dates} dates, {HISTORY_DRAWS} draws each)")
-    snapshots = history(study, draws=HISTORY_DRAWS, seed=run.seed, cache=run.cache)
+    progress(
+        f"  the forecast as the evidence came in ({dates} dates, each at the fewest draws "
+        f"that hold its interval within {100 * VIEW_ERROR:.0f} point)"
+    )
+    snapshots = history(study, seed=run.seed, cache=run.cache, most=run.draws)
     cited = sum(1 for s in study.active() if s.cited)
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)
-    progress(f"  each reader alone ({len(study.readers())} readers, {run.draws} draws each)")
+    progress(
+        f"  each reader alone ({len(study.readers())} readers, each at the fewest draws "
+        f"that hold its interval within {100 * VIEW_ERROR:.0f} point)"
+    )
     baseline_run = next((r for r in run.results if r.scenario == study.baseline_scenario()), None)
     everyone = (  # the run's own baseline: the same draws and seed
         None
@@ -263,7 +269,8 @@ def forecast_document(
         decides=what_decides(study, run.point_tables),
         baseline_point=_baseline_point(run),
         history=snapshots,
-        history_draws=HISTORY_DRAWS,
+        history_draws=max((snap.draws for snap in snapshots), default=0),
+        history_error=max((e for snap in snapshots for e in snap.error.values()), default=0.0),
         interval_errors={
             sc["id"]: {k: max(o["p05_error"], o["p95_error"]) for k, o in sc["outcome"].items()}
             for sc in doc["scenarios"]

@@ -7,7 +7,9 @@ assumptions (explicit or default). The last snapshot is the model's own as-of da
 is the study `run` answers. Every snapshot uses the same seed, and each claim draws from its
 own stream, so the difference between two snapshots is the added sources' doing, not a
 reshuffle of the draws. Each date's fitted draws are kept in the fit cache, so a report
-after an edit refits only the dates the edited claim counts at.
+after an edit refits only the dates the edited claim counts at. Given no draw count, each
+date uses the fewest draws that hold its interval ends within a point (`precision`), and
+every snapshot carries its draws and the Monte Carlo error of its interval's ends.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from forecast.analysis.precision import fewest_draws, largest_error
+from forecast.base.defaults import DEFAULT_DRAWS
 from forecast.fitting.run import FitCache, kept_tables
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
-from forecast.inference.summary import number, summarise
+from forecast.inference.summary import OutcomeSummary, number, outcome_summary
 from forecast.inputs.asof import known_on
 from forecast.inputs.domain import Study
 
@@ -34,6 +38,8 @@ class Snapshot:
     high: dict[str, float]
     point: dict[str, float] = field(default_factory=dict)
     observations: tuple[str, ...] = ()  # seen by then
+    draws: int = 0  # the draws the date's intervals come from
+    error: dict[str, float] = field(default_factory=dict)  # the interval ends' largest MC error
 
     def width(self, state: str) -> float:
         return self.high[state] - self.low[state]
@@ -54,9 +60,12 @@ class Snapshot:
                     "mean": number(self.mean[s]),
                     "p05": number(self.low[s]),
                     "p95": number(self.high[s]),
+                    "interval_error": number(self.error[s]),
                 }
                 for s in self.mean
             },
+            "draws": self.draws,
+            "interval_error": number(max(self.error.values(), default=0.0)),
         }
 
 
@@ -100,13 +109,16 @@ def arrival_dates(study: Study) -> list[dt.date]:
 
 def history(
     study: Study,
-    draws: int = 200,
+    draws: int | None = None,
     seed: int = 0,
     cache: FitCache | None = None,
     also: tuple[dt.date, ...] = (),
+    most: int = DEFAULT_DRAWS,
 ) -> list[Snapshot]:
-    """One snapshot per arrival date (and per date in `also`), oldest first; `cache` keeps
-    each date's fitted draws (in its folder, under the date's study's own key)."""
+    """One snapshot per arrival date (and per date in `also`), oldest first, each fitted on
+    `draws` draws, or, when None, on the fewest (up to `most`) that hold its interval ends
+    within `precision.VIEW_ERROR`; `cache` keeps each date's fitted draws (in its folder,
+    under the date's study's own key)."""
     kept_in = None if cache is None else FitCache(cache.root)
     structure = structure_of(study.network)
     outcome = study.network.outcome
@@ -114,29 +126,39 @@ def history(
     snapshots = []
     for date in sorted(set(arrival_dates(study)) | set(also)):
         then = known_on(study, date)
-        point, cpts = kept_tables(then, draws, seed, kept_in)
         given = then.given_for({}, {})
-        stats = summarise(posterior(structure, cpts, outcome, given))
-        at_point = posterior(structure, point, outcome, given)[0]
+
+        def fit(count: int, then: Study = then, given: dict[str, str] = given) -> OutcomeSummary:
+            tables, cpts = kept_tables(then, count, seed, kept_in)
+            point = posterior(structure, tables, outcome, given)[0]
+            return outcome_summary(states, point, posterior(structure, cpts, outcome, given))
+
+        if draws is None:
+            done = fewest_draws(fit, largest_error, most)
+            summary, used = done.value, done.draws
+        else:
+            summary, used = fit(draws), draws
         snapshots.append(
             Snapshot(
                 date,
                 tuple(sorted(s.id for s in then.sources)),
-                {s: float(stats["mean"][i]) for i, s in enumerate(states)},
-                {s: float(stats["p05"][i]) for i, s in enumerate(states)},
-                {s: float(stats["p95"][i]) for i, s in enumerate(states)},
-                {s: float(at_point[i]) for i, s in enumerate(states)},
+                {s: summary[s]["mean"] for s in states},
+                {s: summary[s]["p05"] for s in states},
+                {s: summary[s]["p95"] for s in states},
+                {s: summary[s]["point"] for s in states},
                 tuple(o.id for o in then.observations if not o.retracted),
+                used,
+                {s: max(summary[s]["p05_error"], summary[s]["p95_error"]) for s in states},
             )
         )
     return snapshots
 
 
-def history_document(study: Study, snapshots: list[Snapshot], draws: int) -> dict[str, Any]:
-    """The history as JSON: the outcome, the draws each snapshot used, and the snapshots."""
+def history_document(study: Study, snapshots: list[Snapshot]) -> dict[str, Any]:
+    """The history as JSON: the outcome and the snapshots, each with the draws it used and
+    its interval ends' Monte Carlo error."""
     return {
         "outcome": study.network.outcome,
-        "draws": draws,
         "snapshots": [
             snap.document(before)
             for before, snap in zip([None, *snapshots[:-1]], snapshots, strict=True)

@@ -15,6 +15,7 @@ from forecast.analysis.influence import (
     point_forecast,
     without_source,
 )
+from forecast.base.forked import forked_map
 from forecast.fitting.claimfit import (
     ClaimFields,
     active_claims,
@@ -40,15 +41,14 @@ class HoldoutSummary(TypedDict):
     leans_on_shift: dict[str, float] | None  # that move, per state
 
 
-def source_fits(study: Study) -> dict[str, Tables]:
-    """The point tables fitted without each unretracted source in turn (each refit started
-    from the fit with every source)."""
-    warm = build_tables(study)
-    return {
-        s.id: build_tables(without_source(study, s.id), point=warm)
-        for s in study.sources
-        if not s.meta.retracted
-    }
+def source_fits(study: Study, warm: Tables | None = None) -> dict[str, Tables]:
+    """The point tables fitted without each unretracted source in turn, each refit started
+    from `warm`, the fit with every source (fitted when None), and shared out over the
+    cores."""
+    warm = build_tables(study) if warm is None else warm
+    kept = [s.id for s in study.sources if not s.meta.retracted]
+    fits = forked_map(lambda source: build_tables(without_source(study, source), point=warm), kept)
+    return dict(zip(kept, fits, strict=True))
 
 
 def holdout_rows(study: Study, fits: dict[str, Tables] | None = None) -> list[HoldoutRow]:

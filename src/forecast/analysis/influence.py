@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from forecast.base.arrays import Array
+from forecast.base.forked import forked_map
 from forecast.fitting.cpt import Tables, build_tables
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
@@ -99,13 +100,15 @@ class LeftOut:
 
 
 def leave_one_out(study: Study, warm: Tables) -> dict[str, LeftOut]:
-    """Every active cited claim left out in turn, each refit started from `warm`."""
-    out = {}
-    for statement in study.active():
-        if statement.cited:
-            changed = without_claim(study, statement)
-            out[statement.id] = LeftOut(changed, build_tables(changed, point=warm))
-    return out
+    """Every active cited claim left out in turn, each refit started from `warm` (the
+    refits shared out over the cores)."""
+    cited = [s for s in study.active() if s.cited]
+
+    def refit(statement: Statement) -> LeftOut:
+        changed = without_claim(study, statement)
+        return LeftOut(changed, build_tables(changed, point=warm))
+
+    return {s.id: left for s, left in zip(cited, forked_map(refit, cited), strict=True)}
 
 
 def claim_influences(study: Study, refits: dict[str, LeftOut] | None = None) -> list[Influence]:
@@ -150,11 +153,8 @@ def retraction_effects(study: Study, warm: Tables | None = None) -> list[Influen
     reinstated; each refit starts from `warm`, the study's point tables (fitted when None)."""
     warm = build_tables(study) if warm is None else warm
     base = point_forecast(study, warm)
-    return [
-        claim_influence(study, s, base, warm)
-        for s in study.statements
-        if s.retracted and s.kind == "claim"
-    ]
+    retracted = [s for s in study.statements if s.retracted and s.kind == "claim"]
+    return forked_map(lambda s: claim_influence(study, s, base, warm), retracted)
 
 
 def point_forecast(study: Study, tables: Tables) -> Array:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from forecast.base.defaults import DEFAULT_DRAWS
 from forecast.cli.common import (
     MAX_SEED,
     draws_options,
@@ -91,9 +92,9 @@ def sensitivity(root: Path, draws: int, seed: int, top: int, as_json: bool) -> N
 @click.option(
     "--draws",
     type=click.IntRange(min=100, max=100_000),
-    default=200,
-    show_default=True,
-    help="Draws per date for the intervals (the report's over-time figure uses 200).",
+    default=None,
+    help="Draws per date for the intervals [default: at each date the fewest, up to "
+    f"{DEFAULT_DRAWS}, that hold every interval end within a point, as the report does].",
 )
 @click.option(
     "--seed",
@@ -111,7 +112,7 @@ def sensitivity(root: Path, draws: int, seed: int, top: int, as_json: bool) -> N
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one snapshot per date.")
 def history(
-    root: Path, draws: int, seed: int, also: tuple[dt.datetime, ...], as_json: bool
+    root: Path, draws: int | None, seed: int, also: tuple[dt.datetime, ...], as_json: bool
 ) -> None:
     """The baseline at every date on which a source was published or something was seen.
 
@@ -135,9 +136,10 @@ def history(
             f"{late[0]} is after the model's as_of ({study.model.as_of}); give an earlier date",
             param_hint="--at",
         )
-    say(f"refitting the baseline at each arrival date ({draws} draws each)...")
+    each = f"{draws} draws each" if draws else "each at the draws it needs"
+    say(f"refitting the baseline at each arrival date ({each})...")
     snapshots = snapshots_of(study, draws, seed, cache=FitCache(root), also=dates)
-    document = history_document(study, snapshots, draws)
+    document = history_document(study, snapshots)
     if as_json:
         click.echo(dumps(document), nl=False)
         return

@@ -20,7 +20,7 @@ from forecast.base.fingerprint import Digests
 from forecast.fitting import fitcache
 from forecast.fitting.claimfit import impossible_conditions
 from forecast.fitting.cpt import Tables, build_tables, column_sums_ok
-from forecast.inference.compiled import posterior
+from forecast.inference.compiled import engine_for, posterior
 from forecast.inference.structure import Structure, structure_of
 from forecast.inference.summary import OutcomeSummary, outcome_summary
 from forecast.inputs.domain import Scenario, Study
@@ -132,10 +132,18 @@ class Run:
 def answer(structure: Structure, drawn: DrawnTables, queries: Sequence[Query]) -> list[Array]:
     """Every query over every draw, chunk by chunk: one (draws, states) array per query."""
     parts: list[list[Array]] = [[] for _ in queries]
+    engine = engine_for(structure)
     for cpts in drawn.chunks():
+        last = draws_last(cpts)  # each table turned once, not once per query
         for i, q in enumerate(queries):
-            parts[i].append(posterior(structure, cpts, q.target, q.given, q.do))
+            parts[i].append(engine.posterior(last, q.target, q.given, q.do, draws_last=True))
     return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
+
+
+def draws_last(cpts: Cpts) -> Cpts:
+    """The tables with the draws moved to the last axis, (parents..., states, draws), the
+    layout the compiled engine contracts without copying."""
+    return {node: np.ascontiguousarray(np.moveaxis(t, 0, -1)) for node, t in cpts.items()}
 
 
 def check_tables(tables: Tables | Cpts) -> None:

@@ -37,8 +37,9 @@ def without_errors(summary: StateSummary) -> dict[str, float]:
 def summarise(samples: Array, quantiles: Sequence[float] = (0.05, 0.95)) -> dict[str, Array]:
     """Mean and quantiles over the draw axis of (draws, states) samples."""
     out = {"mean": samples.mean(axis=0)}
-    for q in quantiles:
-        out[f"p{round(q * 100):02d}"] = np.quantile(samples, q, axis=0)
+    values = np.quantile(samples, list(quantiles), axis=0)  # one partition for all of them
+    for q, value in zip(quantiles, values, strict=True):
+        out[f"p{round(q * 100):02d}"] = value
     return out
 
 
@@ -53,9 +54,13 @@ def quantile_error(samples: Array, q: float) -> Array:
     deviation sqrt(n q (1 - q)); a window of two of them either side makes the estimate's
     own noise about 1.4 times smaller than a window of one, at a bias that is negligible
     where the quantile function is smooth."""
-    n = samples.shape[0]
+    return _error_of_sorted(np.sort(samples, axis=0), q)
+
+
+def _error_of_sorted(ordered: Array, q: float) -> Array:
+    """`quantile_error` from the draws already sorted along the draw axis."""
+    n = ordered.shape[0]
     spread = ERROR_WINDOW * np.sqrt(n * q * (1.0 - q))
-    ordered = np.sort(samples, axis=0)
     low = ordered[max(0, int(np.floor(n * q - spread)))]
     high = ordered[min(n - 1, int(np.ceil(n * q + spread)))]
     out: Array = (high - low) / (2.0 * ERROR_WINDOW)
@@ -71,7 +76,8 @@ def outcome_summary(states: Sequence[str], point: Array, samples: Array) -> Outc
     """{state: {point, mean, p05, p95, p05_error, p95_error}} for one query; the errors are
     the Monte Carlo standard errors of the interval's ends."""
     stats = summarise(samples)
-    low, high = quantile_error(samples, 0.05), quantile_error(samples, 0.95)
+    ordered = np.sort(samples, axis=0)  # one sort for both ends' errors
+    low, high = _error_of_sorted(ordered, 0.05), _error_of_sorted(ordered, 0.95)
     return {
         state: {
             "point": number(point[i]),

@@ -14,10 +14,10 @@ def history_lines(document: Mapping[str, Any]) -> Iterator[str]:
         return
     states = list(snapshots[0]["baseline"])
     yield (
-        f"The baseline of {document['outcome']} at each arrival date "
-        f"(point, and mean [90 % interval] of {document['draws']} draws, in %)"
+        f"The baseline of {document['outcome']} at each arrival date (point, and mean "
+        "[90 % interval] of the date's draws, in %; ± the largest Monte Carlo error of an end)"
     )
-    yield f"{'date':<10}  " + "  ".join(f"{s:>24}" for s in states) + "  arrived"
+    yield f"{'date':<10}  " + "  ".join(f"{s:>24}" for s in states) + "  draws  error  arrived"
     for snap in snapshots:
         cells = []
         for s in states:
@@ -32,6 +32,6 @@ def history_lines(document: Mapping[str, Any]) -> Iterator[str]:
         yield (
             f"{snap['date']:<10}  "
             + "  ".join(f"{c:>24}" for c in cells)
-            + "  "
+            + f"  {snap['draws']:5d}  ±{100 * snap['interval_error']:4.2f}  "
             + ", ".join(arrived)
         )

@@ -145,7 +145,9 @@ def steps_table(context: ForecastDocument) -> list[str]:
         added = ", ".join(step.added)
         rows.append([str(step.date), cell(added), *cells, cell(context.why[added])])
     return [
-        "The baseline recomputed as the evidence came in (same seed and draws each time): "
+        "The baseline recomputed as the evidence came in, with the same seed each time and "
+        f"at each date the fewest draws (at most {context.history_draws:,}) that hold every "
+        f"interval end within a point (here within ±{100 * context.history_error:.1f}): "
         "how far each newly added source moved each state's mean and narrowed its 90 % "
         "interval, in points (a negative narrowing is a widening).",
         "",

@@ -17,18 +17,24 @@ def reader_lines(document: ReaderDocument, draws: int) -> Iterator[str]:
     baselines = document["baselines"]
     states = list(baselines[0]["outcome"]) if baselines else []
     width = max(len(f"{b['reader']} ({b['claims']} claims)") for b in baselines)
-    yield f"Baseline by reader (mean % of {draws} draws [90 % interval])"
-    yield f"{'reader':<{width}}  " + "  ".join(f"{s:>22}" for s in states)
+    yield (
+        f"Baseline by reader (mean % [90 % interval]; each view at the fewest draws, at most "
+        f"{draws}, that hold its interval ends within a point)"
+    )
+    yield f"{'reader':<{width}}  " + "  ".join(f"{s:>22}" for s in states) + "  draws (error)"
     for b in baselines:
         who = f"{b['reader']} ({b['claims']} claims)"
-        yield f"{who:<{width}}  " + "  ".join(f"{_cell(b['outcome'][s]):>22}" for s in states)
+        cells = "  ".join(f"{_cell(b['outcome'][s]):>22}" for s in states)
+        yield f"{who:<{width}}  {cells}  {b['draws']} (±{100 * b['monte_carlo_error']:.2f})"
     yield ""
     yield "Width of the baseline's 90 % interval, in points, and the part the readers bring"
     for d in document["disagreement"]:
         yield (
             f"  {d['state']:<12} {100 * d['width']:5.1f} with the bootstrap over readers, "
-            f"{100 * d['width_readers_fixed']:5.1f} with their shares fixed: "
-            f"{100 * d['share']:3.0f} % from the readers' disagreement"
+            f"{100 * d['width_readers_fixed']:5.1f} with their shares fixed "
+            f"({d['draws_readers_fixed']} draws): "
+            f"{100 * d['share']:3.0f} % from the readers' disagreement "
+            f"(each end ±{100 * d['monte_carlo_error']:.2f})"
         )
     yield ""
     yield "Claimed effects: fitted odds ratio in each reader's own network"

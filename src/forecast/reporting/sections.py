@@ -48,20 +48,28 @@ def readers_section(context: ForecastDocument) -> list[str]:
                 f"{_pct(b['outcome'][s]['p95'])})"
                 for s in states
             ),
+            f"{b['draws']:,} (±{_pct(b['monte_carlo_error'])})",
         )
         for b in doc["baselines"]
     ]
     lines += ["", "The baseline as each reader alone would have it:", ""]
-    lines += table(("reader", "claims", *states), rows)
+    lines += table(("reader", "claims", *states, "draws (Monte Carlo error, points)"), rows)
     lines += ["", "Width of the baseline's 90 % interval, in points:", ""]
     lines += table(
-        ("state", "readers resampled", "readers' shares fixed", "from their disagreement"),
+        (
+            "state",
+            "readers resampled",
+            "readers' shares fixed",
+            "from their disagreement",
+            "Monte Carlo error of an end",
+        ),
         (
             (
                 d["state"],
                 _pct(d["width"]),
-                _pct(d["width_readers_fixed"]),
+                f"{_pct(d['width_readers_fixed'])} ({d['draws_readers_fixed']:,} draws)",
                 f"{100 * d['share']:.0f} %",
+                f"±{_pct(d['monte_carlo_error'])}",
             )
             for d in doc["disagreement"]
         ),
