@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TypedDict
 
 from forecast.analysis.precision import Precise, fewest_draws, largest_error
+from forecast.base.forked import forked_map
 from forecast.fitting.claimfit import Where
 from forecast.fitting.cpt import Tables, build_tables
 from forecast.fitting.run import FitCache, run_study
@@ -94,7 +95,35 @@ def reader_views(
 ) -> list[ReaderView]:
     """The baseline of all readers together (`everyone`, when a run with `draws` draws and
     the same seed already has it), then of each reader alone, each at the draws it needs
-    (at most `draws`)."""
+    (at most `draws`), the readers fitted side by side (`forked`)."""
+    wanted = _wanted(study, everyone is None)
+    return _views(study, draws, everyone, _fitted(wanted, draws, seed, progress, cache))
+
+
+Fitted = tuple[Precise[OutcomeSummary], Tables]  # a baseline and its point tables
+HELD = "readers' shares held fixed"  # the fit `disagreement` compares against
+
+
+def _wanted(study: Study, everyone: bool, held: bool = False) -> dict[str, Study]:
+    """The studies whose baselines the views need: all readers' (when not given), each
+    reader's alone, and (`held`) all readers' with their shares held fixed."""
+    out = {ALL: study} if everyone else {}
+    out |= {reader: only_reader(study, reader) for reader in study.readers()}
+    return out | ({HELD: dataclasses.replace(study, resample_readers=False)} if held else {})
+
+
+def _fitted(
+    studies: Mapping[str, Study], draws: int, seed: int, progress: Progress, cache: FitCache | None
+) -> dict[str, Fitted]:
+    """The baselines of `studies`, fitted side by side."""
+    progress(f"baselines of {', '.join(studies)} (at most {draws} draws each)...")
+    fits = forked_map(lambda alone: _baseline(alone, draws, seed, cache), list(studies.values()))
+    return dict(zip(studies, fits, strict=True))
+
+
+def _views(
+    study: Study, draws: int, everyone: OutcomeSummary | None, fitted: Mapping[str, Fitted]
+) -> list[ReaderView]:
     views = []
     for reader in (ALL, *study.readers()):
         alone = study if reader == ALL else only_reader(study, reader)
@@ -102,9 +131,8 @@ def reader_views(
         if reader == ALL and everyone is not None:
             given = Precise(everyone, draws, largest_error(everyone))
             views.append(ReaderView(reader, claims, given))
-            continue
-        progress(f"baseline of {reader} (at most {draws} draws)...")
-        views.append(ReaderView(reader, claims, *_baseline(alone, draws, seed, cache)))
+        else:
+            views.append(ReaderView(reader, claims, *fitted[reader]))
     return views
 
 
@@ -137,11 +165,12 @@ def disagreement(
     """How much of the baseline interval's width comes from the readers' disagreement;
     `full` is the baseline of all readers when it is already known (same draws and seed);
     the fit with the shares fixed uses the draws it needs (at most `draws`)."""
-    full = _baseline(study, draws, seed, cache)[0].value if full is None else full
-    progress(f"baseline with the readers' shares held fixed (at most {draws} draws)...")
-    held = dataclasses.replace(study, resample_readers=False)
-    fixed = _baseline(held, draws, seed, cache)[0]
+    wanted = {k: v for k, v in _wanted(study, full is None, held=True).items() if k in (ALL, HELD)}
+    fitted = _fitted(wanted, draws, seed, progress, cache)
+    return _widths(fitted[ALL][0].value if full is None else full, fitted[HELD][0])
 
+
+def _widths(full: OutcomeSummary, fixed: Precise[OutcomeSummary]) -> list[Disagreement]:
     def error(state: str) -> float:
         ends = (full[state], fixed.value[state])
         return max(max(o["p05_error"], o["p95_error"]) for o in ends)
@@ -272,8 +301,9 @@ def by_reader(
     """The three views as one document (`reader_document`); `everyone` is the baseline of
     all readers when a run with the same draws and seed already has it; `cache` keeps the
     fitted draws of each view."""
-    views = reader_views(study, draws, seed, progress, everyone, cache)
-    widths = disagreement(study, draws, seed, progress, views[0].outcome.value, cache)
+    fitted = _fitted(_wanted(study, everyone is None, held=True), draws, seed, progress, cache)
+    views = _views(study, draws, everyone, fitted)
+    widths = _widths(views[0].outcome.value, fitted[HELD][0])
     tables = {v.reader: v.tables for v in views if v.reader != ALL and v.tables is not None}
     return reader_document(views, widths, effects(study, tables))
 

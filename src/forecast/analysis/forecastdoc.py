@@ -231,6 +231,7 @@ def forecast_document(
         else outcome_summary(outcome.states, baseline_run.point, baseline_run.samples)
     )
     readers_doc = by_reader(study, run.draws, run.seed, everyone=everyone, cache=run.cache)
+    progress("  what decides the baseline, the retracted claims reinstated, the explorer")
     fit = held_fit_rows(study, run.point_tables, refits)
     watch = watchlist_document(run)
     readers_view = readers_doc if study.readers() else None

@@ -21,6 +21,7 @@ from typing import Any
 
 from forecast.analysis.precision import fewest_draws, largest_error
 from forecast.base.defaults import DEFAULT_DRAWS
+from forecast.base.forked import forked_map
 from forecast.fitting.run import FitCache, kept_tables
 from forecast.inference.compiled import posterior
 from forecast.inference.structure import structure_of
@@ -118,17 +119,17 @@ def history(
     """One snapshot per arrival date (and per date in `also`), oldest first, each fitted on
     `draws` draws, or, when None, on the fewest (up to `most`) that hold its interval ends
     within `precision.VIEW_ERROR`; `cache` keeps each date's fitted draws (in its folder,
-    under the date's study's own key)."""
+    under the date's study's own key). The dates are fitted side by side (`forked`)."""
     kept_in = None if cache is None else FitCache(cache.root)
     structure = structure_of(study.network)
     outcome = study.network.outcome
     states = study.network.node(outcome).states
-    snapshots = []
-    for date in sorted(set(arrival_dates(study)) | set(also)):
+
+    def snapshot(date: dt.date) -> Snapshot:
         then = known_on(study, date)
         given = then.given_for({}, {})
 
-        def fit(count: int, then: Study = then, given: dict[str, str] = given) -> OutcomeSummary:
+        def fit(count: int) -> OutcomeSummary:
             tables, cpts = kept_tables(then, count, seed, kept_in)
             point = posterior(structure, tables, outcome, given)[0]
             return outcome_summary(states, point, posterior(structure, cpts, outcome, given))
@@ -138,20 +139,20 @@ def history(
             summary, used = done.value, done.draws
         else:
             summary, used = fit(draws), draws
-        snapshots.append(
-            Snapshot(
-                date,
-                tuple(sorted(s.id for s in then.sources)),
-                {s: summary[s]["mean"] for s in states},
-                {s: summary[s]["p05"] for s in states},
-                {s: summary[s]["p95"] for s in states},
-                {s: summary[s]["point"] for s in states},
-                tuple(o.id for o in then.observations if not o.retracted),
-                used,
-                {s: max(summary[s]["p05_error"], summary[s]["p95_error"]) for s in states},
-            )
+        return Snapshot(
+            date,
+            tuple(sorted(s.id for s in then.sources)),
+            {s: summary[s]["mean"] for s in states},
+            {s: summary[s]["p05"] for s in states},
+            {s: summary[s]["p95"] for s in states},
+            {s: summary[s]["point"] for s in states},
+            tuple(o.id for o in then.observations if not o.retracted),
+            used,
+            {s: max(summary[s]["p05_error"], summary[s]["p95_error"]) for s in states},
         )
-    return snapshots
+
+    # the dates are independent fits: shared out over the cores
+    return forked_map(snapshot, sorted(set(arrival_dates(study)) | set(also)))
 
 
 def history_document(study: Study, snapshots: list[Snapshot]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ Each task reads nothing but its own item and what the parent held when it forked
 results are those of the tasks run one after the other, in the same order; a machine with
 one core, or without `fork`, runs them so. The task itself need not be picklable (the
 children inherit it); its items are passed by position and its results are pickled back.
+Each child has one core (`cores.one_core`): what a task spreads out runs in the child.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 from threadpoolctl import threadpool_limits
 
-from forecast.base.cores import usable_cores
+from forecast.base.cores import one_core, usable_cores
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -36,7 +37,7 @@ def forked_map(task: Callable[[T], R], items: Sequence[T]) -> list[R]:
     _TASKS.append(lambda position: task(items[position]))
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=one_core) as pool:
             return list(pool.map(_run, range(len(items))))
     finally:
         _TASKS.pop()

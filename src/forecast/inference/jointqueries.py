@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from forecast.base.arrays import Array
 from forecast.inference.structure import Structure
@@ -25,6 +26,53 @@ from forecast.inputs.domain import Conditions
 
 Slot = tuple[str, Conditions]  # a query: target node and its conditions
 SMALLEST = np.finfo(np.float64).tiny  # a table entry is divided by no less than this
+SPARSE_BELOW = 0.05  # the share of ones below which a group's masks are applied by index
+
+
+class _Segments:
+    """Sums over the segments of a gathered axis: sum(values[:, index[a:b]]) for each
+    segment [a, b) of `starts`, an empty segment summing to zero."""
+
+    def __init__(self, index: npt.NDArray[np.intp], owners: npt.NDArray[np.intp], count: int):
+        order = np.argsort(owners, kind="stable")
+        self.index = index[order]
+        self.count = count
+        sizes = np.bincount(owners, minlength=count)
+        self.filled = np.flatnonzero(sizes)  # the segments with something to sum
+        self.starts = (np.cumsum(sizes) - sizes)[self.filled]
+        # segments all of one size are summed by a reshape (reduceat is slow on short ones)
+        self.size = int(sizes[0]) if len(sizes) and np.all(sizes == sizes[0]) else 0
+
+    def __call__(self, values: Array) -> Array:
+        gathered = values[:, self.index]
+        if self.size:
+            return gathered.reshape(values.shape[0], self.count, self.size).sum(axis=2)
+        sums = np.add.reduceat(gathered, self.starts, axis=1) if len(self.index) else 0
+        if len(self.filled) == self.count:
+            return np.asarray(sums)
+        out = np.zeros((values.shape[0], self.count))
+        out[:, self.filled] = sums
+        return out
+
+
+class _Masks:
+    """A group's 0/1 masks (cells, columns): the answers joint @ masks and the cell
+    weights weights @ masks.T, by a matrix product, or by index where few are ones."""
+
+    def __init__(self, masks: Array) -> None:
+        self.dense = masks
+        cells, columns = np.nonzero(masks)
+        self.sparse = len(cells) < SPARSE_BELOW * masks.size
+        self.by_column = _Segments(cells, columns, masks.shape[1])
+        self.by_cell = _Segments(columns, cells, masks.shape[0])
+
+    def answers(self, joint: Array) -> Array:
+        """(draws, cells) -> (draws, columns)."""
+        return self.by_column(joint) if self.sparse else joint @ self.dense
+
+    def weights(self, upstream: Array) -> Array:
+        """(draws, columns) -> (draws, cells)."""
+        return self.by_cell(upstream) if self.sparse else upstream @ self.dense.T
 
 
 def joint_cells(structure: Structure) -> int:
@@ -48,7 +96,7 @@ class _Group:
 
     forced: frozenset[str]
     slots: tuple[int, ...]
-    masks: Array  # (cells, sum of the slots' target states)
+    masks: _Masks  # (cells, sum of the slots' target states)
     splits: tuple[int, ...]  # where each slot's states end in the masks' columns
 
 
@@ -95,7 +143,8 @@ class JointQueries:
             members = tuple(i for i, f in enumerate(forced) if f == cut)
             widths = np.cumsum([masks[i].shape[1] for i in members])
             stacked = np.concatenate([masks[i] for i in members], axis=1)
-            self.groups.append(_Group(cut, members, stacked, tuple(int(w) for w in widths[:-1])))
+            splits = tuple(int(w) for w in widths[:-1])
+            self.groups.append(_Group(cut, members, _Masks(stacked), splits))
         del draws  # the joint is a product of broadcast tables: any batch size will do
         self._kept: tuple[Mapping[str, Array], list[Array]] | None = None
 
@@ -127,7 +176,9 @@ class JointQueries:
         out: list[Array] = [np.empty(0)] * len(self.slots)
         joints = [self._joint(cpts, group.forced) for group in self.groups]
         for group, joint in zip(self.groups, joints, strict=True):
-            parts = np.split(joint.reshape(-1, self.cells) @ group.masks, group.splits, axis=1)
+            parts = np.split(
+                group.masks.answers(joint.reshape(-1, self.cells)), group.splits, axis=1
+            )
             for i, part in zip(group.slots, parts, strict=True):
                 out[i] = part
         self._kept = (cpts, joints)
@@ -143,7 +194,7 @@ class JointQueries:
             joints = [self._joint(cpts, group.forced) for group in self.groups]
         for group, joint in zip(self.groups, joints, strict=True):
             weights = np.concatenate([upstream[i] for i in group.slots], axis=1)
-            weighted = joint * (weights @ group.masks.T).reshape(joint.shape)
+            weighted = joint * group.masks.weights(weights).reshape(joint.shape)
             summed = weighted.reshape(-1, self.cells) @ self.scatter
             for n in self.structure.nodes:
                 if n in group.forced:

@@ -67,6 +67,7 @@ def write_report(
         jobs = figure_jobs(context)
         code = code_fingerprint(DRAWING_CODE)
         old = out / FIGURE_CACHE if (out / FIGURE_CACHE).is_dir() else None
+        progress(f"drawing the figures that changed ({len(jobs)} in all)")
         drawn = render_all(jobs, stage / "figures", code, old, stage / FIGURE_CACHE)
         progress(f"figures: {drawn} drawn, {len(jobs) - drawn} unchanged")
         progress("writing results.json, model.bif, report.md, audit.md, index.html")
