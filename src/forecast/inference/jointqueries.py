@@ -46,7 +46,8 @@ class _Segments:
     def __call__(self, values: Array) -> Array:
         gathered = values[:, self.index]
         if self.size:
-            return gathered.reshape(values.shape[0], self.count, self.size).sum(axis=2)
+            summed: Array = gathered.reshape(values.shape[0], self.count, self.size).sum(axis=2)
+            return summed
         sums = np.add.reduceat(gathered, self.starts, axis=1) if len(self.index) else 0
         if len(self.filled) == self.count:
             return np.asarray(sums)
