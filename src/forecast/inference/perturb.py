@@ -2,16 +2,23 @@
 
 Column u of node X gets Dirichlet(concentration × P(X | u)): its mean is the point column
 and its spread that of `concentration` observations. A zero stays zero, and a column with
-one possible state stays a point mass.
+one possible state stays a point mass. A column's draws are independent gammas, one per
+possible state, divided by their sum: Gamma(a) from numpy's sampler where a >= 1, and
+Gamma(a + 1) × U^(1/a) (U uniform on [0, 1): the same distribution) where a < 1, which
+takes about two thirds of the time of numpy's own sampler for a < 1.
 
 Every column's draws come in blocks of BLOCK, and block b of column u of node i has its
-own random stream, seeded with [seed, i, u, b]. So each column's draws are the same
-whichever other columns are drawn, however the draws are split into chunks to bound
-memory, and whichever thread draws them: a query draws only the columns it reads (a
-table sliced at an observed parent state reads only the columns with that state), and
-the columns are shared among the machine's cores (`draw_tables`). Tables come out draws
-last, (parents..., states, draws), the layout the compiled engine contracts without a
-copy.
+own random stream: an SFC64 generator (whose gammas take about a sixth less time than
+with numpy's default PCG64) seeded with words 3b, 3b + 1 and 3b + 2 of the output of
+SeedSequence([seed, i, u]). A word of that output depends only on its place, so block
+b's seed is the same whichever blocks are drawn, and a column hashes its seed once, not
+once a block. So each column's draws are the same whichever other columns are drawn,
+however the draws are split into chunks to bound memory, and whichever process draws
+them: a query draws only the columns it reads (a table sliced at an observed parent
+state reads only the columns with that state), and the columns are shared among the
+machine's cores (`draw_tables`). Tables come out draws last, (parents..., states,
+draws), the layout the compiled engine contracts without a copy; the gammas are drawn
+straight into it, block by block.
 """
 
 from __future__ import annotations
@@ -24,11 +31,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from numpy.random.bit_generator import ISeedSequence
 
 from forecast.base.arrays import Array
 from forecast.base.cores import usable_cores
 
 BLOCK = 2048  # draws per random stream
+SEED_WORDS = 3  # the 64-bit words an SFC64 generator is seeded with
 
 
 @dataclass(frozen=True)
@@ -39,24 +48,74 @@ class Perturbation:
     seed: int = 0
 
 
+class _Words(ISeedSequence):
+    """Seed words drawn beforehand, handed to one SFC64 generator as its seed sequence."""
+
+    def __init__(self, words: npt.NDArray[np.uint32 | np.uint64]) -> None:
+        self.words = words
+
+    def generate_state(
+        self, n_words: int, dtype: npt.DTypeLike = np.uint32
+    ) -> npt.NDArray[np.uint32 | np.uint64]:
+        if n_words != len(self.words) or np.dtype(dtype) != np.uint64:
+            raise ValueError(f"{len(self.words)} uint64 words kept, {n_words} {dtype} asked")
+        return self.words
+
+
+def _streams(
+    seed: int, key: tuple[int, int], first: int, last: int
+) -> Iterator[np.random.Generator]:
+    """The random streams of blocks first..last of one column; `key` is (node, column)."""
+    words = np.random.SeedSequence([seed, *key]).generate_state(SEED_WORDS * (last + 1), np.uint64)
+    for b in range(first, last + 1):
+        own = words[SEED_WORDS * b : SEED_WORDS * (b + 1)]
+        # numpy takes any ISeedSequence as a seed; its stubs name only SeedSequence
+        yield np.random.Generator(np.random.SFC64(_Words(own)))  # type: ignore[arg-type]
+
+
+def _gammas(rng: np.random.Generator, alpha: Array, rows: Sequence[Array], spare: Array) -> None:
+    """Gamma(alpha[j]) variates into rows[j], one state after another (`spare` is scratch of
+    a row's length). A shape below 1 is drawn as Gamma(a + 1) × U^(1/a), U uniform."""
+    for a, row in zip(alpha, rows, strict=True):
+        if a < 1.0:
+            rng.standard_gamma(a + 1.0, out=row)
+            rng.random(out=spare)
+            np.power(spare, 1.0 / a, out=spare)
+            row *= spare
+        else:
+            rng.standard_gamma(a, out=row)
+
+
 def _column(
-    point: Array, key: tuple[int, int], first: int, last: int, perturbation: Perturbation
-) -> Array:
-    """Blocks first..last of one column's draws, (states, draws). `key` is (node, column)."""
-    width = (last - first + 1) * BLOCK
+    point: Array,
+    key: tuple[int, int],
+    start: int,
+    out: Array,
+    perturbation: Perturbation,
+) -> None:
+    """Draws start .. start + out.shape[1] of one column into `out`, (states, draws).
+    `key` is (node, column)."""
+    count = out.shape[1]
     possible = np.flatnonzero(point > 0)
-    out = np.zeros((point.size, width))
+    out[point <= 0] = 0.0
     if possible.size == 1:
         out[possible[0]] = 1.0
-        return out
-    alpha = perturbation.concentration * point
-    for b in range(first, last + 1):
-        rng = np.random.default_rng([perturbation.seed, *key, b])
-        span = slice((b - first) * BLOCK, (b - first + 1) * BLOCK)
-        for state in possible:
-            rng.standard_gamma(alpha[state], BLOCK, out=out[state, span])
+        return
+    alpha = perturbation.concentration * point[possible]
+    spare = np.empty(BLOCK)
+    scratch = None
+    first, last = start // BLOCK, (start + count - 1) // BLOCK
+    streams = _streams(perturbation.seed, key, first, last)
+    for b, rng in enumerate(streams, first):
+        lo, hi = max(start, b * BLOCK), min(start + count, (b + 1) * BLOCK)
+        span = slice(lo - start, hi - start)
+        if hi - lo == BLOCK:  # a whole block: straight into the table
+            _gammas(rng, alpha, [out[state, span] for state in possible], spare)
+        else:  # part of a block: all of it drawn, the part wanted kept
+            scratch = np.empty((possible.size, BLOCK)) if scratch is None else scratch
+            _gammas(rng, alpha, list(scratch), spare)
+            out[possible, span] = scratch[:, lo - b * BLOCK : hi - b * BLOCK]
     out /= out.sum(axis=0)
-    return out
 
 
 @dataclass(frozen=True)
@@ -82,18 +141,14 @@ def _fill(
     out: Array,
     which: Sequence[int],
     start: int,
-    count: int,
     perturbation: Perturbation,
 ) -> None:
     """Draw the columns `which` (positions in plan.columns) of a table into `out`,
-    (columns, states, count)."""
-    first, last = start // BLOCK, (start + count - 1) // BLOCK
-    offset = start - first * BLOCK
+    (columns, states, draws) from draw `start` on."""
     rows = plan.point.reshape(-1, plan.point.shape[-1])
     for i in which:
         column = int(plan.columns[i])
-        drawn = _column(rows[column], (plan.number, column), first, last, perturbation)
-        out[i] = drawn[:, offset : offset + count]
+        _column(rows[column], (plan.number, column), start, out[i], perturbation)
 
 
 def _finish(plan: _Plan, out: Array, count: int) -> Array:
@@ -120,7 +175,7 @@ def draw_table(
     remaining axes, then the draws."""
     plan = _plan(point, number, fixed)
     out = np.empty((len(plan.columns), point.shape[-1], count))
-    _fill(plan, out, range(len(plan.columns)), start, count, perturbation)
+    _fill(plan, out, range(len(plan.columns)), start, perturbation)
     return _finish(plan, out, count)
 
 
@@ -167,7 +222,7 @@ def draw_tables(
         for t, plan in enumerate(plans):
             which = [jobs[j][1] for j in group if jobs[j][0] == t]
             if which:
-                _fill(plan, outs[t], which, start, count, perturbation)
+                _fill(plan, outs[t], which, start, perturbation)
 
     possible = [(p.point.reshape(-1, p.point.shape[-1])[p.columns] > 0).sum(axis=1) for p in plans]
     costs = [int(possible[t][i]) for t, i in jobs]  # the gamma variates each column needs
