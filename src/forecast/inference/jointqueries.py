@@ -171,11 +171,24 @@ class JointQueries:
                 out *= self._factor(n, cpts[n])
         return out
 
+    def _joints(self, cpts: Mapping[str, Array]) -> list[Array]:
+        """Every group's joint: the product of the tables no group leaves out, once, times
+        each group's own."""
+        shared = self._joint(cpts, frozenset().union(*(g.forced for g in self.groups)))
+        out = []
+        for group in self.groups:
+            joint = shared.copy() if len(self.groups) > 1 else shared
+            for n in self.structure.nodes:
+                if n not in group.forced and any(n in g.forced for g in self.groups):
+                    joint *= self._factor(n, cpts[n])
+            out.append(joint)
+        return out
+
     def answers(self, cpts: Mapping[str, Array]) -> list[Array]:
         """Unnormalised answers, one (draws, target states) array per slot. The groups'
         joints are kept for a `backward` on the same tables object (the fit's next step)."""
         out: list[Array] = [np.empty(0)] * len(self.slots)
-        joints = [self._joint(cpts, group.forced) for group in self.groups]
+        joints = self._joints(cpts)
         for group, joint in zip(self.groups, joints, strict=True):
             parts = np.split(
                 group.masks.answers(joint.reshape(-1, self.cells)), group.splits, axis=1
@@ -189,10 +202,7 @@ class JointQueries:
         """d/d(table) of sum over slots of sum(upstream[slot] * answers[slot])."""
         out = {n: np.zeros_like(cpts[n]) for n in self.structure.nodes}
         kept, self._kept = self._kept, None
-        if kept is not None and kept[0] is cpts:
-            joints = kept[1]
-        else:
-            joints = [self._joint(cpts, group.forced) for group in self.groups]
+        joints = kept[1] if kept is not None and kept[0] is cpts else self._joints(cpts)
         for group, joint in zip(self.groups, joints, strict=True):
             weights = np.concatenate([upstream[i] for i in group.slots], axis=1)
             weighted = joint * group.masks.weights(weights).reshape(joint.shape)
