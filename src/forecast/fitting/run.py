@@ -7,6 +7,7 @@ chunk's tables and answers every query from them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,17 @@ class DrawnTables:
     def chunks(self) -> Iterator[Cpts]:
         return (self.chunk(i) for i in range(self.plan.chunks))
 
+    @functools.cached_property
+    def _kept_last(self) -> Cpts | None:
+        return None if self.kept is None else draws_last(self.kept)
+
+    def chunks_last(self) -> Iterator[Cpts]:
+        """The chunks with the draws on the last axis (`draws_last`); kept tables are
+        turned once, however many questions they answer."""
+        if self._kept_last is not None:
+            return iter([self._kept_last])
+        return (draws_last(self.chunk(i)) for i in range(self.plan.chunks))
+
 
 @dataclass(frozen=True)
 class FitCache:
@@ -133,8 +145,7 @@ def answer(structure: Structure, drawn: DrawnTables, queries: Sequence[Query]) -
     """Every query over every draw, chunk by chunk: one (draws, states) array per query."""
     parts: list[list[Array]] = [[] for _ in queries]
     engine = engine_for(structure)
-    for cpts in drawn.chunks():
-        last = draws_last(cpts)  # each table turned once, not once per query
+    for last in drawn.chunks_last():  # each table turned once, not once per query
         for i, q in enumerate(queries):
             parts[i].append(engine.posterior(last, q.target, q.given, q.do, draws_last=True))
     return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
