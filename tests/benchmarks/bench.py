@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,11 +202,11 @@ def command_rows(root: Path, forecast: str) -> list[Row]:
     return rows
 
 
-def pgmpy_seconds_per_draw(work: Path, count: int) -> float:
+def pgmpy_seconds_per_draw(work: Path, count: int, every: bool) -> float:
     """A per-draw pgmpy loop over the first `count` of the run's kept draws: each draw's
-    tables made into a pgmpy network and every question `forecast run` answers (each
-    scenario and each explorer row) asked of it by variable elimination; its answers are
-    checked against ours (1e-9)."""
+    tables made into a pgmpy network and asked by variable elimination the baseline
+    question, or (`every`) every question `forecast run` answers (each scenario and each
+    explorer row); its answers are checked against ours (1e-9)."""
     import numpy as np
 
     from forecast.analysis.explorer import explorer_rows
@@ -219,8 +219,10 @@ def pgmpy_seconds_per_draw(work: Path, count: int) -> float:
     study = build_study(load_inputs(work))
     run = run_study(study, DEFAULT_DRAWS, DEFAULT_SEED, cache=FitCache(work))
     outcome = study.network.outcome
-    asked = [(study.given_for(sc.given, sc.do), sc.do) for sc in study.scenarios]
-    asked += [(study.given_for(row["given"], {}), {}) for row in explorer_rows(run)]
+    asked: list[tuple[dict[str, str], Mapping[str, str]]] = [(study.given_for({}, {}), {})]
+    if every:
+        asked = [(study.given_for(sc.given, sc.do), sc.do) for sc in study.scenarios]
+        asked += [(study.given_for(row["given"], {}), {}) for row in explorer_rows(run)]
     ours = [run.samples(given, do, outcome) for given, do in asked]
     tables = run.drawn.chunk(0)
     start = time.perf_counter()
@@ -236,19 +238,24 @@ def pgmpy_seconds_per_draw(work: Path, count: int) -> float:
 def marginal_row(work: Path, forecast: str, few: int = 2000, many: int = 5000) -> Row:
     """What one more draw costs `forecast run` once the fits are kept (reading the kept
     draws, answering every scenario and the explorer): the difference of the medians at
-    `many` and `few` draws, per draw, against the pgmpy loop's time per draw."""
+    `many` and `few` draws, per draw, against a pgmpy loop's time per draw. The target is
+    judged against the loop that asks only the baseline question of each draw (the
+    yardstick the target was set with); the loop asking every question is shown beside."""
     measure([forecast, "run", "--draws", str(few)], work)  # keeps the fit at `few` draws
     low, _ = median_of([forecast, "run", "--draws", str(few)], work)
     high, _ = median_of([forecast, "run", "--draws", str(many)], work)
     ours = max(high - low, 1e-9) / (many - few)
-    theirs = pgmpy_seconds_per_draw(work, 20)
-    ratio = theirs / ours
+    one = pgmpy_seconds_per_draw(work, 50, every=False)
+    every = pgmpy_seconds_per_draw(work, 10, every=True)
     return Row(
         "marginal cost of one draw in forecast run, fit kept",
         f"{1e6 * ours:.0f} µs",
-        pgmpy=f"{1e3 * theirs:.1f} ms ({ratio:,.0f}x)",
-        target=">= 300x pgmpy",
-        met=ratio >= 300,
+        pgmpy=(
+            f"baseline only {1e3 * one:.1f} ms ({one / ours:,.0f}x); "
+            f"every question {1e3 * every:.0f} ms ({every / ours:,.0f}x)"
+        ),
+        target=">= 300x pgmpy (baseline only)",
+        met=one / ours >= 300,
     )
 
 

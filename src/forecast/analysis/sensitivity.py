@@ -20,7 +20,7 @@ import numpy as np
 from forecast.analysis.decides import Decides
 from forecast.fitting.pooling import POOLS
 from forecast.fitting.run import FitCache, Query, Run, run_study
-from forecast.inference.compiled import posterior
+from forecast.inference.compiled import engine_for, posterior
 from forecast.inference.summary import number, without_errors
 from forecast.inputs.domain import ColumnKey, Study
 
@@ -80,25 +80,30 @@ def _column_label(run: Run, node: str, combo: tuple[int, ...]) -> str:
 
 def column_swings(run: Run) -> list[Swing]:
     """Every column of every table between its 5th and 95th percentile: the baseline's
-    outcome (given every observation) with that column alone at each draw's value."""
+    outcome (given every observation) with that column alone at each draw's value.
+
+    The unnormalised baseline P(outcome, observations) is linear in the entries of any one
+    column (each term of the joint holds at most one of them), so it is fixed exactly by
+    its values with the column at each unit vector and at zero, on the point network; each
+    draw's value is then the drawn column times those slopes, plus the constant."""
     structure, point = run.structure, run.point_tables.cpts
     outcome = run.study.network.outcome
     given = run.study.given_for({}, {})
+    engine = engine_for(structure)
+    drawn = list(run.drawn.chunks())
     swings = []
     for node in structure.nodes:
-        shape = point[node].shape[1:-1]
-        for combo in itertools.product(*(range(k) for k in shape)):
-            answers = []
-            for drawn in run.drawn.chunks():
-                draws = next(iter(drawn.values())).shape[0]
-                tables = {n: np.broadcast_to(t, (draws, *t.shape[1:])) for n, t in point.items()}
-                own = tables[node].copy()
-                at: tuple[slice | int, ...] = (slice(None), *combo)
-                own[at] = drawn[node][at]
-                tables[node] = own
-                answers.append(posterior(structure, tables, outcome, given))
-            samples = np.concatenate(answers)
-            low, high = np.quantile(samples, 0.05, axis=0), np.quantile(samples, 0.95, axis=0)
+        shape, k = point[node].shape[1:-1], point[node].shape[-1]
+        probes = {n: np.broadcast_to(t, (k + 1, *t.shape[1:])) for n, t in point.items()}
+        for combo in itertools.product(*(range(size) for size in shape)):
+            at: tuple[slice | int, ...] = (slice(None), *combo)
+            own = probes[node].copy()
+            own[at] = np.vstack([np.eye(k), np.zeros((1, k))])
+            joint = engine.joint({**probes, node: own}, outcome, given, {})
+            slope, constant = joint[:k] - joint[k], joint[k]
+            values = np.concatenate([chunk[node][at] for chunk in drawn]) @ slope + constant
+            samples = values / values.sum(axis=1, keepdims=True)
+            low, high = np.quantile(samples, [0.05, 0.95], axis=0)
             label = _column_label(run, node, combo)
             swings.append(
                 Swing(label, "column", _as_dict(run.study, low), _as_dict(run.study, high))

@@ -185,6 +185,21 @@ class Engine:
             self._compiled[shape] = CompiledQuery(self.structure, shape)
         return self._compiled[shape]
 
+    def joint(
+        self,
+        cpts: Mapping[str, Array],
+        target: str,
+        given: Mapping[str, str],
+        do: Mapping[str, str],
+        draws_last: bool = False,
+    ) -> Array:
+        """P(target, given | do(...)) for every draw, unnormalised (up to a constant per
+        draw): shape (draws, states of target); the target itself neither seen nor forced."""
+        states = self.structure.states
+        shape = Shape(target, tuple(sorted(given)), tuple(sorted(do)))
+        index = {n: states[n].index(s) for n, s in {**given, **do}.items()}
+        return self.compiled(shape).joint(cpts, index, draws_last)
+
     def posterior(
         self,
         cpts: Mapping[str, Array],
@@ -204,9 +219,7 @@ class Engine:
             out = np.zeros((draws, len(states[target])))
             out[:, states[target].index(fixed[target])] = 1.0
             return out
-        shape = Shape(target, tuple(sorted(given)), tuple(sorted(do)))
-        index = {n: states[n].index(s) for n, s in fixed.items()}
-        joint = self.compiled(shape).joint(cpts, index, draws_last)
+        joint = self.joint(cpts, target, given, do, draws_last)
         total = joint.sum(axis=1, keepdims=True)
         if np.any(total <= 0.0):
             raise ImpossibleEvidenceError(f"the evidence {given} has probability zero")
