@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 from typing import TypedDict
 
+from forecast.base.cores import usable_cores
+from forecast.base.forked import forked_map
 from forecast.fitting.run import Query, Run
 from forecast.inference.summary import OutcomeSummary
 
@@ -66,8 +68,19 @@ def _rows(run: Run, givens: list[dict[str, str]]) -> list[ExplorerRow]:
     network = run.study.network
     outcome = network.node(network.outcome)
     study = run.study
-    summaries = run.summaries([Query(outcome.id, study.given_for(given, {})) for given in givens])
+    queries = [Query(outcome.id, study.given_for(given, {})) for given in givens]
+    summaries = [row for part in forked_map(run.summaries, _parts(queries)) for row in part]
     return [
         ExplorerRow(given=given, outcome=summary)
         for given, summary in zip(givens, summaries, strict=True)
     ]
+
+
+SHARED_FROM = 200  # queries from which the summaries are shared out over the cores
+
+
+def _parts(queries: list[Query]) -> list[list[Query]]:
+    """The queries in one consecutive part per core, or in one part when they are few."""
+    count = usable_cores() if len(queries) >= SHARED_FROM else 1
+    size = -(-len(queries) // count)
+    return [queries[i : i + size] for i in range(0, len(queries), size)] or [[]]
