@@ -69,3 +69,16 @@ def test_each_history_date_carries_its_draws_and_error(study) -> None:  # type: 
         document = snap.document(None)
         assert document["draws"] == snap.draws
         assert document["interval_error"] == pytest.approx(max(snap.error.values()))
+
+
+def test_the_as_of_date_is_the_runs_own_baseline_not_a_second_fit(study, real_run) -> None:  # type: ignore[no-untyped-def]
+    """The report's history reuses the run's baseline for the model's as-of date (the
+    study the run answers), at the run's draws."""
+    states = study.network.node(study.network.outcome).states
+    baseline = next(r for r in real_run.results if r.scenario == study.baseline_scenario())
+    today = outcome_summary(states, baseline.point, baseline.samples)
+    last = history(study, seed=real_run.seed, most=real_run.draws, today=today)[-1]
+    assert last.date == study.model.as_of
+    assert last.draws == real_run.draws
+    assert last.mean == {s: today[s]["mean"] for s in states}
+    assert last.low == {s: today[s]["p05"] for s in states}

@@ -216,19 +216,19 @@ def forecast_document(
         f"  the forecast as the evidence came in ({dates} dates, each at the fewest draws "
         f"that hold its interval within {100 * VIEW_ERROR:.0f} point)"
     )
-    snapshots = history(study, seed=run.seed, cache=run.cache, most=run.draws)
+    baseline_run = next((r for r in run.results if r.scenario == study.baseline_scenario()), None)
+    everyone = (  # the run's own baseline: the same draws and seed
+        None
+        if baseline_run is None
+        else outcome_summary(outcome.states, baseline_run.point, baseline_run.samples)
+    )
+    snapshots = history(study, seed=run.seed, cache=run.cache, most=run.draws, today=everyone)
     cited = sum(1 for s in study.active() if s.cited)
     progress(f"  the fit without each claim in turn ({cited} refits)")
     refits = leave_one_out(study, run.point_tables)
     progress(
         f"  each reader alone ({len(study.readers())} readers, each at the fewest draws "
         f"that hold its interval within {100 * VIEW_ERROR:.0f} point)"
-    )
-    baseline_run = next((r for r in run.results if r.scenario == study.baseline_scenario()), None)
-    everyone = (  # the run's own baseline: the same draws and seed
-        None
-        if baseline_run is None
-        else outcome_summary(outcome.states, baseline_run.point, baseline_run.samples)
     )
     readers_doc = by_reader(study, run.draws, run.seed, everyone=everyone, cache=run.cache)
     progress("  what decides the baseline, the retracted claims reinstated, the explorer")

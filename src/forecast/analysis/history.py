@@ -115,11 +115,14 @@ def history(
     cache: FitCache | None = None,
     also: tuple[dt.date, ...] = (),
     most: int = DEFAULT_DRAWS,
+    today: OutcomeSummary | None = None,
 ) -> list[Snapshot]:
     """One snapshot per arrival date (and per date in `also`), oldest first, each fitted on
     `draws` draws, or, when None, on the fewest (up to `most`) that hold its interval ends
     within `precision.VIEW_ERROR`; `cache` keeps each date's fitted draws (in its folder,
-    under the date's study's own key). The dates are fitted side by side (`forked`)."""
+    under the date's study's own key). The dates are fitted side by side (`forked`).
+    `today`, the baseline a run of `study` itself on `most` draws already has, is the
+    snapshot of the date whose study is `study` (the model's as-of date), not fitted again."""
     kept_in = None if cache is None else FitCache(cache.root)
     structure = structure_of(study.network)
     outcome = study.network.outcome
@@ -134,7 +137,9 @@ def history(
             point = posterior(structure, tables, outcome, given)[0]
             return outcome_summary(states, point, posterior(structure, cpts, outcome, given))
 
-        if draws is None:
+        if draws is None and today is not None and then == study:
+            summary, used = today, most
+        elif draws is None:
             done = fewest_draws(fit, largest_error, most)
             summary, used = done.value, done.draws
         else:
