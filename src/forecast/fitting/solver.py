@@ -58,7 +58,17 @@ def curvatures(problem: FitProblem, phi: Array) -> Array:
 
 def _inverse(hessian: Array, damping: Array | float) -> Array:
     """(|H| + damping I)^-1 for every draw: every eigenvalue made positive, then damped
-    (Levenberg-Marquardt) by the draw's own `damping`."""
+    (Levenberg-Marquardt) by the draw's own `damping`. Where every draw's H + damping I is
+    positive definite (a Cholesky factor exists), |H| = H and the plain inverse is that
+    (a quarter of the eigendecomposition's cost)."""
+    size = hessian.shape[-1]
+    damped = hessian + np.reshape(damping, (-1, 1, 1)) * np.eye(size)
+    try:
+        np.linalg.cholesky(damped)
+    except np.linalg.LinAlgError:
+        pass
+    else:
+        return np.asarray(np.linalg.inv(damped), dtype=np.float64)
     values, vectors = np.linalg.eigh(hessian)
     values = np.abs(values) + np.reshape(damping, (-1, 1))
     out: Array = (vectors / values[:, None, :]) @ vectors.transpose(0, 2, 1)
