@@ -81,6 +81,8 @@ SHARED_FROM = 200  # queries from which the summaries are shared out over the co
 
 def _parts(queries: list[Query]) -> list[list[Query]]:
     """The queries in one consecutive part per core, or in one part when they are few."""
+    if not queries:
+        return [[]]
     count = usable_cores() if len(queries) >= SHARED_FROM else 1
     size = -(-len(queries) // count)
-    return [queries[i : i + size] for i in range(0, len(queries), size)] or [[]]
+    return [queries[i : i + size] for i in range(0, len(queries), size)]
