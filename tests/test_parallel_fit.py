@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from forecast.base import forked
 from forecast.fitting import parallel
 from forecast.fitting.cpt import build_tables
 
@@ -29,7 +30,7 @@ def study():  # type: ignore[no-untyped-def]
 def _draws(study, monkeypatch: pytest.MonkeyPatch, cores: int, groups: int):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(parallel, "SPLIT_FROM", 8)
     monkeypatch.setattr(parallel, "GROUP_DRAWS", -(-40 // groups))
-    monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
+    monkeypatch.setattr(forked, "usable_cores", lambda: cores)  # the pool's size
     point = build_tables(study)
     return build_tables(study, 40, np.random.default_rng(9), point)
 

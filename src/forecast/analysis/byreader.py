@@ -104,11 +104,13 @@ Fitted = tuple[Precise[OutcomeSummary], Tables]  # a baseline and its point tabl
 HELD = "readers' shares held fixed"  # the fit `disagreement` compares against
 
 
-def _wanted(study: Study, everyone: bool, held: bool = False) -> dict[str, Study]:
+def _wanted(
+    study: Study, everyone: bool, held: bool = False, readers: bool = True
+) -> dict[str, Study]:
     """The studies whose baselines the views need: all readers' (when not given), each
-    reader's alone, and (`held`) all readers' with their shares held fixed."""
+    reader's alone (`readers`), and (`held`) all readers' with their shares held fixed."""
     out = {ALL: study} if everyone else {}
-    out |= {reader: only_reader(study, reader) for reader in study.readers()}
+    out |= {r: only_reader(study, r) for r in study.readers()} if readers else {}
     return out | ({HELD: dataclasses.replace(study, resample_readers=False)} if held else {})
 
 
@@ -165,7 +167,7 @@ def disagreement(
     """How much of the baseline interval's width comes from the readers' disagreement;
     `full` is the baseline of all readers when it is already known (same draws and seed);
     the fit with the shares fixed uses the draws it needs (at most `draws`)."""
-    wanted = {k: v for k, v in _wanted(study, full is None, held=True).items() if k in (ALL, HELD)}
+    wanted = _wanted(study, full is None, held=True, readers=False)
     fitted = _fitted(wanted, draws, seed, progress, cache)
     return _widths(fitted[ALL][0].value if full is None else full, fitted[HELD][0])
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from forecast.analysis.decides import Decides
+from forecast.base.arrays import Array
 from forecast.fitting.pooling import POOLS
 from forecast.fitting.run import FitCache, Query, Run, run_study
 from forecast.inference.compiled import engine_for, posterior
@@ -90,24 +91,28 @@ def column_swings(run: Run) -> list[Swing]:
     outcome = run.study.network.outcome
     given = run.study.given_for({}, {})
     engine = engine_for(structure)
-    drawn = list(run.drawn.chunks())
-    swings = []
+    columns: list[tuple[str, tuple[int, ...], Array, Array]] = []  # node, parents, slopes, constant
     for node in structure.nodes:
         shape, k = point[node].shape[1:-1], point[node].shape[-1]
         probes = {n: np.broadcast_to(t, (k + 1, *t.shape[1:])) for n, t in point.items()}
         for combo in itertools.product(*(range(size) for size in shape)):
-            at: tuple[slice | int, ...] = (slice(None), *combo)
             own = probes[node].copy()
+            at: tuple[slice | int, ...] = (slice(None), *combo)
             own[at] = np.vstack([np.eye(k), np.zeros((1, k))])
             joint = engine.joint({**probes, node: own}, outcome, given, {})
-            slope, constant = joint[:k] - joint[k], joint[k]
-            values = np.concatenate([chunk[node][at] for chunk in drawn]) @ slope + constant
-            samples = values / values.sum(axis=1, keepdims=True)
-            low, high = np.quantile(samples, [0.05, 0.95], axis=0)
-            label = _column_label(run, node, combo)
-            swings.append(
-                Swing(label, "column", _as_dict(run.study, low), _as_dict(run.study, high))
-            )
+            columns.append((node, combo, joint[:k] - joint[k], joint[k]))
+    drawn: list[list[Array]] = [[] for _ in columns]
+    for chunk in run.drawn.chunks():  # each chunk made once, its drawn columns kept
+        for i, (node, combo, _, _) in enumerate(columns):
+            where: tuple[slice | int, ...] = (slice(None), *combo)
+            drawn[i].append(chunk[node][where])
+    swings = []
+    for (node, combo, slope, constant), parts in zip(columns, drawn, strict=True):
+        values = np.concatenate(parts) @ slope + constant
+        samples = values / values.sum(axis=1, keepdims=True)
+        low, high = np.quantile(samples, [0.05, 0.95], axis=0)
+        label = _column_label(run, node, combo)
+        swings.append(Swing(label, "column", _as_dict(run.study, low), _as_dict(run.study, high)))
     return swings
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 from threadpoolctl import threadpool_limits
@@ -24,20 +24,45 @@ R = TypeVar("R")
 _TASKS: list[Callable[[int], Any]] = []  # the task a forked child runs, by item position
 
 
+def _start(setup: Callable[[], None] | None) -> None:
+    one_core()
+    if setup is not None:
+        setup()
+
+
 def _run(position: int) -> Any:
     with threadpool_limits(1):  # one thread of linear algebra per process
         return _TASKS[-1](position)
 
 
-def forked_map(task: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """[task(item) for item in items], the items shared out over the machine's cores."""
+def forked_map(
+    task: Callable[[T], R],
+    items: Sequence[T],
+    done: Callable[[int], None] | None = None,
+    setup: Callable[[], None] | None = None,
+) -> list[R]:
+    """[task(item) for item in items], the items shared out over the machine's cores.
+    `done` hears each item's position as its task finishes (in the order they finish);
+    `setup` runs first in each child process."""
+    heard = done if done is not None else (lambda _: None)
     workers = min(usable_cores(), len(items))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(item) for item in items]
+        out = []
+        for position, item in enumerate(items):
+            out.append(task(item))
+            heard(position)
+        return out
     _TASKS.append(lambda position: task(items[position]))
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=one_core) as pool:
-            return list(pool.map(_run, range(len(items))))
+        results: dict[int, R] = {}
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start, initargs=(setup,)
+        ) as pool:
+            futures = {pool.submit(_run, position): position for position in range(len(items))}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                heard(futures[future])
+        return [results[position] for position in range(len(items))]
     finally:
         _TASKS.pop()

@@ -93,6 +93,13 @@ class Tables:
             return self.joint
         return FitProblem(self.structure, self.plan, self.terms, self.draws)
 
+    @functools.cached_property
+    def block_curvatures(self) -> list[Array]:
+        """Each block's term curvatures at this point fit (`solver.curvatures`), in the
+        order of `blocks.split`: computed once, however many chunks of draws start here."""
+        at_point = split(self.structure, self.plan, self.terms, 1)
+        return [curvatures(b.problem, b.problem.free(self.theta)) for b in at_point]
+
     def correction(self, node: str) -> Array:
         """How far the fit moved a node's logits from its pooled columns (point: (1, C, k))."""
         pooled = np.stack([np.log(self.columns[k].column) for k in self.plan[node].keys], axis=1)
@@ -436,10 +443,11 @@ def build_tables(
     else:  # the draws block by block, each with its curvature at the point fit
         assert point is not None  # fitted above
         start = {node: start[node] + point.correction(node) for node in start}
-        at_point = split(point.structure, point.plan, point.terms, 1)
         work = [
-            (b.problem, _part(start, b), curvatures(a.problem, a.problem.free(point.theta)))
-            for b, a in zip(split(structure, plan, terms, n), at_point, strict=True)
+            (b.problem, _part(start, b), curvature)
+            for b, curvature in zip(
+                split(structure, plan, terms, n), point.block_curvatures, strict=True
+            )
         ]
         result = merged(fit_draws(work, DRAW_TOLERANCE, DRAW_ROUNDS), list(plan))
     origins = {node: Origin(layout.starts, layout.pinned) for node, layout in plan.items()}

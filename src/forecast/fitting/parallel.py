@@ -13,16 +13,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextvars import ContextVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from forecast.base.arrays import Array
-from forecast.base.cores import usable_cores
+from forecast.base.forked import forked_map
 from forecast.fitting.problem import FitProblem, Index
 from forecast.fitting.solver import FitResult, Progress, joined, newton, quasi_newton
 
@@ -31,8 +29,7 @@ GROUP_DRAWS = 625  # draws per group, from SPLIT_FROM draws on (5,000 draws: 8 g
 SPLIT_FROM = 512  # draws from which the fit is split into groups
 DrawProgress = Callable[[int, int], None]  # draws fitted so far, and in all
 _PROGRESS: ContextVar[DrawProgress | None] = ContextVar("draw_progress", default=None)
-# the fit a forked worker reads: each block's problem, start and curvature; tolerance, rounds
-_WORK: list[tuple[list[tuple[FitProblem, Array, Array]], float, int]] = []
+Work = tuple[FitProblem, Array, Array]  # a block's problem, free starts and curvature
 
 
 @contextlib.contextmanager
@@ -66,15 +63,14 @@ def keep_freed_memory() -> None:
     mallopt(M_TRIM_THRESHOLD, ctypes.c_int(KEEP_FREED))
 
 
-def _fit_group(rows: Index) -> list[Progress]:
-    """The draws `rows` of every block of the fit in `_WORK`, one thread of linear algebra."""
-    blocks, tolerance, rounds = _WORK[-1]
+def _fit_group(work: Sequence[Work], rows: Index, tolerance: float, rounds: int) -> list[Progress]:
+    """The draws `rows` of every block of the fit, one thread of linear algebra."""
     with threadpool_limits(1):
         return [
             newton(problem, phi[rows], rows, tolerance, rounds)
             if problem.parameters <= NEWTON_UP_TO
             else quasi_newton(problem, phi[rows], rows, curvature, tolerance, rounds)
-            for problem, phi, curvature in blocks
+            for problem, phi, curvature in work
         ]
 
 
@@ -89,40 +85,26 @@ Blocks = Sequence[tuple[FitProblem, Mapping[str, Array], Array]]  # problem, sta
 
 def fit_draws(blocks: Blocks, tolerance: float = 1e-6, rounds: int = 200) -> list[FitResult]:
     """Fit every draw of each block (its problem from its start, see
-    `fitting.quasi_newton`), in groups of draws on one process per core where the machine
-    has several (and can fork); one result per block."""
+    `fitting.quasi_newton`), in groups of draws shared out over the cores (`forked_map`);
+    one result per block."""
     work = [(problem, problem.free(start), curvature) for problem, start, curvature in blocks]
     draws = len(work[0][1])
     groups = draw_groups(draws)
     progress = _PROGRESS.get() if len(groups) > 1 else None  # a fit in one group is quick
-    done = 0
-    parts: dict[int, list[Progress]] = {}
-    side_by_side = (
-        len(groups) > 1 and usable_cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    fitted = [0]
+
+    def done(position: int) -> None:
+        fitted[0] += len(groups[position])
+        if progress is not None:
+            progress(fitted[0], draws)
+
+    parts = forked_map(
+        lambda rows: _fit_group(work, rows, tolerance, rounds),
+        groups,
+        done=done,
+        setup=keep_freed_memory,
     )
-    _WORK.append((work, tolerance, rounds))  # forked workers inherit it
-    try:
-        if side_by_side:
-            with ProcessPoolExecutor(
-                min(usable_cores(), len(groups)),
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=keep_freed_memory,
-            ) as pool:
-                futures = {pool.submit(_fit_group, g): i for i, g in enumerate(groups)}
-                for future in as_completed(futures):
-                    parts[futures[future]] = future.result()
-                    done += len(groups[futures[future]])
-                    if progress is not None:
-                        progress(done, draws)
-        else:
-            for i, g in enumerate(groups):
-                parts[i] = _fit_group(g)
-                done += len(g)
-                if progress is not None:
-                    progress(done, draws)
-    finally:
-        _WORK.pop()
     return [
-        joined(problem, [parts[i][b] for i in range(len(groups))], tolerance)
+        joined(problem, [part[b] for part in parts], tolerance)
         for b, (problem, _, _) in enumerate(work)
     ]

@@ -21,7 +21,7 @@ from forecast.base.fingerprint import Digests
 from forecast.fitting import fitcache
 from forecast.fitting.claimfit import impossible_conditions
 from forecast.fitting.cpt import Tables, build_tables, column_sums_ok
-from forecast.inference.compiled import engine_for, posterior
+from forecast.inference.compiled import draws_last, engine_for, posterior
 from forecast.inference.structure import Structure, structure_of
 from forecast.inference.summary import OutcomeSummary, outcome_summary
 from forecast.inputs.domain import Scenario, Study
@@ -149,12 +149,6 @@ def answer(structure: Structure, drawn: DrawnTables, queries: Sequence[Query]) -
         for i, q in enumerate(queries):
             parts[i].append(engine.posterior(last, q.target, q.given, q.do, draws_last=True))
     return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
-
-
-def draws_last(cpts: Cpts) -> Cpts:
-    """The tables with the draws moved to the last axis, (parents..., states, draws), the
-    layout the compiled engine contracts without copying."""
-    return {node: np.ascontiguousarray(np.moveaxis(t, 0, -1)) for node, t in cpts.items()}
 
 
 def check_tables(tables: Tables | Cpts) -> None:

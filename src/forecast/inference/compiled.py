@@ -227,6 +227,12 @@ class Engine:
         return result
 
 
+def draws_last(cpts: Mapping[str, Array]) -> dict[str, Array]:
+    """The tables with the draws moved to the last axis, (parents..., states, draws), the
+    layout `CompiledQuery.joint` contracts without copying (`draws_last=True`)."""
+    return {node: np.ascontiguousarray(np.moveaxis(t, 0, -1)) for node, t in cpts.items()}
+
+
 _ENGINES: dict[tuple[object, ...], Engine] = {}
 
 

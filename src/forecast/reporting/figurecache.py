@@ -6,7 +6,7 @@ the formats, every argument (arrays by their bytes, numbers by their exact repr)
 drawing code and matplotlib's version; its files are kept under that key in the report
 folder's cache. A job whose key is there is copied, not drawn: the same bytes a
 fresh drawing would give, since the files carry no timestamps. The rest are drawn in
-worker processes where the machine has the cores. Only the keys of the figures the
+worker processes where the machine has the cores (`forked_map`). Only the keys of the figures the
 report uses are kept, so the cache holds one report's figures. The cache's index lists
 the SHA-256 of every file it holds; a kept file is copied only when it is a regular file
 whose bytes match the index (an emptied or truncated figure is drawn again).
@@ -18,17 +18,15 @@ import dataclasses
 import datetime
 import hashlib
 import json
-import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from forecast.base.cores import usable_cores
 from forecast.base.errors import InputError
+from forecast.base.forked import forked_map
 from forecast.base.reading import read_bytes
 from forecast.base.records import RecordError, parse_json
 
@@ -115,14 +113,7 @@ def render_all(
                 (folder / f"{job.stem}{suffix}").write_bytes(data or b"")
         else:
             missing.append(job)
-    workers = min(len(missing), usable_cores())
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            list(pool.map(_render, missing, [folder] * len(missing)))
-    else:
-        for job in missing:
-            _render(job, folder)
+    forked_map(lambda job: _render(job, folder), missing)
     written: dict[str, str] = {}
     for job, key in zip(jobs, keys, strict=True):
         for suffix in job.suffixes:
