@@ -50,3 +50,48 @@ def test_groups_equal_one_stacked_fit(study, monkeypatch) -> None:  # type: igno
     stacked = _draws(study, monkeypatch, cores=2, groups=1)
     for node, table in grouped.cpts.items():
         assert np.abs(table - stacked.cpts[node]).max() < 1e-12, node
+
+
+def _with_stragglers(study, monkeypatch: pytest.MonkeyPatch, cores: int):  # type: ignore[no-untyped-def]
+    """40 draws in four groups, each handing on its last 3 moving draws, which go on in
+    batches of at most 4; the batches the stragglers went on in are recorded."""
+    monkeypatch.setattr(parallel, "STRAGGLERS", 3)
+    monkeypatch.setattr(parallel, "STRAGGLER_BATCH", 4)
+    batches: list[int] = []
+    real = parallel.walk
+
+    def spy(problem, start, curvature, tolerance, rounds, until=0):  # type: ignore[no-untyped-def]
+        batches.append(len(start.rows))
+        return real(problem, start, curvature, tolerance, rounds, until)
+
+    monkeypatch.setattr(parallel, "walk", spy)
+    tables = _draws(study, monkeypatch, cores=cores, groups=4)
+    return tables, batches
+
+
+def test_stragglers_gathered_from_every_group_give_the_same_draws(study, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The draws the groups leave moving go on together in batches fixed by their count,
+    whatever the cores: the same numbers on one core and on two, and each draw as in one
+    stacked fit up to rounding."""
+    two, batches = _with_stragglers(study, monkeypatch, cores=2)
+    one, _ = _with_stragglers(study, monkeypatch, cores=1)
+    assert len(batches) >= 3 and max(batches) <= 4  # the stragglers did go on, in batches
+    assert two.fit.converged and one.fit.converged
+    for node, table in two.cpts.items():
+        assert np.array_equal(table, one.cpts[node]), node
+    stacked = _draws(study, monkeypatch, cores=1, groups=1)  # one group: no stragglers
+    for node, table in two.cpts.items():
+        assert np.abs(table - stacked.cpts[node]).max() < 1e-12, node
+
+
+def test_restarting_a_poor_direction_finds_the_same_minimum(study, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A draw whose step had to be cut below `RESTART_BELOW` starts its BFGS matrix again:
+    a different path to the same fit."""
+    from forecast.fitting import solver
+
+    restarted = _draws(study, monkeypatch, cores=1, groups=1)
+    monkeypatch.setattr(solver, "RESTART_BELOW", 0.0)  # never restart
+    plain = _draws(study, monkeypatch, cores=1, groups=1)
+    assert restarted.fit.converged and plain.fit.converged
+    for node, table in restarted.cpts.items():
+        assert np.abs(table - plain.cpts[node]).max() < 1e-6, node

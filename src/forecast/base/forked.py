@@ -38,19 +38,20 @@ def _run(position: int) -> Any:
 def forked_map(
     task: Callable[[T], R],
     items: Sequence[T],
-    done: Callable[[int], None] | None = None,
+    done: Callable[[int, R], None] | None = None,
     setup: Callable[[], None] | None = None,
 ) -> list[R]:
     """[task(item) for item in items], the items shared out over the machine's cores.
-    `done` hears each item's position as its task finishes (in the order they finish);
+    `done` hears each item's position and result as its task finishes (in the order they
+    finish);
     `setup` runs first in each child process."""
-    heard = done if done is not None else (lambda _: None)
+    heard = done if done is not None else (lambda position, result: None)
     workers = min(usable_cores(), len(items))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         out = []
         for position, item in enumerate(items):
             out.append(task(item))
-            heard(position)
+            heard(position, out[-1])
         return out
     _TASKS.append(lambda position: task(items[position]))
     try:
@@ -62,7 +63,7 @@ def forked_map(
             futures = {pool.submit(_run, position): position for position in range(len(items))}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
-                heard(futures[future])
+                heard(futures[future], results[futures[future]])
         return [results[position] for position in range(len(items))]
     finally:
         _TASKS.pop()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 
@@ -22,11 +23,21 @@ from threadpoolctl import threadpool_limits
 from forecast.base.arrays import Array
 from forecast.base.forked import forked_map
 from forecast.fitting.problem import FitProblem, Index
-from forecast.fitting.solver import FitResult, Progress, joined, newton, quasi_newton
+from forecast.fitting.solver import (
+    FitResult,
+    Progress,
+    Walk,
+    newton,
+    quasi_newton,
+    result_of,
+    walk,
+)
 
 NEWTON_UP_TO = 8  # a block with this many parameters at most takes Newton steps
 GROUP_DRAWS = 625  # draws per group, from SPLIT_FROM draws on (5,000 draws: 8 groups)
 SPLIT_FROM = 512  # draws from which the fit is split into groups
+STRAGGLERS = 32  # a group's draws still moving that it leaves to go on with other groups'
+STRAGGLER_BATCH = 128  # the stragglers of all groups go on in batches of this many at most
 DrawProgress = Callable[[int, int], None]  # draws fitted so far, and in all
 _PROGRESS: ContextVar[DrawProgress | None] = ContextVar("draw_progress", default=None)
 Work = tuple[FitProblem, Array, Array]  # a block's problem, free starts and curvature
@@ -63,13 +74,16 @@ def keep_freed_memory() -> None:
     mallopt(M_TRIM_THRESHOLD, ctypes.c_int(KEEP_FREED))
 
 
-def _fit_group(work: Sequence[Work], rows: Index, tolerance: float, rounds: int) -> list[Progress]:
-    """The draws `rows` of every block of the fit, one thread of linear algebra."""
+def _fit_group(
+    work: Sequence[Work], rows: Index, tolerance: float, rounds: int, until: int
+) -> list[Progress]:
+    """The draws `rows` of every block of the fit, one thread of linear algebra; each
+    quasi-Newton block stops once at most `until` of its draws are still moving."""
     with threadpool_limits(1):
         return [
             newton(problem, phi[rows], rows, tolerance, rounds)
             if problem.parameters <= NEWTON_UP_TO
-            else quasi_newton(problem, phi[rows], rows, curvature, tolerance, rounds)
+            else quasi_newton(problem, phi[rows], rows, curvature, tolerance, rounds, until)
             for problem, phi, curvature in work
         ]
 
@@ -86,25 +100,107 @@ Blocks = Sequence[tuple[FitProblem, Mapping[str, Array], Array]]  # problem, sta
 def fit_draws(blocks: Blocks, tolerance: float = 1e-6, rounds: int = 200) -> list[FitResult]:
     """Fit every draw of each block (its problem from its start, see
     `fitting.quasi_newton`), in groups of draws shared out over the cores (`forked_map`);
-    one result per block."""
+    one result per block. Where there are several groups, each group stops once at most
+    `STRAGGLERS` of a block's draws are still moving, and those of every group go on
+    together (`_stragglers`): a round costs nearly as much for ten draws as for a hundred."""
     work = [(problem, problem.free(start), curvature) for problem, start, curvature in blocks]
     draws = len(work[0][1])
     groups = draw_groups(draws)
     progress = _PROGRESS.get() if len(groups) > 1 else None  # a fit in one group is quick
+    until = STRAGGLERS if len(groups) > 1 else 0
     fitted = [0]
 
-    def done(position: int) -> None:
-        fitted[0] += len(groups[position])
-        if progress is not None:
+    def tell(count: int) -> None:
+        fitted[0] += count
+        if progress is not None and count:
             progress(fitted[0], draws)
 
+    def done(position: int, part: list[Progress]) -> None:
+        tell(len(groups[position]) - max(len(p.moving) for p in part))
+
     parts = forked_map(
-        lambda rows: _fit_group(work, rows, tolerance, rounds),
+        lambda rows: _fit_group(work, rows, tolerance, rounds, until),
         groups,
         done=done,
         setup=keep_freed_memory,
     )
-    return [
-        joined(problem, [part[b] for part in parts], tolerance)
-        for b, (problem, _, _) in enumerate(work)
+    results = [
+        _stragglers(problem, curvature, [part[b] for part in parts], groups, tolerance, rounds)
+        for b, (problem, _, curvature) in enumerate(work)
     ]
+    tell(draws - fitted[0])
+    return results
+
+
+def _stragglers(
+    problem: FitProblem,
+    curvature: Array,
+    parts: Sequence[Progress],
+    groups: Sequence[Index],
+    tolerance: float,
+    rounds: int,
+) -> FitResult:
+    """One block's result from its groups' progress. The draws the groups left moving are
+    gathered in draw order and go on in batches of at most `STRAGGLER_BATCH` side by side
+    over the cores, each batch until at most `STRAGGLERS` of its draws are still moving;
+    those are gathered again, until one batch holds them all and finishes them. Every
+    batch is fixed by the draws' count and progress alone, never by the cores."""
+    phi = np.concatenate([p.free for p in parts])
+    loss = np.concatenate([p.loss for p in parts])
+    grad = np.concatenate([p.grad for p in parts])
+    most = max(p.rounds for p in parts)
+    rows = np.concatenate([group[p.moving] for group, p in zip(groups, parts, strict=True)])
+    taken = np.concatenate([_taken(p) for p in parts])
+    inverse = np.concatenate([_inverses(p, phi.shape[1]) for p in parts])
+    while len(rows):
+        batches = np.array_split(np.arange(len(rows)), -(-len(rows) // STRAGGLER_BATCH))
+        start = Walk(phi[rows], rows, loss[rows], grad[rows], inverse, taken)
+        # several batches hand on their stragglers again; one, or batches too small to
+        # leave any behind, finish theirs (so that every pass moves on)
+        several = len(batches) > 1 and min(len(b) for b in batches) > STRAGGLERS
+        until = STRAGGLERS if several else 0
+        outs = forked_map(
+            functools.partial(_go_on, problem, curvature, start, tolerance, rounds, until),
+            batches,
+        )
+        for batch, out in zip(batches, outs, strict=True):
+            phi[rows[batch]], loss[rows[batch]], grad[rows[batch]] = out.free, out.loss, out.grad
+            most = max(most, out.rounds)
+        rows = np.concatenate([rows[b][out.moving] for b, out in zip(batches, outs, strict=True)])
+        taken = np.concatenate([_taken(out) for out in outs])
+        inverse = np.concatenate([_inverses(out, phi.shape[1]) for out in outs])
+    return result_of(problem, phi, loss, grad, most, tolerance)
+
+
+def _go_on(
+    problem: FitProblem,
+    curvature: Array,
+    pooled: Walk,
+    tolerance: float,
+    rounds: int,
+    until: int,
+    batch: Index,
+) -> Progress:
+    """The draws `batch` of the `pooled` stragglers go on, until at most `until` of them
+    are still moving."""
+    start = Walk(
+        pooled.free[batch],
+        pooled.rows[batch],
+        pooled.loss[batch],
+        pooled.grad[batch],
+        pooled.inverse[batch],
+        pooled.taken[batch],
+    )
+    return walk(problem, start, curvature, tolerance, rounds, until)
+
+
+def _taken(progress: Progress) -> Index:
+    """The rounds taken by the draws `progress` left moving."""
+    if progress.taken is None:
+        return np.zeros(0, dtype=np.intp)
+    return progress.taken[progress.moving]
+
+
+def _inverses(progress: Progress, size: int) -> Array:
+    """The inverse Hessians of the draws `progress` left moving, (moving, P, P)."""
+    return progress.inverse if progress.inverse is not None else np.zeros((0, size, size))

@@ -9,6 +9,7 @@ minimum of a parabola through what it has seen.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from forecast.fitting.problem import TINY, FitProblem, Index, free_parameters
 
 STEP = 1e-6  # the difference step of the Hessians, in logits
 MAX_STEP = 1.0  # largest change of one logit in one step (a trust region)
+RESTART_BELOW = 1e-4  # a step cut below this fraction restarts the draw's BFGS matrix
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def _inverse(hessian: Array, damping: Array | float) -> Array:
     return out
 
 
-def _result(
+def result_of(
     problem: FitProblem, phi: Array, loss: Array, grad: Array, rounds: int, tol: float
 ) -> FitResult:
     worst = float(np.abs(grad).max()) if grad.size else 0.0
@@ -91,7 +93,7 @@ def fit(
     Meant for few draws (the point fit) or few parameters."""
     phi = problem.free(start)
     done = newton(problem, phi, np.arange(phi.shape[0]), tolerance, rounds)
-    return _result(problem, done.free, done.loss, done.grad, done.rounds, tolerance)
+    return result_of(problem, done.free, done.loss, done.grad, done.rounds, tolerance)
 
 
 def newton(
@@ -120,14 +122,36 @@ def newton(
     return Progress(phi, loss, grad, done)
 
 
+def _none() -> Index:
+    return np.zeros(0, dtype=np.intp)
+
+
 @dataclass(frozen=True)
 class Progress:
-    """Where a quasi-Newton run left some draws: their parameters, losses and gradients."""
+    """Where a quasi-Newton run left some draws: their parameters, losses and gradients,
+    and, for a run stopped while some draws were still moving (`quasi_newton`'s `until`),
+    which they are, their inverse Hessians and each draw's rounds taken (`Walk`)."""
 
     free: Array  # (draws, P)
     loss: Array  # (draws,)
     grad: Array  # (draws, P)
     rounds: int
+    moving: Index = dataclasses.field(default_factory=_none)  # positions still moving
+    inverse: Array | None = None  # (moving, P, P) their inverse Hessians
+    taken: Index | None = None  # (draws,) rounds each draw has taken
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Draws part-way through their quasi-Newton run, in any grouping: everything their
+    next rounds need (each draw's path depends on its own row alone)."""
+
+    free: Array  # (draws, P)
+    rows: Index  # each draw's row of the problem
+    loss: Array
+    grad: Array
+    inverse: Array  # (draws, P, P)
+    taken: Index  # (draws,) rounds taken
 
 
 def quasi_newton(
@@ -137,28 +161,61 @@ def quasi_newton(
     curvature: Array,
     tolerance: float = 1e-6,
     rounds: int = 200,
+    until: int = 0,
 ) -> Progress:
     """Minimise the losses of the draws `rows` (starting at `phi`, one row each) at once by
     quasi-Newton (BFGS) steps: each draw's first inverse Hessian comes from `curvature`
     (every term's Hessian at the point fit, per unit weight) weighted by the draw's own term
     weights, and is updated from its own steps, so a round costs one evaluation of the draws
-    still moving. Each draw's path depends on nothing but its own terms."""
-    phi = phi.copy()
+    still moving. Each draw's path depends on nothing but its own terms. With `until`, the
+    run stops as soon as at most that many draws are still moving (`Progress.moving`), so
+    that they can go on with others (`walk`)."""
     loss, grad = problem.evaluate(phi, rows)
+    taken = np.zeros(len(rows), dtype=np.intp)
+    start = Walk(phi.copy(), rows, loss, grad, first_inverses(problem, rows, curvature), taken)
+    return walk(problem, start, curvature, tolerance, rounds, until)
+
+
+def first_inverses(problem: FitProblem, rows: Index, curvature: Array) -> Array:
+    """Each draw's first inverse Hessian (draws, P, P): `curvature` (every term's Hessian
+    at the point fit, per unit weight) weighted by the draw's own term weights; the
+    identity without curvature."""
+    if not len(curvature):
+        return np.broadcast_to(np.eye(problem.parameters), (len(rows), *curvature.shape[1:])).copy()
+    hessian = np.einsum("dt,tpq->dpq", problem.terms.weights(problem.draws)[rows], curvature)
+    return _inverse(hessian, 1e-6)
+
+
+def walk(
+    problem: FitProblem,
+    start: Walk,
+    curvature: Array,
+    tolerance: float,
+    rounds: int,
+    until: int = 0,
+) -> Progress:
+    """`quasi_newton`'s rounds from `start` (changed in place), each draw until its largest
+    gradient component is below `tolerance` or it has taken `rounds` rounds; with `until`,
+    only until at most that many draws are still moving. A draw whose step had to be cut
+    below `RESTART_BELOW` of its length takes its first inverse Hessian again
+    (`first_inverses`)."""
+    phi, rows, loss, grad, inverse, taken = (
+        start.free,
+        start.rows,
+        start.loss,
+        start.grad,
+        start.inverse,
+        start.taken,
+    )
     size = phi.shape[1]
-    if len(curvature):
-        hessian = np.einsum("dt,tpq->dpq", problem.terms.weights(problem.draws)[rows], curvature)
-        inverse = _inverse(hessian, 1e-6)
-    else:
-        inverse = np.broadcast_to(np.eye(size), (len(rows), size, size)).copy()
     live = np.arange(len(rows))  # the draws still moving; `inverse` holds theirs only
-    done = 0
-    for done in range(rounds):  # noqa: B007 (the count is reported)
-        moving = np.abs(grad[live]).max(axis=1) > tolerance
+    while True:
+        moving = (np.abs(grad[live]).max(axis=1) > tolerance) & (taken[live] < rounds)
         if not moving.all():  # finished draws never move again: drop them for good
             live, inverse = live[moving], inverse[moving]
-        if not live.size:
+        if not live.size or live.size <= until:
             break
+        taken[live] += 1
         step = -(inverse @ grad[live][:, :, None])[:, :, 0]
         descent = (step * grad[live]).sum(axis=1) < 0
         step[~descent] = -grad[live][~descent]  # a lost direction: fall back to the gradient
@@ -166,7 +223,7 @@ def quasi_newton(
         largest = np.abs(step).max(axis=1, keepdims=True)
         step *= np.minimum(1.0, MAX_STEP / np.maximum(largest, TINY))
         old_phi, old_grad = phi[live], grad[live]
-        _line_search(problem, phi, rows, loss, grad, live, step)
+        alpha = _line_search(problem, phi, rows, loss, grad, live, step)
         s_vec, y_vec = phi[live] - old_phi, grad[live] - old_grad
         curv = (s_vec * y_vec).sum(axis=1)
         ok = curv > 1e-12 * np.linalg.norm(s_vec, axis=1) * np.linalg.norm(y_vec, axis=1)
@@ -176,7 +233,11 @@ def quasi_newton(
             some = inverse[ok]
             _bfgs_update(some, s_vec[ok], y_vec[ok], curv[ok])
             inverse[ok] = some
-    return Progress(phi, loss, grad, done)
+        lost = alpha < RESTART_BELOW  # the direction is poor: start its curvature again
+        if lost.any():
+            inverse[lost] = first_inverses(problem, rows[live[lost]], curvature)
+    most = int(taken.max()) if taken.size else 0
+    return Progress(phi, loss, grad, most, live, inverse, taken)
 
 
 def _bfgs_update(inverse: Array, s_vec: Array, y_vec: Array, curv: Array) -> None:
@@ -189,14 +250,6 @@ def _bfgs_update(inverse: Array, s_vec: Array, y_vec: Array, curv: Array) -> Non
     towards = scale[:, None] * s_vec - rho[:, None] * hy
     inverse += s_vec[:, :, None] * towards[:, None, :]
     inverse -= rho[:, None, None] * hy[:, :, None] * s_vec[:, None, :]
-
-
-def joined(problem: FitProblem, parts: Sequence[Progress], tolerance: float) -> FitResult:
-    """One result from the progress of consecutive groups of draws."""
-    phi = np.concatenate([p.free for p in parts])
-    loss = np.concatenate([p.loss for p in parts])
-    grad = np.concatenate([p.grad for p in parts])
-    return _result(problem, phi, loss, grad, max(p.rounds for p in parts), tolerance)
 
 
 def _backtracked(alpha: Array, slope: Array, rise: Array) -> Array:
