@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from forecast.cli import main
+from forecast.fitting.parallel import STRAGGLERS
 
 FAST = ["--draws", "500"]
 
@@ -202,11 +203,13 @@ def test_run_shows_the_point_answer_first_then_the_draws_as_they_are_fitted(
     lines = done.stderr.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("the point network"))
     progress = [i for i, line in enumerate(lines) if "draws fitted:" in line]
-    # three groups (434, 433, 433 draws), done in whichever order the two workers finish
+    # three groups (434, 433, 433 draws), done in whichever order the two workers finish,
+    # each but for the draws it hands on still moving (at most STRAGGLERS), which follow
     counts = [lines[i].split(": ")[1] for i in progress]
-    assert counts[0] in ("433 of 1300", "434 of 1300")
-    assert counts[1] in ("866 of 1300", "867 of 1300")
-    assert counts[2] == "1300 of 1300"
+    assert all(c.endswith(" of 1300") for c in counts) and counts[-1] == "1300 of 1300"
+    fitted = [int(c.split()[0]) for c in counts]
+    assert 433 - STRAGGLERS <= fitted[0] <= 434 and len(fitted) in (3, 4)
+    assert 866 - 2 * STRAGGLERS <= fitted[1] <= 867 and fitted == sorted(set(fitted))
     assert first < progress[0]
     doc = json.loads(forecast(workspace, "run", "--draws", "1300", "--json").stdout)
     for sc in doc["scenarios"]:
