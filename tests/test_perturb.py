@@ -66,7 +66,11 @@ def test_mean_and_spread_are_the_dirichlets(
     variance = point * (1 - point) / (concentration + 1)
     error = np.sqrt(variance / draws)
     assert np.all(np.abs(drawn.mean(axis=1) - point) < 6 * error)
-    np.testing.assert_allclose(drawn.var(axis=1), variance, rtol=0.2)
+    # the sample variance's own standard error, from the draws' fourth central moment
+    # (a small state's variance is estimated far less precisely than a fixed 20 %)
+    centred = drawn - drawn.mean(axis=1, keepdims=True)
+    spread = np.sqrt(np.maximum((centred**4).mean(axis=1) - drawn.var(axis=1) ** 2, 0) / draws)
+    assert np.all(np.abs(drawn.var(axis=1) - variance) < 6 * spread)
 
 
 def _forecast(*args: str) -> subprocess.CompletedProcess[str]:
