@@ -116,7 +116,7 @@ def fit_draws(blocks: Blocks, tolerance: float = 1e-6, rounds: int = 200) -> lis
             progress(fitted[0], draws)
 
     def done(position: int, part: list[Progress]) -> None:
-        tell(len(groups[position]) - max(len(p.moving) for p in part))
+        tell(len(groups[position]) - max(p.moving for p in part))
 
     parts = forked_map(
         lambda rows: _fit_group(work, rows, tolerance, rounds, until),
@@ -125,7 +125,7 @@ def fit_draws(blocks: Blocks, tolerance: float = 1e-6, rounds: int = 200) -> lis
         setup=keep_freed_memory,
     )
     results = [
-        _stragglers(problem, curvature, [part[b] for part in parts], groups, tolerance, rounds)
+        _stragglers(problem, curvature, [part[b] for part in parts], tolerance, rounds)
         for b, (problem, _, curvature) in enumerate(work)
     ]
     tell(draws - fitted[0])
@@ -136,7 +136,6 @@ def _stragglers(
     problem: FitProblem,
     curvature: Array,
     parts: Sequence[Progress],
-    groups: Sequence[Index],
     tolerance: float,
     rounds: int,
 ) -> FitResult:
@@ -145,62 +144,31 @@ def _stragglers(
     over the cores, each batch until at most `STRAGGLERS` of its draws are still moving;
     those are gathered again, until one batch holds them all and finishes them. Every
     batch is fixed by the draws' count and progress alone, never by the cores."""
-    phi = np.concatenate([p.free for p in parts])
+    phi = np.concatenate([p.free for p in parts])  # the groups are consecutive draws
     loss = np.concatenate([p.loss for p in parts])
     grad = np.concatenate([p.grad for p in parts])
     most = max(p.rounds for p in parts)
-    rows = np.concatenate([group[p.moving] for group, p in zip(groups, parts, strict=True)])
-    taken = np.concatenate([_taken(p) for p in parts])
-    inverse = np.concatenate([_inverses(p, phi.shape[1]) for p in parts])
-    while len(rows):
-        batches = np.array_split(np.arange(len(rows)), -(-len(rows) // STRAGGLER_BATCH))
-        start = Walk(phi[rows], rows, loss[rows], grad[rows], inverse, taken)
+    left = [p.left for p in parts if p.left is not None]
+    while left:
+        pooled = Walk.joined(left)
+        batches = np.array_split(
+            np.arange(len(pooled.rows)), -(-len(pooled.rows) // STRAGGLER_BATCH)
+        )
         # several batches hand on their stragglers again; one, or batches too small to
         # leave any behind, finish theirs (so that every pass moves on)
         several = len(batches) > 1 and min(len(b) for b in batches) > STRAGGLERS
-        until = STRAGGLERS if several else 0
-        outs = forked_map(
-            functools.partial(_go_on, problem, curvature, start, tolerance, rounds, until),
-            batches,
+        walks = [pooled.part(b) for b in batches]
+        go_on = functools.partial(
+            walk,
+            problem,
+            curvature=curvature,
+            tolerance=tolerance,
+            rounds=rounds,
+            until=STRAGGLERS if several else 0,
         )
-        for batch, out in zip(batches, outs, strict=True):
-            phi[rows[batch]], loss[rows[batch]], grad[rows[batch]] = out.free, out.loss, out.grad
+        outs = forked_map(go_on, walks)
+        for start, out in zip(walks, outs, strict=True):
+            phi[start.rows], loss[start.rows], grad[start.rows] = out.free, out.loss, out.grad
             most = max(most, out.rounds)
-        rows = np.concatenate([rows[b][out.moving] for b, out in zip(batches, outs, strict=True)])
-        taken = np.concatenate([_taken(out) for out in outs])
-        inverse = np.concatenate([_inverses(out, phi.shape[1]) for out in outs])
+        left = [out.left for out in outs if out.left is not None]
     return result_of(problem, phi, loss, grad, most, tolerance)
-
-
-def _go_on(
-    problem: FitProblem,
-    curvature: Array,
-    pooled: Walk,
-    tolerance: float,
-    rounds: int,
-    until: int,
-    batch: Index,
-) -> Progress:
-    """The draws `batch` of the `pooled` stragglers go on, until at most `until` of them
-    are still moving."""
-    start = Walk(
-        pooled.free[batch],
-        pooled.rows[batch],
-        pooled.loss[batch],
-        pooled.grad[batch],
-        pooled.inverse[batch],
-        pooled.taken[batch],
-    )
-    return walk(problem, start, curvature, tolerance, rounds, until)
-
-
-def _taken(progress: Progress) -> Index:
-    """The rounds taken by the draws `progress` left moving."""
-    if progress.taken is None:
-        return np.zeros(0, dtype=np.intp)
-    return progress.taken[progress.moving]
-
-
-def _inverses(progress: Progress, size: int) -> Array:
-    """The inverse Hessians of the draws `progress` left moving, (moving, P, P)."""
-    return progress.inverse if progress.inverse is not None else np.zeros((0, size, size))

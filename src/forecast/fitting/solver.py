@@ -122,25 +122,6 @@ def newton(
     return Progress(phi, loss, grad, done)
 
 
-def _none() -> Index:
-    return np.zeros(0, dtype=np.intp)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where a quasi-Newton run left some draws: their parameters, losses and gradients,
-    and, for a run stopped while some draws were still moving (`quasi_newton`'s `until`),
-    which they are, their inverse Hessians and each draw's rounds taken (`Walk`)."""
-
-    free: Array  # (draws, P)
-    loss: Array  # (draws,)
-    grad: Array  # (draws, P)
-    rounds: int
-    moving: Index = dataclasses.field(default_factory=_none)  # positions still moving
-    inverse: Array | None = None  # (moving, P, P) their inverse Hessians
-    taken: Index | None = None  # (draws,) rounds each draw has taken
-
-
 @dataclass(frozen=True)
 class Walk:
     """Draws part-way through their quasi-Newton run, in any grouping: everything their
@@ -152,6 +133,34 @@ class Walk:
     grad: Array
     inverse: Array  # (draws, P, P)
     taken: Index  # (draws,) rounds taken
+
+    def part(self, at: Index) -> Walk:
+        """The draws at positions `at`."""
+        return Walk(*(getattr(self, f.name)[at] for f in dataclasses.fields(self)))
+
+    @staticmethod
+    def joined(walks: Sequence[Walk]) -> Walk:
+        """The draws of `walks`, one after the other."""
+        fields = dataclasses.fields(Walk)
+        return Walk(*(np.concatenate([getattr(w, f.name) for w in walks]) for f in fields))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a quasi-Newton run left some draws: their parameters, losses and gradients,
+    and, for a run stopped while some draws were still moving (`quasi_newton`'s `until`),
+    those draws' walk to go on with (`left`)."""
+
+    free: Array  # (draws, P)
+    loss: Array  # (draws,)
+    grad: Array  # (draws, P)
+    rounds: int
+    left: Walk | None = None
+
+    @property
+    def moving(self) -> int:
+        """How many draws are still moving."""
+        return 0 if self.left is None else len(self.left.rows)
 
 
 def quasi_newton(
@@ -180,8 +189,9 @@ def first_inverses(problem: FitProblem, rows: Index, curvature: Array) -> Array:
     """Each draw's first inverse Hessian (draws, P, P): `curvature` (every term's Hessian
     at the point fit, per unit weight) weighted by the draw's own term weights; the
     identity without curvature."""
+    size = problem.parameters
     if not len(curvature):
-        return np.broadcast_to(np.eye(problem.parameters), (len(rows), *curvature.shape[1:])).copy()
+        return np.broadcast_to(np.eye(size), (len(rows), size, size)).copy()
     hessian = np.einsum("dt,tpq->dpq", problem.terms.weights(problem.draws)[rows], curvature)
     return _inverse(hessian, 1e-6)
 
@@ -237,7 +247,8 @@ def walk(
         if lost.any():
             inverse[lost] = first_inverses(problem, rows[live[lost]], curvature)
     most = int(taken.max()) if taken.size else 0
-    return Progress(phi, loss, grad, most, live, inverse, taken)
+    left = Walk(phi[live], rows[live], loss[live], grad[live], inverse, taken[live])
+    return Progress(phi, loss, grad, most, left if live.size else None)
 
 
 def _bfgs_update(inverse: Array, s_vec: Array, y_vec: Array, curv: Array) -> None:
