@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.stats import norm
 
-from forecast.inference.summary import quantile_error
+from forecast.inference.summary import quantile_error, sorted_quantile, summarise
 
 
 @pytest.mark.parametrize("q", [0.05, 0.95])
@@ -31,3 +33,23 @@ def test_replicated_runs_scatter_as_much_as_the_error_says() -> None:
     ends = [np.quantile(rng.beta(2, 8, 5_000), 0.05) for _ in range(400)]
     estimate = quantile_error(rng.beta(2, 8, (5_000, 1)), 0.05)[0]
     assert estimate == pytest.approx(np.std(ends), rel=0.25)
+
+
+@given(
+    draws=st.integers(1, 300),
+    q=st.one_of(st.sampled_from([0.0, 0.05, 0.5, 0.95, 1.0]), st.floats(0.0, 1.0)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_the_quantile_from_sorted_draws_is_numpys_to_the_bit(
+    draws: int, q: float, seed: int
+) -> None:
+    samples = np.random.default_rng(seed).dirichlet([0.3, 2.0, 5.0], size=draws)
+    ordered = np.sort(samples.T, axis=-1)
+    assert np.array_equal(sorted_quantile(ordered, q), np.quantile(samples, q, axis=0))
+
+
+def test_the_summary_keeps_numpys_quantiles_to_the_bit() -> None:
+    samples = np.random.default_rng(5).dirichlet([1.0, 3.0, 0.5], size=5_000)
+    stats = summarise(samples)
+    low, high = np.quantile(samples, [0.05, 0.95], axis=0)
+    assert np.array_equal(stats["p05"], low) and np.array_equal(stats["p95"], high)

@@ -3,6 +3,7 @@ stable number format shared by every output."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TypedDict
 
@@ -36,10 +37,39 @@ def without_errors(summary: StateSummary) -> dict[str, float]:
 
 def summarise(samples: Array, quantiles: Sequence[float] = (0.05, 0.95)) -> dict[str, Array]:
     """Mean and quantiles over the draw axis of (draws, states) samples."""
+    return _summarise_sorted(samples, _sorted_rows(samples), quantiles)
+
+
+def _summarise_sorted(
+    samples: Array, ordered: Array, quantiles: Sequence[float]
+) -> dict[str, Array]:
     out = {"mean": samples.mean(axis=0)}
-    values = np.quantile(samples, list(quantiles), axis=0)  # one partition for all of them
-    for q, value in zip(quantiles, values, strict=True):
-        out[f"p{round(q * 100):02d}"] = value
+    for q in quantiles:
+        out[f"p{round(q * 100):02d}"] = sorted_quantile(ordered, q)
+    return out
+
+
+def _sorted_rows(samples: Array) -> Array:
+    """Each state's draws sorted, one row per state: (states, draws). A row is sorted
+    along its contiguous axis, where numpy's vectorised sort runs several times faster
+    than the partial sorts of `np.quantile` (one per quantile and state)."""
+    return np.sort(samples.T, axis=-1)
+
+
+def sorted_quantile(ordered: Array, q: float) -> Array:
+    """The q-quantile of each row of rows sorted along their last axis, equal to the bit
+    to `np.quantile`'s default ("linear") method: position (n - 1) q, between the two
+    order statistics either side, interpolated the way numpy does it (from the upper one
+    when the weight is at least one half)."""
+    n = ordered.shape[-1]
+    position = (n - 1) * q
+    if position >= n - 1:
+        return ordered[..., -1].copy()
+    below = max(0, math.floor(position))
+    weight = position - below
+    low, high = ordered[..., below], ordered[..., below + 1]
+    step = high - low
+    out: Array = high - step * (1 - weight) if weight >= 0.5 else low + step * weight
     return out
 
 
@@ -54,15 +84,15 @@ def quantile_error(samples: Array, q: float) -> Array:
     deviation sqrt(n q (1 - q)); a window of two of them either side makes the estimate's
     own noise about 1.4 times smaller than a window of one, at a bias that is negligible
     where the quantile function is smooth."""
-    return _error_of_sorted(np.sort(samples, axis=0), q)
+    return _error_of_sorted(_sorted_rows(samples), q)
 
 
 def _error_of_sorted(ordered: Array, q: float) -> Array:
-    """`quantile_error` from the draws already sorted along the draw axis."""
-    n = ordered.shape[0]
+    """`quantile_error` from the draws already sorted, one row per state."""
+    n = ordered.shape[-1]
     spread = ERROR_WINDOW * np.sqrt(n * q * (1.0 - q))
-    low = ordered[max(0, int(np.floor(n * q - spread)))]
-    high = ordered[min(n - 1, int(np.ceil(n * q + spread)))]
+    low = ordered[..., max(0, int(np.floor(n * q - spread)))]
+    high = ordered[..., min(n - 1, int(np.ceil(n * q + spread)))]
     out: Array = (high - low) / (2.0 * ERROR_WINDOW)
     return out
 
@@ -75,8 +105,8 @@ def number(value: float) -> float:
 def outcome_summary(states: Sequence[str], point: Array, samples: Array) -> OutcomeSummary:
     """{state: {point, mean, p05, p95, p05_error, p95_error}} for one query; the errors are
     the Monte Carlo standard errors of the interval's ends."""
-    stats = summarise(samples)
-    ordered = np.sort(samples, axis=0)  # one sort for both ends' errors
+    ordered = _sorted_rows(samples)  # one sort for the interval and both ends' errors
+    stats = _summarise_sorted(samples, ordered, (0.05, 0.95))
     low, high = _error_of_sorted(ordered, 0.05), _error_of_sorted(ordered, 0.95)
     return {
         state: {
