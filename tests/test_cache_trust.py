@@ -4,6 +4,7 @@ the command still answers as if nothing had been kept."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -86,7 +87,7 @@ def test_a_planted_pickle_is_never_run(mini: Path, tmp_path: Path) -> None:
     marker = tmp_path / "marker"
     payload = pickle.dumps(_Payload(marker))
     study = _kept(mini, "study-*.json")
-    fit = _kept(mini, "fit-*.npz")
+    fit = _kept(mini, "fit-*.tables")
     for path in (study, study.with_suffix(".pickle"), fit):
         path.write_bytes(payload)  # under every name a cache file has, or had
     _forge(study, "study", study.stem[6:], payload)  # even sealed as the tool would
@@ -101,7 +102,7 @@ def test_a_planted_pickle_is_never_run(mini: Path, tmp_path: Path) -> None:
 def test_a_damaged_or_edited_fit_is_fitted_again(mini: Path, damage: str) -> None:
     cold = _forecast(mini, "query", "--given", "flood=yes", "--json")
     assert cold.returncode == 0, cold.stderr
-    fit = _kept(mini, "fit-*.npz")
+    fit = _kept(mini, "fit-*.tables")
     data = bytearray(fit.read_bytes())
     if damage == "truncated":
         data = data[: len(data) // 2]
@@ -123,48 +124,73 @@ def test_a_damaged_or_edited_fit_is_fitted_again(mini: Path, damage: str) -> Non
         fit.write_bytes(bytes(data))
 
 
-def _reverse_last_table(npz: bytes) -> bytes:
-    import io
-
-    with np.load(io.BytesIO(npz), allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
+def _reverse_last_table(body: bytes) -> bytes:
+    meta, arrays = fitcache.decode_fit(body)
     last = max((n for n in arrays if n.startswith("d")), key=lambda n: int(n[1:]))
-    arrays[last] = arrays[last][..., ::-1].copy()
-    out = io.BytesIO()
-    np.savez(out, **arrays)
-    return out.getvalue()
+    arrays[last] = arrays[last][..., ::-1, :]  # the states' axis (the draws come last)
+    return fitcache.encode_fit(meta, arrays)
 
 
 @pytest.mark.parametrize("poison", ["nan", "negative", "wrong shape", "cycle"])
 def test_a_sealed_fit_outside_its_ranges_is_refused(mini: Path, poison: str) -> None:
     """Even a file sealed with this user's secret is checked: finite tables in [0, 1],
     columns summing to one, shapes from the network, parents without a cycle."""
-    import io
-    import json
-
     assert _forecast(mini, "run").returncode == 0
-    fit = _kept(mini, "fit-*.npz")
+    fit = _kept(mini, "fit-*.tables")
     key = fit.stem[4:]
     body = fit.read_bytes().partition(b"\n")[2]
-    with np.load(io.BytesIO(body), allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    meta = json.loads(str(arrays["meta"]))
+    meta, arrays = fitcache.decode_fit(body)
     if poison == "nan":
         arrays["d0"] = np.full_like(arrays["d0"], np.nan)
     elif poison == "negative":
         arrays["p0"] = arrays["p0"] * np.array([-1.0, 3.0])[: arrays["p0"].shape[-1]]
     elif poison == "wrong shape":
-        arrays["d0"] = arrays["d0"][:10]
+        arrays["d0"] = arrays["d0"][..., :10]
     else:
         meta["parents"][0] = [meta["nodes"][-1]]
-        arrays["meta"] = np.array(json.dumps(meta))
-    out = io.BytesIO()
-    np.savez(out, **arrays)
-    _forge(fit, "fit", key, out.getvalue())
+    _forge(fit, "fit", key, fitcache.encode_fit(meta, arrays))
     result = _forecast(mini, "query", "--given", "flood=yes")
     assert result.returncode == 0, result.stderr
     assert f"{fit.name} is not used" in result.stderr
     assert "nan" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["d0", [2, 3], 1 << 20],  # past the end
+        ["d0", [2, 3], -64],  # before the start
+        ["d0", [2, 3], 4],  # not on a float's boundary
+        ["d0", [2, -3], 0],  # a negative length
+        ["d0", [2, 3.0], 0],  # a length that is not a whole number
+        ["d0", [1 << 40, 1 << 30], 0],  # more values than the file holds
+    ],
+)
+def test_a_fit_file_whose_header_lies_about_its_arrays_is_refused(entry: list[Any]) -> None:
+    payload = bytearray(fitcache.encode_fit({}, {"d0": np.full((2, 3), 0.5)}))
+    size = int.from_bytes(payload[:8], "little")
+    head = json.dumps({"meta": {}, "arrays": [entry]}).encode().ljust(size)
+    payload[8 : 8 + size] = head[:size]
+    with pytest.raises(RecordError):
+        fitcache.decode_fit(bytes(payload))
+
+
+def test_kept_tables_are_read_in_place_on_aligned_memory(tmp_path: Path) -> None:
+    folder = CacheFolder(tmp_path, fitcache.FOLDER)
+    rng = np.random.default_rng(1)
+    for i, draws in enumerate((7, 70, 2_000)):  # envelopes whose headers differ in length
+        key = f"{i}" * 32
+        tables = {"p0": np.full((1, 2), 0.5), "d0": rng.random((3, 2, draws))}
+        name = f"fit-{key}.tables"
+        assert folder.write(name, "fit", key, fitcache.encode_fit({"n": "x" * i}, tables))
+        payload = folder.read(name, "fit", key, 1 << 20)
+        assert payload is not None
+        meta, arrays = fitcache.decode_fit(payload)
+        assert meta == {"n": "x" * i}
+        for n, table in tables.items():
+            assert np.array_equal(arrays[n], table)
+            assert arrays[n].ctypes.data % cachefolder.ALIGN == 0  # aligned where it lies
+            assert not arrays[n].flags.owndata  # not copied
 
 
 @pytest.mark.parametrize("kind", ["pipe", "link to /dev/zero", "link out of the workspace"])
@@ -172,7 +198,7 @@ def test_a_cache_file_that_is_not_a_regular_file_is_never_opened(
     mini: Path, tmp_path: Path, kind: str
 ) -> None:
     assert _forecast(mini, "run").returncode == 0
-    for kept in (_kept(mini, "fit-*.npz"), _kept(mini, "files-*.json")):
+    for kept in (_kept(mini, "fit-*.tables"), _kept(mini, "files-*.json")):
         kept.unlink()
         if kind == "pipe":
             os.mkfifo(kept)

@@ -100,13 +100,13 @@ def test_history_from_kept_draws_equals_history_fitted_afresh(study, tmp_path: P
     fresh = history(study, draws=60, seed=3)
     cache = FitCache(tmp_path)
     first = history(study, draws=60, seed=3, cache=cache)
-    kept = sorted((tmp_path / fitcache.FOLDER).glob("fit-*.npz"))
+    kept = sorted((tmp_path / fitcache.FOLDER).glob("fit-*.tables"))
     # one kept fit per distinct study: each date weighs its claims as of then
     studies = {fitcache.study_key(known_on(study, snap.date), 60, 3) for snap in fresh}
     assert len(kept) == len(studies), "one kept fit per distinct study"
     again = history(study, draws=60, seed=3, cache=cache)
     assert fresh == first == again
-    assert sorted((tmp_path / fitcache.FOLDER).glob("fit-*.npz")) == kept
+    assert sorted((tmp_path / fitcache.FOLDER).glob("fit-*.tables")) == kept
 
 
 def test_pruning_keeps_the_most_recently_used_fits_and_only_the_tools_own(

@@ -25,7 +25,6 @@ import contextlib
 import errno
 import fcntl
 import functools
-import hashlib
 import hmac
 import json
 import os
@@ -37,6 +36,8 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from forecast.base.reading import read_descriptor
 
@@ -103,11 +104,13 @@ class CacheFolder:
 
     # --- reading ----------------------------------------------------------------------
 
-    def read(self, name: str, kind: str, key: str, limit: int) -> bytes | None:
-        """The bytes kept as `name` for `key`, or None (absent, or refused with one line)."""
+    def read(self, name: str, kind: str, key: str, limit: int) -> memoryview | None:
+        """The bytes kept as `name` for `key`, or None (absent, or refused with one line).
+        They are read once into a buffer where they start at a multiple of ALIGN bytes, so
+        that arrays in them can be used where they lie."""
         if not self._usable(create=False):
             return None
-        data, problem = _read_regular(self.path / name, limit + HEADER_BYTES)
+        data, problem = _read_regular(self.path / name, limit + HEADER_BYTES, aligned=True)
         if data is not None:
             data, problem = _open_envelope(data, kind, key)
         if data is not None and len(data) > limit:
@@ -159,7 +162,7 @@ class CacheFolder:
         """The names this tool wrote, with their kinds (empty when unreadable)."""
         data, _ = _read_regular(self.path / MANIFEST, 1 << 20)
         try:
-            listed = json.loads(data.decode("utf-8")) if data is not None else None
+            listed = json.loads(str(data, "utf-8")) if data is not None else None
         except (ValueError, RecursionError):
             return {}
         files = listed.get("files") if isinstance(listed, dict) else None
@@ -238,9 +241,9 @@ class CacheFolder:
                 kept.pop(name, None)
 
 
-def _read_regular(path: Path, limit: int) -> tuple[bytes | None, str]:
+def _read_regular(path: Path, limit: int, aligned: bool = False) -> tuple[memoryview | None, str]:
     """The bytes of a regular file (never through a link, never blocking on a pipe), or
-    None and why not ("" when there is no file)."""
+    None and why not ("" when there is no file); `aligned`: see `_read_aligned`."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -253,19 +256,42 @@ def _read_regular(path: Path, limit: int) -> tuple[bytes | None, str]:
             return None, "not a regular file"
         if info.st_size > limit:
             return None, f"{info.st_size} bytes, over the {limit}-byte limit"
-        return read_descriptor(fd, limit + 1), ""
+        if aligned:
+            return _read_aligned(fd, info.st_size), ""
+        return memoryview(read_descriptor(fd, limit + 1)), ""
     except OSError as exc:
         return None, exc.strerror or "unreadable"
     finally:
         os.close(fd)
 
 
-def _seal(kind: str, key: str, payload: bytes) -> str:
+ALIGN = 64  # where a kept file's payload starts in memory (a multiple of this address)
+
+
+def _read_aligned(fd: int, size: int) -> memoryview:
+    """A file of `size` bytes read in one go into a buffer where the byte after its first
+    line (an envelope's payload) lies at an address that is a multiple of ALIGN."""
+    head = os.pread(fd, HEADER_BYTES, 0)
+    first = head.find(b"\n") + 1  # 0 when there is no line: then nothing is aligned
+    buffer = np.empty(size + ALIGN, dtype=np.uint8)
+    start = -(buffer.ctypes.data + first) % ALIGN
+    view = memoryview(buffer.data)[start : start + size]
+    done = 0
+    while done < size:
+        count = os.readv(fd, [view[done:]])
+        if count == 0:  # shorter than it was a moment ago
+            break
+        done += count
+    return view[:done]
+
+
+def _seal(kind: str, key: str, payload: bytes | memoryview) -> str:
     secret = _secret()
     if secret is None:
         raise OSError("no secret to seal the cache with")
-    message = f"{MAGIC} {FORMAT} {kind} {key} {len(payload)}\n".encode() + payload
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    seal = hmac.new(secret, f"{MAGIC} {FORMAT} {kind} {key} {len(payload)}\n".encode(), "sha256")
+    seal.update(payload)  # the payload where it lies, never copied
+    return seal.hexdigest()
 
 
 @functools.cache
@@ -295,7 +321,7 @@ def _secret() -> bytes | None:
     if data is None or len(data) != 32:
         say_once(f"{path} cannot be made or read: nothing is kept between commands")
         return None
-    return data
+    return bytes(data)
 
 
 def _envelope(kind: str, key: str, payload: bytes) -> bytes:
@@ -303,11 +329,12 @@ def _envelope(kind: str, key: str, payload: bytes) -> bytes:
     return f"{MAGIC} {FORMAT} {kind} {key} {len(payload)} {seal}\n".encode() + payload
 
 
-def _open_envelope(data: bytes, kind: str, key: str) -> tuple[bytes | None, str]:
+def _open_envelope(data: memoryview, kind: str, key: str) -> tuple[memoryview | None, str]:
     """The payload of an envelope made for `kind` and `key`, or None and why not."""
-    head, newline, payload = data.partition(b"\n")
+    first = bytes(data[:HEADER_BYTES]).find(b"\n")
+    head, payload = bytes(data[: max(first, 0)]), data[first + 1 :]
     fields = head.decode("ascii", "replace").split(" ")
-    if not newline or len(fields) != 6 or fields[0] != MAGIC:
+    if first < 0 or len(fields) != 6 or fields[0] != MAGIC:
         return None, "not a file this tool wrote"
     _, version, found_kind, found_key, length, seal = fields
     if version != str(FORMAT) or found_kind != kind:

@@ -5,8 +5,8 @@ from them takes milliseconds. What was computed is kept in `.forecast-cache/` of
 workspace (`base.cachefolder`: envelopes with a checksum and the key they were made for,
 written through a flushed temporary file, pruned from the tool's own manifest only):
 
-- `fit-KEY.npz`: the point and drawn tables of a study, as plain arrays (never pickles),
-  under a key of everything the fit reads (the study by its exact repr, scenarios and
+- `fit-KEY.tables`: the point and drawn tables of a study, as plain arrays (never
+  pickles; `encode_fit`, read back in place, the draws on the last axis), under a key of everything the fit reads (the study by its exact repr, scenarios and
   observations aside, the package's code, the draw count and the seed). Read back, every
   table must have the shape its node's parents and states give, be finite, lie in [0, 1]
   and sum to one over each column; anything else is discarded and fitted again.
@@ -28,18 +28,18 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import io
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from forecast.base import fingerprint
 from forecast.base.arrays import Array
-from forecast.base.cachefolder import Budget, CacheFolder, say_once
+from forecast.base.cachefolder import ALIGN, Budget, CacheFolder, say_once
 from forecast.base.paths import INPUT_FOLDERS, Workspace
 from forecast.base.records import RecordError, from_json, parse_json
 from forecast.inference.structure import Structure
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 FOLDER = ".forecast-cache"
 KEEP = 24  # files of each kind: a report keeps about ten fits (views and dates)
 FIT_BYTES = 256 << 20  # the fits' total size, the newest always kept
-FORMAT = 3  # bump when a file's layout changes
+FORMAT = 4  # bump when a file's layout changes
 BUDGETS = {"fit": Budget(KEEP, FIT_BYTES), "files": Budget(KEEP), "study": Budget(KEEP)}
 SMALL = 64 << 20  # the most a study, alias or last-run file may hold
 TOLERANCE = 1e-9  # how far a kept column may sum from one
@@ -126,7 +126,7 @@ def load_study(root: Path) -> Study | None:
     if payload is None:
         return None
     try:
-        study = from_json(payload.decode("utf-8"), Study)
+        study = from_json(str(payload, "utf-8"), Study)
     except (RecordError, UnicodeDecodeError) as exc:
         say_once(f"{FOLDER}/study-{key}.json is not used ({exc}); it is made again")
         return None
@@ -173,7 +173,7 @@ def load_for_files(root: Path, files: str) -> KeptFit | None:
     if payload is None:
         return None
     try:
-        alias = parse_json(payload.decode("utf-8"))
+        alias = parse_json(str(payload, "utf-8"))
         key, observed = alias["key"], alias["observed"]
         if not (isinstance(key, str) and len(key) == 32 and isinstance(observed, dict)):
             raise RecordError("not an alias")
@@ -197,7 +197,7 @@ def load(
 ) -> KeptFit | None:
     """The kept fit of `key`, or None (absent or refused: it is then fitted again). With
     `structure` and `draws`, the fit must be of that very network and hold that many draws."""
-    name = f"fit-{key}.npz"
+    name = f"fit-{key}.tables"
     payload = _folder(root).read(name, "fit", key, FIT_BYTES)
     if payload is None:
         return None
@@ -214,18 +214,70 @@ def load(
     return kept
 
 
-def _decode(payload: bytes) -> KeptFit:
-    """A fit from its bytes, every table checked against its node (RecordError if not)."""
-    import zipfile
+def encode_fit(meta: Any, arrays: Mapping[str, Array]) -> bytes:
+    """A fit file's bytes: the length of a JSON header (8 bytes, little-endian), the header
+    ({"meta": meta, "arrays": [[name, shape, offset], ...]}), then from the first multiple
+    of ALIGN after it each array's float64 values, each at its offset from there (a
+    multiple of ALIGN too). `CacheFolder.read` puts a payload's start at such a multiple
+    in memory, so that `decode_fit` uses the values where they lie."""
+    values = {n: np.ascontiguousarray(a, dtype="<f8") for n, a in arrays.items()}
+    offsets, at = [], 0
+    for value in values.values():
+        offsets.append(at)
+        at = _aligned(at + value.nbytes)
+    listed = [[n, list(v.shape), o] for (n, v), o in zip(values.items(), offsets, strict=True)]
+    head = json.dumps({"meta": meta, "arrays": listed}, allow_nan=False).encode()
+    start = _aligned(8 + len(head))
+    out = bytearray(start + at)
+    out[:8] = len(head).to_bytes(8, "little")
+    out[8 : 8 + len(head)] = head
+    for offset, value in zip(offsets, values.values(), strict=True):
+        out[start + offset : start + offset + value.nbytes] = value.tobytes()
+    return bytes(out)
 
-    try:
-        with np.load(io.BytesIO(payload), allow_pickle=False) as data:
-            meta = parse_json(str(data["meta"]))
-            structure = _structure(meta)
-            point = {n: data[f"p{i}"] for i, n in enumerate(structure.nodes)}
-            drawn = {n: data[f"d{i}"] for i, n in enumerate(structure.nodes)}
-    except zipfile.BadZipFile as exc:
-        raise RecordError(f"not an archive: {exc}") from None
+
+def _aligned(offset: int) -> int:
+    return -(-offset // ALIGN) * ALIGN
+
+
+def decode_fit(payload: bytes | memoryview) -> tuple[Any, dict[str, Array]]:
+    """The meta and the arrays of a fit file (`encode_fit`), the arrays over the payload's
+    own memory; RecordError when the file is not laid out that way."""
+    if len(payload) < 8:
+        raise RecordError("shorter than its header")
+    size = int.from_bytes(payload[:8], "little")
+    if size > len(payload) - 8:
+        raise RecordError("its header runs past its end")
+    head = parse_json(str(payload[8 : 8 + size], "utf-8"))
+    listed = head.get("arrays") if isinstance(head, dict) else None
+    if not isinstance(listed, list):
+        raise RecordError("its header lists no arrays")
+    start = _aligned(8 + size)
+    arrays: dict[str, Array] = {}
+    for entry in listed:
+        name, shape, offset = entry
+        if not (
+            isinstance(name, str)
+            and isinstance(shape, list)
+            and all(type(n) is int and n >= 0 for n in shape)
+            and type(offset) is int
+            and offset % 8 == 0
+            and 0 <= offset <= len(payload) - start - 8 * math.prod(shape)
+        ):
+            raise RecordError(f"its array {name!r} is not where or what its header says")
+        count = math.prod(shape)
+        arrays[name] = np.frombuffer(payload, "<f8", count, start + offset).reshape(shape)
+    return head["meta"], arrays
+
+
+def _decode(payload: bytes | memoryview) -> KeptFit:
+    """A fit from its bytes, every table checked against its node (RecordError if not)."""
+    raw, arrays = decode_fit(payload)
+    meta = raw if isinstance(raw, dict) else {}
+    structure = _structure(meta)
+    point = {n: arrays[f"p{i}"] for i, n in enumerate(structure.nodes)}
+    # kept with the draws last (the layout the engine contracts), handed back draws first
+    drawn = {n: np.moveaxis(arrays[f"d{i}"], -1, 0) for i, n in enumerate(structure.nodes)}
     counts = {table.shape[0] if table.ndim else 0 for table in drawn.values()}
     if len(counts) != 1 or min(counts) < 1:
         raise RecordError("the tables hold different numbers of draws")
@@ -267,7 +319,7 @@ def _check_table(structure: Structure, node: str, table: Array, draws: int) -> N
     shape += (len(structure.states[node]),)
     if table.dtype != np.float64 or table.shape != shape:
         raise RecordError(f"{node}'s table has shape {table.shape}, not {shape}")
-    if not np.all(np.isfinite(table)) or np.any(table < 0) or np.any(table > 1):
+    if not (table.min() >= 0.0 and table.max() <= 1.0):  # NaN fails both
         raise RecordError(f"{node}'s table holds values outside [0, 1]")
     if not np.all(np.abs(table.sum(axis=-1) - 1.0) <= TOLERANCE):
         raise RecordError(f"a column of {node}'s table does not sum to one")
@@ -283,13 +335,10 @@ def save(root: Path, key: str, fit: KeptFit) -> None:
         "outcome": fit.outcome,
         "warnings": list(fit.warnings),
     }
-    arrays: dict[str, Array] = {"meta": np.array(json.dumps(meta, allow_nan=False))}
-    arrays.update({f"p{i}": fit.point[n] for i, n in enumerate(nodes)})
-    arrays.update({f"d{i}": fit.drawn[n] for i, n in enumerate(nodes)})
-    buffer = io.BytesIO()
-    np.savez(buffer, **cast(dict[str, Any], arrays))
+    arrays = {f"p{i}": fit.point[n] for i, n in enumerate(nodes)}
+    arrays.update({f"d{i}": np.moveaxis(fit.drawn[n], 0, -1) for i, n in enumerate(nodes)})
     folder = _folder(root)
-    folder.write(f"fit-{key}.npz", "fit", key, buffer.getvalue())
+    folder.write(f"fit-{key}.tables", "fit", key, encode_fit(meta, arrays))
     folder.prune(BUDGETS)
 
 
@@ -315,7 +364,7 @@ def load_last_run(root: Path) -> dict[str, Any] | None:
     if payload is None:
         return None
     try:
-        data = parse_json(payload.decode("utf-8"))
+        data = parse_json(str(payload, "utf-8"))
     except (RecordError, UnicodeDecodeError) as exc:
         say_once(f"{FOLDER}/{LAST_RUN} is not used ({exc})")
         return None

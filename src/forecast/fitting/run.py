@@ -123,21 +123,20 @@ class Run:
         return answer(self.structure, self.drawn, [Query(target, given, do)])[0]
 
     def summaries(self, queries: Sequence[Query]) -> list[OutcomeSummary]:
-        """{state: {point, mean, p05, p95, p05_error, p95_error}} per query, holding few queries' draws at once.
-
-        The point values come from the numpy engine on the point tables.
-        """
+        """{state: {point, mean, p05, p95, p05_error, p95_error}} per query, holding few
+        queries' draws at once. The point values come from the same engine on the point
+        tables."""
         out: list[OutcomeSummary] = []
         group = self.drawn.plan.group
+        engine = engine_for(self.structure)
         for start in range(0, len(queries), group):
             batch = queries[start : start + group]
-            for query, samples in zip(
-                batch, answer(self.structure, self.drawn, batch), strict=True
-            ):
+            asked = [(q.target, q.given, q.do) for q in batch]
+            points = engine.posteriors(self.point_tables.cpts, asked)
+            drawn = answer(self.structure, self.drawn, batch)
+            for query, point, samples in zip(batch, points, drawn, strict=True):
                 states = self.structure.states[query.target]
-                cpts = self.point_tables.cpts
-                point = posterior(self.structure, cpts, query.target, query.given, query.do)[0]
-                out.append(outcome_summary(states, point, samples))
+                out.append(outcome_summary(states, point[0], samples))
         return out
 
 
@@ -145,9 +144,10 @@ def answer(structure: Structure, drawn: DrawnTables, queries: Sequence[Query]) -
     """Every query over every draw, chunk by chunk: one (draws, states) array per query."""
     parts: list[list[Array]] = [[] for _ in queries]
     engine = engine_for(structure)
+    asked = [(q.target, q.given, q.do) for q in queries]
     for last in drawn.chunks_last():  # each table turned once, not once per query
-        for i, q in enumerate(queries):
-            parts[i].append(engine.posterior(last, q.target, q.given, q.do, draws_last=True))
+        for i, part in enumerate(engine.posteriors(last, asked, draws_last=True)):
+            parts[i].append(part)
     return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
 
 
