@@ -225,20 +225,25 @@ def question_sets(draw: st.DrawFn) -> tuple[Structure, dict[str, np.ndarray], li
 @settings(deadline=None)
 @given(question_sets())
 def test_questions_sharing_a_contraction_get_their_own_answers(case: Any) -> None:
-    """One contraction with free nodes (`Engine.posteriors`) gives each question what its
-    own contraction gives (1e-12), and pgmpy's answer (1e-9)."""
+    """One contraction with free nodes (`Engine.posteriors`), for all the questions or for
+    the groups they are split into, gives each question what its own contraction gives
+    (1e-12), and pgmpy's answer (1e-9)."""
     structure, cpts, asked = case
     shared, alone = Engine(structure), Engine(structure)
     shared._cheaper = lambda *_: True  # type: ignore[method-assign]
     alone._cheaper = lambda *_: False  # type: ignore[method-assign]
+    partly = Engine(structure)  # shares only small groups: the questions split up first
+    partly._cheaper = lambda _wide, _target, seen, _do: len(seen) <= 3  # type: ignore[method-assign]
     together = shared.posteriors(cpts, asked)
     apart = alone.posteriors(cpts, asked)
+    split = partly.posteriors(cpts, asked)
     last = {n: np.ascontiguousarray(np.moveaxis(t, 0, -1)) for n, t in cpts.items()}
     chosen = Engine(structure).posteriors(last, asked, draws_last=True)
     model = build_pgmpy(structure, {k: v[1:2] for k, v in cpts.items()})
-    for (target, seen, do), a, b, c in zip(asked, together, apart, chosen, strict=True):
+    for (target, seen, do), a, b, c, d in zip(asked, together, apart, chosen, split, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-12, rtol=0)
         np.testing.assert_allclose(c, b, atol=1e-12, rtol=0)
+        np.testing.assert_allclose(d, b, atol=1e-12, rtol=0)
         if target not in seen:
             expected = pgmpy_posterior(model, structure, target, seen, do)
             np.testing.assert_allclose(a[1], expected, atol=TOL, rtol=0)

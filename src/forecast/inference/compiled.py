@@ -222,10 +222,10 @@ class Engine:
         self, cpts: Mapping[str, Array], asked: Sequence[Asked], draws_last: bool = False
     ) -> list[Array]:
         """`posterior` for each (target, given, do) asked, in order. Questions with the
-        same target and the same nodes forced to the same states share one contraction
-        when it is cheaper than theirs: the nodes some of them see (and others do not, or
-        in another state) are kept free in it, then each question takes its slice and sums
-        out the free nodes it does not see."""
+        same target and the same nodes forced to the same states share a contraction
+        where that is cheaper than one each (`_shared`): the nodes some of them see (and
+        others do not, or in another state) are kept free in it, then each question takes
+        its slice and sums out the free nodes it does not see."""
         states = self.structure.states
         draws = next(iter(cpts.values())).shape[-1 if draws_last else 0]
         out: dict[int, Array] = {}
@@ -236,28 +236,52 @@ class Engine:
                     out[i] = np.zeros((draws, len(states[target])))
                     out[i][:, states[target].index(fixed[target])] = 1.0
             rest = [i for i in members if i not in out]
-            if not rest:
-                continue
-            seen = [asked[i][1] for i in rest]
-            common = {n: s for n, s in seen[0].items() if all(g.get(n) == s for g in seen)}
-            free = tuple(sorted({n for g in seen for n in g} - set(common)))
-            wide = self.compiled(Shape(target, tuple(sorted(common)), tuple(sorted(do)), free))
-            if len(rest) > 1 and self._cheaper(wide, target, seen, do):
+            for group, wide in self._shared(target, do, {i: asked[i][1] for i in rest}):
+                if wide is None:
+                    given = asked[group[0]][1]
+                    single = self.compiled(Shape(target, tuple(sorted(given)), tuple(sorted(do))))
+                    index = {n: states[n].index(s) for n, s in {**given, **do}.items()}
+                    out[group[0]] = _normalised(single.joint(cpts, index, draws_last), given)
+                    continue
+                common = {n: s for n, s in asked[group[0]][1].items() if n in wide.shape.given}
                 index = {n: states[n].index(s) for n, s in {**common, **do}.items()}
                 joint = wide.joint(cpts, index, draws_last)
-                for i, given in zip(rest, seen, strict=True):
+                for i in group:
+                    given = asked[i][1]
                     pick = tuple(
-                        states[n].index(given[n]) if n in given else slice(None) for n in free
+                        states[n].index(given[n]) if n in given else slice(None)
+                        for n in wide.shape.free
                     )
                     row = joint[(slice(None), slice(None), *pick)]
                     summed = row.sum(axis=tuple(range(2, row.ndim))) if row.ndim > 2 else row
                     out[i] = _normalised(summed, given)
-                continue
-            for i, given in zip(rest, seen, strict=True):
-                single = self.compiled(Shape(target, tuple(sorted(given)), tuple(sorted(do))))
-                index = {n: states[n].index(s) for n, s in {**given, **do}.items()}
-                out[i] = _normalised(single.joint(cpts, index, draws_last), given)
         return [out[i] for i in range(len(asked))]
+
+    def _shared(
+        self, target: str, do: Mapping[str, str], seen: Mapping[int, Mapping[str, str]]
+    ) -> list[tuple[list[int], CompiledQuery | None]]:
+        """The questions (position -> what each sees) in groups that share one contraction
+        with free nodes, or alone (None). A group that would cost more than its questions
+        apart is split by the free node that takes the fewest values among them (a state,
+        or unseen), and each part is tried again."""
+        members = list(seen)
+        if len(members) < 2:
+            return [(members, None)] if members else []
+        first = seen[members[0]]
+        common = {n: s for n, s in first.items() if all(seen[i].get(n) == s for i in members)}
+        free = tuple(sorted({n for i in members for n in seen[i]} - set(common)))
+        sizes = self.structure.states
+        if math.prod(len(sizes[n]) for n in (target, *free)) <= LARGE:
+            wide = self.compiled(Shape(target, tuple(sorted(common)), tuple(sorted(do)), free))
+            if self._cheaper(wide, target, [seen[i] for i in members], do):
+                return [(members, wide)]
+        if not free:  # the same question asked again and again: one contraction each
+            return [([i], None) for i in members]
+        split = min(free, key=lambda n: (len({seen[i].get(n) for i in members}), n))
+        parts: dict[str | None, dict[int, Mapping[str, str]]] = {}
+        for i in members:
+            parts.setdefault(seen[i].get(split), {})[i] = seen[i]
+        return [group for part in parts.values() for group in self._shared(target, do, part)]
 
     def _cheaper(
         self,
@@ -270,10 +294,9 @@ class Engine:
         nodes it does not see, costs less than a contraction per question (opt_einsum's
         count of operations per draw)."""
         sizes = self.structure.states
-        if math.prod(len(sizes[n]) for n in (target, *wide.shape.free)) > LARGE:
-            return False
         sums = sum(
-            math.prod(len(sizes[n]) for n in (target, *wide.shape.free) if n not in g) for g in seen
+            math.prod(len(sizes[n]) for n in (target, *wide.shape.free) if n not in g)
+            for g in seen
         )
         alone = sum(
             self.compiled(Shape(target, tuple(sorted(g)), tuple(sorted(do)))).info.opt_cost
