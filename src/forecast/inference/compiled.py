@@ -295,8 +295,7 @@ class Engine:
         count of operations per draw)."""
         sizes = self.structure.states
         sums = sum(
-            math.prod(len(sizes[n]) for n in (target, *wide.shape.free) if n not in g)
-            for g in seen
+            math.prod(len(sizes[n]) for n in (target, *wide.shape.free) if n not in g) for g in seen
         )
         alone = sum(
             self.compiled(Shape(target, tuple(sorted(g)), tuple(sorted(do)))).info.opt_cost
