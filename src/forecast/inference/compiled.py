@@ -261,12 +261,17 @@ class Engine:
         self, target: str, do: Mapping[str, str], seen: Mapping[int, Mapping[str, str]]
     ) -> list[tuple[list[int], CompiledQuery | None]]:
         """The questions (position -> what each sees) in groups that share one contraction
-        with free nodes, or alone (None). A group that would cost more than its questions
-        apart is split by the free node that takes the fewest values among them (a state,
-        or unseen), and each part is tried again."""
-        members = list(seen)
+        with free nodes, or alone (None; so is a question that sees a node it forces). A
+        group that would cost more than its questions apart is split by the free node that
+        takes the fewest values among them (a state, or unseen), and each part is tried
+        again."""
+        alone = [i for i in seen if set(seen[i]) & set(do)]  # seen and forced: as asked
+        members = [i for i in seen if i not in alone]
         if len(members) < 2:
-            return [(members, None)] if members else []
+            return [([i], None) for i in (*alone, *members)]
+        if alone:
+            rest = {i: seen[i] for i in members}
+            return [([i], None) for i in alone] + self._shared(target, do, rest)
         first = seen[members[0]]
         common = {n: s for n, s in first.items() if all(seen[i].get(n) == s for i in members)}
         free = tuple(sorted({n for i in members for n in seen[i]} - set(common)))
