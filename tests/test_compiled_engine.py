@@ -241,6 +241,14 @@ def test_questions_sharing_a_contraction_get_their_own_answers(case: Any) -> Non
     split = partly.posteriors(cpts, asked)
     last = {n: np.ascontiguousarray(np.moveaxis(t, 0, -1)) for n, t in cpts.items()}
     chosen = Engine(structure).posteriors(last, asked, draws_last=True)
+    # what the real criterion shares holds no more cells a draw than its answers or tables
+    target, _, do = asked[0]
+    engine = Engine(structure)
+    seen = {i: g for i, (t, g, _) in enumerate(asked) if t not in g}
+    for group, wide in engine._shared(target, do, seen):
+        if wide is not None:
+            answers = len(group) * len(structure.states[target])
+            assert wide.info.largest_intermediate <= max(answers, wide.largest_table)
     model = build_pgmpy(structure, {k: v[1:2] for k, v in cpts.items()})
     for (target, seen, do), a, b, c, d in zip(asked, together, apart, chosen, split, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-12, rtol=0)

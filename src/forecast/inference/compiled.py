@@ -123,9 +123,9 @@ class CompiledQuery:
             + "".join(oe.get_symbol(symbol[n]) for n in answered)
             + oe.get_symbol(DRAW)
         )
-        self.path, self.info = _best_path(
-            self._equation, [self._table_shape(f, 1) for f in self.factors]
-        )
+        tables = [self._table_shape(f, 1) for f in self.factors]
+        self.path, self.info = _best_path(self._equation, tables)
+        self.largest_table = max((math.prod(t) for t in tables), default=1)  # cells a draw
         self._expressions: dict[int, Any] = {}
 
     def _table_shape(self, factor: _Factor, draws: int) -> tuple[int, ...]:
@@ -262,9 +262,10 @@ class Engine:
     ) -> list[tuple[list[int], CompiledQuery | None]]:
         """The questions (position -> what each sees) in groups that share one contraction
         with free nodes, or alone (None; so is a question that sees a node it forces). A
-        group that would cost more than its questions apart is split by the free node that
-        takes the fewest values among them (a state, or unseen), and each part is tried
-        again."""
+        group is shared when that costs less than its questions apart and nothing in the
+        shared contraction holds more cells than the answers it gives or the largest table
+        it reads (both held anyway); otherwise it is split by the free node that takes the fewest
+        values among them (a state, or unseen), and each part is tried again."""
         alone = [i for i in seen if set(seen[i]) & set(do)]  # seen and forced: as asked
         members = [i for i in seen if i not in alone]
         if len(members) < 2:
@@ -276,9 +277,12 @@ class Engine:
         common = {n: s for n, s in first.items() if all(seen[i].get(n) == s for i in members)}
         free = tuple(sorted({n for i in members for n in seen[i]} - set(common)))
         sizes = self.structure.states
+        answers = len(members) * len(sizes[target])  # the cells per draw they give back
         if math.prod(len(sizes[n]) for n in (target, *free)) <= LARGE:
             wide = self.compiled(Shape(target, tuple(sorted(common)), tuple(sorted(do)), free))
-            if self._cheaper(wide, target, [seen[i] for i in members], do):
+            # memory: nothing in it larger than the answers or the largest table it reads
+            small = wide.info.largest_intermediate <= max(answers, wide.largest_table)
+            if small and self._cheaper(wide, target, [seen[i] for i in members], do):
                 return [(members, wide)]
         if not free:  # the same question asked again and again: one contraction each
             return [([i], None) for i in members]
