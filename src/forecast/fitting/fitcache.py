@@ -6,8 +6,9 @@ workspace (`base.cachefolder`: envelopes with a checksum and the key they were m
 written through a flushed temporary file, pruned from the tool's own manifest only):
 
 - `fit-KEY.tables`: the point and drawn tables of a study, as plain arrays (never
-  pickles; `encode_fit`, read back in place, the draws on the last axis), under a key of everything the fit reads (the study by its exact repr, scenarios and
-  observations aside, the package's code, the draw count and the seed). Read back, every
+  pickles; `encode_fit`, read back in place, the draws on the last axis), under a key of
+  everything the fit reads (the study by its exact repr, scenarios and observations
+  aside, the package's code, the draw count and the seed). Read back, every
   table must have the shape its node's parents and states give, be finite, lie in [0, 1]
   and sum to one over each column; anything else is discarded and fitted again.
 - `files-KEY.json`: an alias from the fingerprint of the model and evidence files (their
@@ -232,7 +233,7 @@ def encode_fit(meta: Any, arrays: Mapping[str, Array]) -> bytes:
     out[:8] = len(head).to_bytes(8, "little")
     out[8 : 8 + len(head)] = head
     for offset, value in zip(offsets, values.values(), strict=True):
-        out[start + offset : start + offset + value.nbytes] = value.tobytes()
+        out[start + offset : start + offset + value.nbytes] = value.data.cast("B")
     return bytes(out)
 
 

@@ -201,10 +201,12 @@ class Engine:
     ) -> Array:
         """P(target, given | do(...)) for every draw, unnormalised (up to a constant per
         draw): shape (draws, states of target); the target itself neither seen nor forced."""
-        states = self.structure.states
         shape = Shape(target, tuple(sorted(given)), tuple(sorted(do)))
-        index = {n: states[n].index(s) for n, s in {**given, **do}.items()}
-        return self.compiled(shape).joint(cpts, index, draws_last)
+        return self.compiled(shape).joint(cpts, self._index({**given, **do}), draws_last)
+
+    def _index(self, fixed: Mapping[str, str]) -> dict[str, int]:
+        """Each fixed node's state by its position."""
+        return {n: self.structure.states[n].index(s) for n, s in fixed.items()}
 
     def posterior(
         self,
@@ -230,22 +232,22 @@ class Engine:
         draws = next(iter(cpts.values())).shape[-1 if draws_last else 0]
         out: dict[int, Array] = {}
         for target, do, members in _alike(asked):
+            alone, shareable = [], {}
             for i in members:
-                fixed = {**asked[i][1], **do}
-                if target in fixed:
+                given = asked[i][1]
+                if target in {**given, **do}:  # the answer is the state it is fixed in
                     out[i] = np.zeros((draws, len(states[target])))
-                    out[i][:, states[target].index(fixed[target])] = 1.0
-            rest = [i for i in members if i not in out]
-            for group, wide in self._shared(target, do, {i: asked[i][1] for i in rest}):
+                    out[i][:, states[target].index({**given, **do}[target])] = 1.0
+                elif set(given) & set(do):  # seen and forced: as asked, alone
+                    alone.append(i)
+                else:
+                    shareable[i] = given
+            for group, wide in self._shared(target, do, shareable):
                 if wide is None:
-                    given = asked[group[0]][1]
-                    single = self.compiled(Shape(target, tuple(sorted(given)), tuple(sorted(do))))
-                    index = {n: states[n].index(s) for n, s in {**given, **do}.items()}
-                    out[group[0]] = _normalised(single.joint(cpts, index, draws_last), given)
+                    alone += group
                     continue
                 common = {n: s for n, s in asked[group[0]][1].items() if n in wide.shape.given}
-                index = {n: states[n].index(s) for n, s in {**common, **do}.items()}
-                joint = wide.joint(cpts, index, draws_last)
+                joint = wide.joint(cpts, self._index({**common, **do}), draws_last)
                 for i in group:
                     given = asked[i][1]
                     pick = tuple(
@@ -255,24 +257,22 @@ class Engine:
                     row = joint[(slice(None), slice(None), *pick)]
                     summed = row.sum(axis=tuple(range(2, row.ndim))) if row.ndim > 2 else row
                     out[i] = _normalised(summed, given)
+            for i in alone:
+                given = asked[i][1]
+                out[i] = _normalised(self.joint(cpts, target, given, do, draws_last), given)
         return [out[i] for i in range(len(asked))]
 
     def _shared(
         self, target: str, do: Mapping[str, str], seen: Mapping[int, Mapping[str, str]]
     ) -> list[tuple[list[int], CompiledQuery | None]]:
-        """The questions (position -> what each sees) in groups that share one contraction
-        with free nodes, or alone (None; so is a question that sees a node it forces). A
-        group is shared when that costs less than its questions apart and nothing in the
+        """The questions (position -> what each sees, none of what they force) in groups
+        that share one contraction with free nodes, or alone (None). A group is shared when that costs less than its questions apart and nothing in the
         shared contraction holds more cells than the answers it gives or the largest table
         it reads (both held anyway); otherwise it is split by the free node that takes the fewest
         values among them (a state, or unseen), and each part is tried again."""
-        alone = [i for i in seen if set(seen[i]) & set(do)]  # seen and forced: as asked
-        members = [i for i in seen if i not in alone]
+        members = list(seen)
         if len(members) < 2:
-            return [([i], None) for i in (*alone, *members)]
-        if alone:
-            rest = {i: seen[i] for i in members}
-            return [([i], None) for i in alone] + self._shared(target, do, rest)
+            return [(members, None)] if members else []
         first = seen[members[0]]
         common = {n: s for n, s in first.items() if all(seen[i].get(n) == s for i in members)}
         free = tuple(sorted({n for i in members for n in seen[i]} - set(common)))
