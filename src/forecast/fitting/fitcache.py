@@ -277,14 +277,16 @@ def _decode(payload: bytes | memoryview) -> KeptFit:
     meta = raw if isinstance(raw, dict) else {}
     structure = _structure(meta)
     point = {n: arrays[f"p{i}"] for i, n in enumerate(structure.nodes)}
-    # kept with the draws last (the layout the engine contracts), handed back draws first
-    drawn = {n: np.moveaxis(arrays[f"d{i}"], -1, 0) for i, n in enumerate(structure.nodes)}
-    counts = {table.shape[0] if table.ndim else 0 for table in drawn.values()}
+    # kept with the draws last (the layout the engine contracts), checked in that layout
+    # (its column sums run along memory), handed back draws first
+    last = {n: arrays[f"d{i}"] for i, n in enumerate(structure.nodes)}
+    counts = {table.shape[-1] if table.ndim else 0 for table in last.values()}
     if len(counts) != 1 or min(counts) < 1:
         raise RecordError("the tables hold different numbers of draws")
     for node in structure.nodes:
-        _check_table(structure, node, point[node], 1)
-        _check_table(structure, node, drawn[node], min(counts))
+        _check_table(structure, node, np.moveaxis(point[node], 0, -1), 1)
+        _check_table(structure, node, last[node], min(counts))
+    drawn = {n: np.moveaxis(table, -1, 0) for n, table in last.items()}
     outcome, warnings = meta.get("outcome"), meta.get("warnings")
     if outcome not in structure.states:
         raise RecordError("its outcome is not a node")
@@ -316,13 +318,16 @@ def _structure(meta: Any) -> Structure:
 
 
 def _check_table(structure: Structure, node: str, table: Array, draws: int) -> None:
-    shape = (draws, *(len(structure.states[p]) for p in structure.parents[node]))
-    shape += (len(structure.states[node]),)
+    """A table laid out (parents..., states, draws): its shape, values in [0, 1] and
+    columns summing to one (RecordError if not)."""
+    shape = (*(len(structure.states[p]) for p in structure.parents[node]),)
+    shape += (len(structure.states[node]), draws)
     if table.dtype != np.float64 or table.shape != shape:
-        raise RecordError(f"{node}'s table has shape {table.shape}, not {shape}")
+        shown = (table.shape[-1], *table.shape[:-1]) if table.ndim else table.shape
+        raise RecordError(f"{node}'s table has shape {shown}, not {(draws, *shape[:-1])}")
     if not (table.min() >= 0.0 and table.max() <= 1.0):  # NaN fails both
         raise RecordError(f"{node}'s table holds values outside [0, 1]")
-    if not np.all(np.abs(table.sum(axis=-1) - 1.0) <= TOLERANCE):
+    if not np.all(np.abs(table.sum(axis=-2) - 1.0) <= TOLERANCE):
         raise RecordError(f"a column of {node}'s table does not sum to one")
 
 
