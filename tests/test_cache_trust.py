@@ -329,3 +329,78 @@ def test_a_source_file_whose_name_is_not_utf8_is_fingerprinted(mini: Path) -> No
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
     assert "computing" not in _forecast(mini, "query", "--given", "flood=yes").stderr, "kept"
+
+
+def _large_fit(folder: CacheFolder, key: str) -> tuple[str, dict[str, Any]]:
+    """A kept fit of some 3 MB (mapped and hashed in parts when read), and its tables."""
+    tables = {"p0": np.full((1, 2), 0.5), "d0": np.random.default_rng(3).random((3, 2, 60_000))}
+    name = f"fit-{key}.tables"
+    assert folder.write(name, "fit", key, fitcache.encode_fit({}, tables))
+    return name, tables
+
+
+def test_a_large_kept_file_of_this_users_is_mapped_read_only_where_it_lies(
+    tmp_path: Path,
+) -> None:
+    folder = CacheFolder(tmp_path, fitcache.FOLDER)
+    key = "c" * 32
+    name, tables = _large_fit(folder, key)
+    head = (folder.path / name).read_bytes()[: cachefolder.HEADER_BYTES]
+    assert (head.index(b"\n") + 1) % cachefolder.ALIGN == 0, "the header line is padded"
+    payload = folder.read(name, "fit", key, 1 << 30)
+    assert payload is not None and payload.readonly, "mapped, not copied into our memory"
+    _, arrays = fitcache.decode_fit(payload)
+    assert np.array_equal(arrays["d0"], tables["d0"])
+    assert arrays["d0"].ctypes.data % cachefolder.ALIGN == 0
+
+
+def test_a_kept_file_others_may_write_is_copied_before_it_is_checked(tmp_path: Path) -> None:
+    """A file someone else could change after its seal was checked is never mapped: its
+    bytes are copied into this process first, then checked, then used."""
+    folder = CacheFolder(tmp_path, fitcache.FOLDER)
+    key = "d" * 32
+    name, tables = _large_fit(folder, key)
+    (folder.path / name).chmod(0o666)
+    payload = folder.read(name, "fit", key, 1 << 30)
+    assert payload is not None and not payload.readonly, "copied"
+    _, arrays = fitcache.decode_fit(payload)
+    assert np.array_equal(arrays["d0"], tables["d0"])
+    assert arrays["d0"].ctypes.data % cachefolder.ALIGN == 0
+
+
+def test_a_group_writable_kept_file_is_not_mapped() -> None:
+    info = os.stat_result((0o100664, 0, 0, 1, os.getuid(), 0, 1 << 30, 0, 0, 0))
+    assert not cachefolder._mappable(info)
+    mine = os.stat_result((0o100644, 0, 0, 1, os.getuid(), 0, 1 << 30, 0, 0, 0))
+    theirs = os.stat_result((0o100644, 0, 0, 1, os.getuid() + 1, 0, 1 << 30, 0, 0, 0))
+    assert cachefolder._mappable(mine) and not cachefolder._mappable(theirs)
+
+
+@pytest.mark.parametrize("where", [0.0, 0.25, 0.5, 0.75, 1.0])
+def test_one_bit_changed_in_any_part_of_a_large_file_is_refused(
+    tmp_path: Path, where: float
+) -> None:
+    folder = CacheFolder(tmp_path, fitcache.FOLDER)
+    key = "e" * 32
+    name, _ = _large_fit(folder, key)
+    path = folder.path / name
+    data = bytearray(path.read_bytes())
+    start = data.index(b"\n") + 1
+    data[min(len(data) - 1, start + int(where * (len(data) - start)))] ^= 0x01
+    path.write_bytes(bytes(data))
+    assert folder.read(name, "fit", key, 1 << 30) is None
+
+
+def test_a_file_sealed_in_the_earlier_format_is_made_again(tmp_path: Path) -> None:
+    import hashlib
+    import hmac
+
+    folder = CacheFolder(tmp_path, fitcache.FOLDER)
+    key, payload = "f" * 32, b"tables"
+    secret = cachefolder._secret()
+    assert secret is not None
+    prefix = f"{cachefolder.MAGIC} 1 fit {key} {len(payload)}"
+    seal = hmac.new(secret, f"{prefix}\n".encode() + payload, hashlib.sha256).hexdigest()
+    folder.path.mkdir()
+    (folder.path / f"fit-{key}.npz").write_bytes(f"{prefix} {seal}\n".encode() + payload)
+    assert folder.read(f"fit-{key}.npz", "fit", key, 100) is None

@@ -6,7 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from forecast.inference.summary import quantile_error, sorted_quantile, summarise
+from forecast.inference.summary import (
+    number,
+    outcome_summaries,
+    quantile_error,
+    sorted_quantile,
+    summarise,
+)
 
 
 @pytest.mark.parametrize("q", [0.05, 0.95])
@@ -53,3 +59,25 @@ def test_the_summary_keeps_numpys_quantiles_to_the_bit() -> None:
     stats = summarise(samples)
     low, high = np.quantile(samples, [0.05, 0.95], axis=0)
     assert np.array_equal(stats["p05"], low) and np.array_equal(stats["p95"], high)
+
+
+@pytest.mark.parametrize("draws", [40, 5_000])  # below and above the threads' threshold
+def test_summaries_of_many_questions_are_each_question_alone(draws: int) -> None:
+    rng = np.random.default_rng(draws)
+    asked = []
+    for i in range(40):  # questions of two, three and four states, one of fewer draws
+        states = tuple("abcd"[: 2 + i % 3])
+        samples = rng.dirichlet(np.linspace(0.5, 4.0, len(states)), size=draws - (i == 7))
+        asked.append((states, samples[0], samples))
+    together = outcome_summaries(asked)
+    for (states, point, samples), summary in zip(asked, together, strict=True):
+        low, high = np.quantile(samples, [0.05, 0.95], axis=0)
+        mean = samples.mean(axis=0)
+        assert list(summary) == list(states)
+        for k, state in enumerate(states):
+            assert summary[state]["point"] == number(point[k])
+            assert summary[state]["p05"] == number(low[k])
+            assert summary[state]["p95"] == number(high[k])
+            assert summary[state]["mean"] == pytest.approx(number(mean[k]), abs=2e-10)
+            assert summary[state]["p05_error"] == number(quantile_error(samples, 0.05)[k])
+            assert summary[state]["p95_error"] == number(quantile_error(samples, 0.95)[k])

@@ -6,7 +6,7 @@ from typing import NotRequired, TypedDict
 
 from forecast.analysis.explorer import ExplorerRow, explorer_rows
 from forecast.fitting.run import Run
-from forecast.inference.summary import OutcomeSummary, number, outcome_summary, quantile_error
+from forecast.inference.summary import OutcomeSummary, outcome_summaries
 from forecast.inputs.domain import StatementKind
 
 
@@ -63,19 +63,23 @@ class ResultsDocument(TypedDict):
 
 def scenario_rows(run: Run) -> list[ScenarioRow]:
     """Each scenario's conditions and outcome summary, as in the results document."""
-    outcome = run.study.network.node(run.study.network.outcome)
-    rows = []
-    for r in run.results:
-        row = ScenarioRow(
+    states = run.study.network.node(run.study.network.outcome).states
+    asked = [(states, r.point, r.samples) for r in run.results]
+    asked += [(states, *r.unobserved) for r in run.results if r.unobserved is not None]
+    summaries = iter(outcome_summaries(asked))
+    rows = [
+        ScenarioRow(
             id=r.scenario.id,
             title=r.scenario.title,
             given=dict(r.scenario.given),
             do=dict(r.scenario.do),
-            outcome=outcome_summary(outcome.states, r.point, r.samples),
+            outcome=next(summaries),
         )
+        for r in run.results
+    ]
+    for row, r in zip(rows, run.results, strict=True):
         if r.unobserved is not None:
-            row["without_observations"] = outcome_summary(outcome.states, *r.unobserved)
-        rows.append(row)
+            row["without_observations"] = next(summaries)
     return rows
 
 
@@ -94,14 +98,20 @@ def observation_rows(run: Run) -> list[ObservationRow]:
     ]
 
 
-def monte_carlo_error(run: Run) -> float:
-    """The largest Monte Carlo standard error of any scenario's 5th or 95th percentile."""
-    return max(float(quantile_error(r.samples, q).max()) for r in run.results for q in (0.05, 0.95))
+def monte_carlo_error(rows: list[ScenarioRow]) -> float:
+    """The largest Monte Carlo standard error of any scenario's 5th or 95th percentile
+    (given the observations), from the scenarios' summaries."""
+    return max(
+        max(state["p05_error"], state["p95_error"])
+        for row in rows
+        for state in row["outcome"].values()
+    )
 
 
 def results_document(run: Run) -> ResultsDocument:
     """The results document for a run."""
     study = run.study
+    scenarios = scenario_rows(run)
     doc = ResultsDocument(
         question=" ".join(study.model.question.split()),
         outcome=study.network.outcome,
@@ -111,9 +121,9 @@ def results_document(run: Run) -> ResultsDocument:
         seed=run.seed,
         yardstick=study.model.settings.yardstick,
         pooling=study.model.settings.pooling,
-        scenarios=scenario_rows(run),
+        scenarios=scenarios,
         explorer=explorer_rows(run),
-        monte_carlo_error=number(monte_carlo_error(run)),
+        monte_carlo_error=monte_carlo_error(scenarios),
         claims=[
             ClaimRef(id=st.id, source=st.source_id, kind=st.kind, retracted=st.retracted)
             for st in sorted(study.statements, key=lambda st: st.id)

@@ -2,8 +2,10 @@
 
 Every kept file is an envelope: one header line naming the format, what kind of file it
 is, the key it was made for, the length of what follows and its seal, then those bytes.
-The seal is an HMAC-SHA256 of the header and the bytes under a secret of this user's
-(`~/.cache/forecast/cache-key`, made on first use, readable by this user alone): a file
+The seal is an HMAC-SHA256, under a secret of this user's (`~/.cache/forecast/cache-key`,
+made on first use, readable by this user alone), of the header and the HMAC-SHA256 of each
+of the bytes' PARTS consecutive parts (under the same secret, each with its number and the
+header): the parts are hashed side by side on a machine with several cores. A file
 damaged, edited, copied from another machine or planted by anyone who can write to the
 workspace but not read that secret does not pass.
 `read` hands back the bytes only when every one of those checks out; a file that is
@@ -27,6 +29,7 @@ import fcntl
 import functools
 import hmac
 import json
+import mmap
 import os
 import re
 import secrets
@@ -40,9 +43,12 @@ from pathlib import Path
 import numpy as np
 
 from forecast.base.reading import read_descriptor
+from forecast.base.threads import spans, threaded_map
 
 MAGIC = "forecast-cache"
-FORMAT = 1
+FORMAT = 2  # 1: one HMAC over the whole payload
+PARTS = 2  # the payload's parts hashed apart (fixed: the seal must not depend on the machine)
+THREADED_FROM = 1 << 20  # bytes from which the parts are read and hashed in threads
 MANIFEST = "manifest.json"
 LOCK = "lock"
 HEADER_BYTES = 512  # an envelope's header line, beyond the limit on what it holds
@@ -256,6 +262,8 @@ def _read_regular(path: Path, limit: int, aligned: bool = False) -> tuple[memory
             return None, "not a regular file"
         if info.st_size > limit:
             return None, f"{info.st_size} bytes, over the {limit}-byte limit"
+        if aligned and _mappable(info):
+            return _mapped(fd, info.st_size), ""
         if aligned:
             return _read_aligned(fd, info.st_size), ""
         return memoryview(read_descriptor(fd, limit + 1)), ""
@@ -266,6 +274,32 @@ def _read_regular(path: Path, limit: int, aligned: bool = False) -> tuple[memory
 
 
 ALIGN = 64  # where a kept file's payload starts in memory (a multiple of this address)
+MAPPED_FROM = 1 << 20  # bytes from which a kept file of this user's is mapped, not copied
+
+
+def _mappable(info: os.stat_result) -> bool:
+    """Whether a kept file may be mapped into memory rather than copied: a large file
+    that only this user (or the system's administrator) can change, so that its bytes
+    cannot change under the mapping after its seal was checked. Every envelope this tool
+    writes is such a file, its payload at a multiple of ALIGN from its start."""
+    return (
+        info.st_size >= MAPPED_FROM
+        and info.st_uid == os.getuid()
+        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        and hasattr(mmap, "MAP_PRIVATE")
+    )
+
+
+def _mapped(fd: int, size: int) -> memoryview:
+    """A kept file's bytes mapped read-only (the system's own cached pages, neither copied
+    nor zeroed first), every page mapped at once where the system can. Its payload lies
+    at a multiple of ALIGN when the envelope's first line is padded to one (as this tool
+    writes them); otherwise the bytes are read into an aligned buffer instead."""
+    head = os.pread(fd, HEADER_BYTES, 0)
+    if (head.find(b"\n") + 1) % ALIGN:
+        return _read_aligned(fd, size)
+    flags = mmap.MAP_PRIVATE | getattr(mmap, "MAP_POPULATE", 0)
+    return memoryview(mmap.mmap(fd, size, flags=flags, prot=mmap.PROT_READ))
 
 
 def _read_aligned(fd: int, size: int) -> memoryview:
@@ -276,22 +310,43 @@ def _read_aligned(fd: int, size: int) -> memoryview:
     buffer = np.empty(size + ALIGN, dtype=np.uint8)
     start = -(buffer.ctypes.data + first) % ALIGN
     view = memoryview(buffer.data)[start : start + size]
-    done = 0
-    while done < size:
-        count = os.readv(fd, [view[done:]])
-        if count == 0:  # shorter than it was a moment ago
+    parts = spans(size, PARTS if size >= THREADED_FROM else 1)
+    done = threaded_map(lambda part: _read_into(fd, view, *part), parts)
+    end = 0
+    for (lo, hi), count in zip(parts, done, strict=True):
+        end = lo + count
+        if end < hi:  # shorter than it was a moment ago
+            break
+    return view[:end]
+
+
+def _read_into(fd: int, view: memoryview, lo: int, hi: int) -> int:
+    """Bytes lo..hi of the file read into view[lo:hi]; how many there were."""
+    done = lo
+    while done < hi:
+        count = os.preadv(fd, [view[done:hi]], done)
+        if count == 0:
             break
         done += count
-    return view[:done]
+    return done - lo
 
 
 def _seal(kind: str, key: str, payload: bytes | memoryview) -> str:
     secret = _secret()
     if secret is None:
         raise OSError("no secret to seal the cache with")
-    seal = hmac.new(secret, f"{MAGIC} {FORMAT} {kind} {key} {len(payload)}\n".encode(), "sha256")
-    seal.update(payload)  # the payload where it lies, never copied
-    return seal.hexdigest()
+    header = f"{MAGIC} {FORMAT} {kind} {key} {len(payload)}\n".encode()
+    view = memoryview(payload)  # the payload where it lies, never copied
+
+    def part(numbered: tuple[int, tuple[int, int]]) -> bytes:
+        number, (lo, hi) = numbered
+        mac = hmac.new(secret, header + f"part {number}\n".encode(), "sha256")
+        mac.update(view[lo:hi])
+        return mac.digest()
+
+    parts = list(enumerate(spans(len(view), PARTS)))
+    leaves = threaded_map(part, parts) if len(view) >= THREADED_FROM else [*map(part, parts)]
+    return hmac.new(secret, header + b"".join(leaves), "sha256").hexdigest()
 
 
 @functools.cache
@@ -325,15 +380,18 @@ def _secret() -> bytes | None:
 
 
 def _envelope(kind: str, key: str, payload: bytes) -> bytes:
-    seal = _seal(kind, key, payload)
-    return f"{MAGIC} {FORMAT} {kind} {key} {len(payload)} {seal}\n".encode() + payload
+    """The header line (padded with spaces to a multiple of ALIGN bytes, so that the
+    payload's arrays stay aligned in a mapped file), then the payload."""
+    head = f"{MAGIC} {FORMAT} {kind} {key} {len(payload)} {_seal(kind, key, payload)}"
+    padded = head + " " * (-(len(head) + 1) % ALIGN)
+    return f"{padded}\n".encode() + payload
 
 
 def _open_envelope(data: memoryview, kind: str, key: str) -> tuple[memoryview | None, str]:
     """The payload of an envelope made for `kind` and `key`, or None and why not."""
     first = bytes(data[:HEADER_BYTES]).find(b"\n")
     head, payload = bytes(data[: max(first, 0)]), data[first + 1 :]
-    fields = head.decode("ascii", "replace").split(" ")
+    fields = head.decode("ascii", "replace").rstrip(" ").split(" ")  # padded with spaces
     if first < 0 or len(fields) != 6 or fields[0] != MAGIC:
         return None, "not a file this tool wrote"
     _, version, found_kind, found_key, length, seal = fields

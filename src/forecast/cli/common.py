@@ -384,3 +384,6 @@ def main() -> None:
       forecast publish           append today's forecast to the ledger
       forecast score             Brier and log scores once questions resolve
     """
+    from forecast.base.memory import keep_freed_memory
+
+    keep_freed_memory()

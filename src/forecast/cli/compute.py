@@ -83,7 +83,7 @@ def run(
     by_reader: bool,
 ) -> None:
     """Compute every scenario: outcome probabilities with 90 % intervals."""
-    from forecast.analysis.results import monte_carlo_error, results_document
+    from forecast.analysis.results import results_document
     from forecast.base.stablejson import dumps
     from forecast.fitting import fitcache
     from forecast.reporting.runchanges import change_lines, run_summary
@@ -114,7 +114,7 @@ def run(
     click.echo(f"\nmean % of {result.draws} draws [90 % interval]; horizon {horizon}.")
     click.echo(
         "Monte Carlo error of the interval ends: at most "
-        f"{100 * monte_carlo_error(result):.2f} points (one standard error)."
+        f"{100 * document['monte_carlo_error']:.2f} points (one standard error)."
     )
     if as_of is None:  # a run as of another date is not the workspace's latest
         summary = run_summary(document)

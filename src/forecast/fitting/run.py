@@ -23,7 +23,7 @@ from forecast.fitting.claimfit import impossible_conditions
 from forecast.fitting.cpt import Tables, build_tables, column_sums_ok
 from forecast.inference.compiled import draws_last, engine_for, posterior
 from forecast.inference.structure import Structure, structure_of
-from forecast.inference.summary import OutcomeSummary, outcome_summary
+from forecast.inference.summary import OutcomeSummary, outcome_summaries
 from forecast.inputs.domain import Scenario, Study
 from forecast.inputs.sizes import DrawPlan, check_draws
 
@@ -134,9 +134,12 @@ class Run:
             asked = [(q.target, q.given, q.do) for q in batch]
             points = engine.posteriors(self.point_tables.cpts, asked)
             drawn = answer(self.structure, self.drawn, batch)
-            for query, point, samples in zip(batch, points, drawn, strict=True):
-                states = self.structure.states[query.target]
-                out.append(outcome_summary(states, point[0], samples))
+            out += outcome_summaries(
+                [
+                    (self.structure.states[query.target], point[0], samples)
+                    for query, point, samples in zip(batch, points, drawn, strict=True)
+                ]
+            )
         return out
 
 

@@ -10,6 +10,7 @@ from typing import TypedDict
 import numpy as np
 
 from forecast.base.arrays import Array
+from forecast.base.threads import spans, thread_count, threaded_map
 
 DECIMALS = 10
 
@@ -105,17 +106,59 @@ def number(value: float) -> float:
 def outcome_summary(states: Sequence[str], point: Array, samples: Array) -> OutcomeSummary:
     """{state: {point, mean, p05, p95, p05_error, p95_error}} for one query; the errors are
     the Monte Carlo standard errors of the interval's ends."""
-    ordered = _sorted_rows(samples)  # one sort for the interval and both ends' errors
-    stats = _summarise_sorted(samples, ordered, (0.05, 0.95))
-    low, high = _error_of_sorted(ordered, 0.05), _error_of_sorted(ordered, 0.95)
-    return {
-        state: {
-            "point": number(point[i]),
-            "mean": number(stats["mean"][i]),
-            "p05": number(stats["p05"][i]),
-            "p95": number(stats["p95"][i]),
-            "p05_error": number(low[i]),
-            "p95_error": number(high[i]),
-        }
-        for i, state in enumerate(states)
-    }
+    return outcome_summaries([(states, point, samples)])[0]
+
+
+THREADED_FROM = 50_000  # values to sort (draws times states, over all questions) worth threads
+
+Asked = tuple[Sequence[str], Array, Array]  # states, point (states,), samples (draws, states)
+
+
+def outcome_summaries(asked: Sequence[Asked]) -> list[OutcomeSummary]:
+    """`outcome_summary` of each (states, point, samples), in order. The questions with
+    samples of one shape are sorted as one block, one sort per state's row (`_sorted_rows`),
+    its parts side by side in threads when they are many; each summary is exactly what it
+    would be alone."""
+    out: list[OutcomeSummary] = [{} for _ in asked]
+    alike: dict[tuple[int, ...], list[int]] = {}
+    for i, (_, _, samples) in enumerate(asked):
+        alike.setdefault(samples.shape, []).append(i)
+    for members in alike.values():
+        means, ordered = _sorted_block([asked[i][2] for i in members])
+        low, high = _error_of_sorted(ordered, 0.05), _error_of_sorted(ordered, 0.95)
+        p05, p95 = sorted_quantile(ordered, 0.05), sorted_quantile(ordered, 0.95)
+        for j, i in enumerate(members):
+            states, point, _ = asked[i]
+            mean = means[j]
+            out[i] = {
+                state: {
+                    "point": number(point[k]),
+                    "mean": number(mean[k]),
+                    "p05": number(p05[j, k]),
+                    "p95": number(p95[j, k]),
+                    "p05_error": number(low[j, k]),
+                    "p95_error": number(high[j, k]),
+                }
+                for k, state in enumerate(states)
+            }
+    return out
+
+
+def _sorted_block(samples: Sequence[Array]) -> tuple[Array, Array]:
+    """The means of (draws, states) arrays, (arrays, states), and their rows of
+    `_sorted_rows` stacked, (arrays, states, draws); made and sorted in consecutive parts
+    over threads when there are many values. A mean sums its state's draws along their
+    row (numpy's pairwise sum, as `np.mean` does along a contiguous axis)."""
+    block = np.empty((len(samples), *samples[0].shape[::-1]))
+    means = np.empty(block.shape[:2])
+    count = thread_count() if block.size >= THREADED_FROM else 1
+
+    def fill(span: tuple[int, int]) -> None:
+        part = block[span[0] : span[1]]
+        for i in range(*span):
+            block[i] = samples[i].T
+        np.mean(part, axis=-1, out=means[span[0] : span[1]])
+        part.sort(axis=-1)
+
+    threaded_map(fill, spans(len(samples), count))
+    return means, block
