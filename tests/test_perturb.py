@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forecast.inference import perturb
 from forecast.inference.bif import read_bif
-from forecast.inference.perturb import BLOCK, Perturbation, chunks, draw_table
+from forecast.inference.perturb import BLOCK, Perturbation, chunks, draw_table, draw_tables
 
 NETWORKS = Path(__file__).parent / "data" / "networks"
 TABLE = np.array(
@@ -30,6 +32,27 @@ def test_chunks_do_not_change_the_draws() -> None:
     np.testing.assert_array_equal(np.concatenate(parts, axis=-1), whole)
     odd = draw_table(TABLE, 7, {}, 1500, 1000, Perturbation(seed=3))
     np.testing.assert_array_equal(odd, whole[..., 1500:2500])
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_the_draws_are_the_same_on_any_number_of_threads(
+    threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each table as drawn alone, whichever thread drew which columns, and whether the
+    columns' seed words were kept from an earlier chunk or hashed afresh."""
+    net = read_bif(NETWORKS / "alarm.bif")
+    order = net.structure.nodes
+    wanted = [(n, {}) for n in order[:12]]
+    alone = [
+        draw_table(net.tables[n], order.index(n), {}, 2000, 2500, Perturbation(seed=4))
+        for n, _ in wanted
+    ]
+    monkeypatch.setattr(perturb, "thread_count", lambda: threads)
+    perturb._WORDS.clear()
+    for _ in range(2):  # words hashed afresh, then kept
+        drawn = draw_tables(net.tables, wanted, order, 2000, 2500, Perturbation(seed=4))
+        for mine, theirs in zip(drawn, alone, strict=True):
+            np.testing.assert_array_equal(mine, theirs)
 
 
 def test_slicing_reads_the_same_columns() -> None:

@@ -27,7 +27,7 @@ from forecast.inference.compiled import CompiledQuery, Engine, Shape
 from forecast.inference.perturb import Perturbation, chunks, draw_tables
 from forecast.inference.structure import Structure, ancestral
 
-CHUNK_MB = 256  # the draws' tables of one chunk stay under this
+CHUNK_MB = 32  # the draws' tables of one chunk stay under this: memory the next chunk reuses
 LOOP_DRAWS = 200  # draws a per-draw loop is timed over at most
 LOOP_SECONDS = 10.0  # and for at most this long
 

@@ -23,9 +23,6 @@ straight into it, block by block.
 
 from __future__ import annotations
 
-import math
-import mmap
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -34,7 +31,7 @@ import numpy.typing as npt
 from numpy.random.bit_generator import ISeedSequence
 
 from forecast.base.arrays import Array
-from forecast.base.cores import usable_cores
+from forecast.base.threads import thread_count, threaded_map
 
 BLOCK = 2048  # draws per random stream
 SEED_WORDS = 3  # the 64-bit words an SFC64 generator is seeded with
@@ -62,11 +59,28 @@ class _Words(ISeedSequence):
         return self.words
 
 
+_WORDS: dict[tuple[int, int, int], npt.NDArray[np.uint64]] = {}  # the longest made so far
+
+
+def _seed_words(seed: int, key: tuple[int, int], blocks: int) -> npt.NDArray[np.uint64]:
+    """The seed words of a column's first `blocks` blocks, hashed once per column and kept
+    for the next chunk of its draws (a word depends only on its place)."""
+    kept = _WORDS.get((seed, *key))
+    if kept is not None and len(kept) >= SEED_WORDS * blocks:
+        return kept
+    sequence = np.random.SeedSequence([seed, *key])
+    made = sequence.generate_state(SEED_WORDS * max(blocks, 8), np.uint64).astype(
+        np.uint64, copy=False
+    )
+    _WORDS[(seed, *key)] = made
+    return made
+
+
 def _streams(
     seed: int, key: tuple[int, int], first: int, last: int
 ) -> Iterator[np.random.Generator]:
     """The random streams of blocks first..last of one column; `key` is (node, column)."""
-    words = np.random.SeedSequence([seed, *key]).generate_state(SEED_WORDS * (last + 1), np.uint64)
+    words = _seed_words(seed, key, last + 1)
     for b in range(first, last + 1):
         own = words[SEED_WORDS * b : SEED_WORDS * (b + 1)]
         # numpy takes any ISeedSequence as a seed; its stubs name only SeedSequence
@@ -200,23 +214,14 @@ def draw_tables(
     perturbation: Perturbation,
 ) -> list[Array]:
     """The sliced draws of each (node, fixed axes) in `wanted`. `order` is the network's
-    node order, which numbers the streams. Where the machine has several cores and can
-    fork, the columns are shared among child processes that write into memory mapped
-    before the fork (numpy's gamma sampler holds the GIL, so threads would not help); a
-    child that fails has its columns drawn here instead."""
+    node order, which numbers the streams. The columns are shared among threads, one per
+    usable core, in groups of about equal numbers of gamma variates (numpy's samplers
+    release the GIL while they fill an array); each column has its own streams, so the
+    draws are the same however the columns are shared."""
     number = {n: i for i, n in enumerate(order)}
     plans = [_plan(tables[node], number[node], fixed) for node, fixed in wanted]
-    shapes = [(len(p.columns), p.point.shape[-1], count) for p in plans]
-    sizes = [math.prod(shape) for shape in shapes]
+    outs = [np.empty((len(p.columns), p.point.shape[-1], count)) for p in plans]
     jobs = [(t, i) for t, plan in enumerate(plans) for i in range(len(plan.columns))]
-    workers = min(usable_cores(), len(jobs)) if hasattr(os, "fork") else 1
-    if workers > 1:
-        shared = mmap.mmap(-1, 8 * sum(sizes))
-        flat = np.frombuffer(shared, dtype=np.float64)
-    else:
-        flat = np.empty(sum(sizes))
-    bounds = np.cumsum([0, *sizes])
-    outs = [flat[bounds[t] : bounds[t + 1]].reshape(shape) for t, shape in enumerate(shapes)]
 
     def fill(group: Sequence[int]) -> None:
         for t, plan in enumerate(plans):
@@ -226,23 +231,7 @@ def draw_tables(
 
     possible = [(p.point.reshape(-1, p.point.shape[-1])[p.columns] > 0).sum(axis=1) for p in plans]
     costs = [int(possible[t][i]) for t, i in jobs]  # the gamma variates each column needs
-    groups = _shares(costs, workers)
-    children = {}
-    for group in groups[1:]:
-        pid = os.fork()
-        if pid == 0:  # the child: draw its columns into the shared memory, and leave
-            code = 0
-            try:
-                fill(group)
-            except BaseException:
-                code = 1
-            os._exit(code)
-        children[pid] = group
-    fill(groups[0])
-    for pid, group in children.items():
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            fill(group)
+    threaded_map(fill, _shares(costs, max(1, min(thread_count(), len(jobs)))))
     return [_finish(plan, out, count) for plan, out in zip(plans, outs, strict=True)]
 
 
